@@ -1,0 +1,67 @@
+# Two commands matter: `make run` (demo app on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+DVK := $(VENV)/bin/dvk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-test run worker test test-fast lock messages bench clean
+
+install: $(VENV)/.installed
+
+# uv is bootstrapped with pip inside the venv, so nothing global is needed.
+$(VENV)/.installed: requirements.lock pyproject.toml package.json
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(UV) || $(PY) -m pip install --quiet uv
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	$(MAKE) --no-print-directory assets
+	touch $@
+
+# Front-end packages come from the npm registry at install time; no CDN at run time.
+.PHONY: assets
+assets:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --silent --no-audit --no-fund >/dev/null && \
+	  mkdir -p src/dvk/static_build/vendor && \
+	  cp node_modules/chart.js/dist/chart.umd.min.js src/dvk/static_build/vendor/chart.umd.min.js; \
+	else echo "npm not found: charts will be replaced by tables"; fi
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(UV) pip install --quiet --python $(PY) -r requirements-test.lock
+	touch $@
+
+run: install
+	mkdir -p var
+	$(DVK) migrate --no-input
+	$(DVK) seed_demo --if-empty
+	$(DVK) demo_logins
+	@trap 'kill 0' EXIT; $(DVK) db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	$(DVK) runserver $(HOST):$(PORT)
+
+worker: install
+	$(DVK) db_worker --queue-name '*'
+
+test: install-test
+	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+test-fast: install-test
+	$(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+
+# Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).
+lock:
+	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes pyproject.toml -o requirements.lock
+	$(UV) pip compile --quiet --python-version 3.11 --generate-hashes --extra test pyproject.toml -o requirements-test.lock
+
+messages:
+	for app in src/dvk/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../../$(DVK) makemessages -l en -l vi --no-obsolete >/dev/null && ../../../$(DVK) compilemessages >/dev/null); fi; done
+
+bench: install-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var node_modules src/dvk/static_build

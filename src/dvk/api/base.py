@@ -1,0 +1,21 @@
+"""The REST API (/api/v1/) with its OpenAPI schema. Each domain adds a router module.
+
+Authentication is the web session (same login, same scope); requests.scope comes from
+the ActingScopeMiddleware, so the API filters exactly like the UI.
+"""
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+api = NinjaAPI(
+    title="DVK API",
+    version="1",
+    urls_namespace="api",
+    auth=SessionAuth(),
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)

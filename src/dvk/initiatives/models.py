@@ -1,0 +1,218 @@
+"""Initiatives (mô hình / điển hình) and their registrations at a level in a year.
+
+Naming: "Initiative" avoids the clash between mô hình and Django models.
+A Registration copies unit, sector and field from its initiative when created: statistics
+group by them without joins, and they keep the values of the time.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dvk.common.models import TimeStamped
+from dvk.common.text import fold, sort_key
+from dvk.orgs.models import Sector, Unit
+from dvk.phases.models import Level, Phase
+
+from .enums import ExceptionalStatus, InitiativeKind, State
+
+
+class Field(models.Model):
+    """Lĩnh vực: economy, culture-society, defence-security, political system."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    search_text = models.CharField(max_length=64, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class Initiative(TimeStamped):
+    code = models.CharField(_("model code"), max_length=64, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=InitiativeKind.choices,
+                            default=InitiativeKind.COLLECTIVE)
+    title = models.CharField(_("title"), max_length=500)
+    subject = models.CharField(_("carried by"), max_length=255, blank=True,
+                               help_text=_("The collective or person who carries the model"))
+    person_name = models.CharField(_("person's name"), max_length=255, blank=True)
+    person_position = models.CharField(_("person's position"), max_length=255, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="initiatives",
+                             verbose_name=_("unit"))
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="initiatives", verbose_name=_("sector"))
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="initiatives",
+                              verbose_name=_("field"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="initiatives",
+                                  verbose_name=_("topics"))
+    description = models.TextField(_("description"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    replicates = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="replications",
+                                   verbose_name=_("replicates model"))
+    search_text = models.CharField(max_length=800, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=1500, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("model")
+        verbose_name_plural = _("models")
+        indexes = [models.Index(fields=["unit", "start_year"])]
+
+    def __str__(self):
+        return self.title
+
+    def refresh_derived(self):
+        self.search_text = fold(f"{self.title} {self.subject} {self.person_name}")[:800]
+        self.sort_key = sort_key(self.title)[:1500]
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+
+class Decision(TimeStamped):
+    """A committee's decision (recognition or award) with number and date."""
+
+    class Kind(models.TextChoices):
+        RECOGNITION = "recognition", _("Recognition")
+        AWARD = "award", _("Award")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices,
+                            default=Kind.RECOGNITION)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="decisions",
+                             verbose_name=_("issuing unit"))
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="decisions")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="decisions")
+    number = models.CharField(_("number"), max_length=64)
+    date = models.DateField(_("date"))
+    signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    title = models.CharField(_("summary"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+
+class Registration(TimeStamped):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE,
+                                   related_name="registrations", verbose_name=_("model"))
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="registrations",
+                              verbose_name=_("phase"))
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="registrations",
+                              verbose_name=_("level"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Snapshot of the initiative's values at registration (see module docstring).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations",
+                             verbose_name=_("unit"))
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="registrations", verbose_name=_("sector"))
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="registrations",
+                              verbose_name=_("field"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.DRAFT)
+    is_exceptional = models.BooleanField(_("exceptional"), default=False)
+    exceptional_reason = models.TextField(_("reason for exceptional registration"), blank=True)
+    exceptional_status = models.CharField(_("exceptional approval"), max_length=16, blank=True,
+                                          choices=ExceptionalStatus.choices,
+                                          default=ExceptionalStatus.NONE)
+    is_late = models.BooleanField(_("late"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="registrations", verbose_name=_("decision"))
+    certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    promoted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="promotions",
+                                      verbose_name=_("promoted from"))
+    return_comment = models.TextField(_("committee's comment"), blank=True)
+    # Optimistic locking: every update checks and bumps it.
+    version = models.PositiveIntegerField(default=1)
+    imported = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "initiative__sort_key"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "level", "year"],
+                                    name="registration_once_per_level_year"),
+        ]
+        indexes = [
+            models.Index(fields=["phase", "level", "state"]),
+            models.Index(fields=["unit", "phase", "level"]),
+            models.Index(fields=["phase", "year", "state"]),
+            models.Index(fields=["state", "level"]),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} · {self.level} · {self.year}"
+
+
+class RegistrationTarget(models.Model):
+    """A measurable target registered with a model (tiêu chí đăng ký) and its result."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE,
+                                     related_name="targets")
+    criterion = models.CharField(_("criterion"), max_length=500)
+    baseline = models.CharField(_("baseline"), max_length=100, blank=True)
+    target = models.CharField(_("target"), max_length=100)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=64, blank=True)
+    result = models.CharField(_("result achieved"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["registration", "order", "id"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+
+class Transition(models.Model):
+    """Every state change of a registration: who, when, from, to, comment."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE,
+                                     related_name="transitions")
+    from_state = models.CharField(max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["to_state", "at"])]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")

@@ -1,0 +1,354 @@
+"""Build the demo province: tree, phases, committees, registrations, awards, users.
+
+At scale 1 the 2016–2020 figures equal those of the final report 552-BC/TU (seed 004):
+7.995 / 6.360 grassroots, 2.692 / 2.158 district, 976 (+8 exceptional) / 825 province,
+police 374 / 130 / 130, awards 1.802 + 894 giấy khen and 230 bằng khen.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from dvk.awards.models import Award, AwardKind
+from dvk.initiatives.enums import ExceptionalStatus, InitiativeKind, State
+from dvk.initiatives.models import Field, Initiative, Registration, RegistrationTarget, Transition
+from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, CommitteeRole,
+                               PilotUnit, SteeringCommittee)
+from dvk.phases.services import get_or_create_phase
+
+from ..enums import Role, UnitKind
+from ..models import Membership, Sector, Unit
+from ..tree import bulk_insert_units
+from . import places
+
+DEMO_PASSWORD = "dvk-demo-2026"
+
+# username, full name, unit code, role
+DEMO_USERS = [
+    ("quantri", "Quản trị hệ thống", "KG", Role.ADMIN),
+    ("tinh.thuky", "Trần Thị Tuyết Nhung", "KG", Role.SECRETARIAT),
+    ("tinh.lanhdao", "Nguyễn Văn Lãnh", "KG", Role.LEADER),
+    ("tinh.thamdinh", "Lê Minh Thẩm", "KG", Role.APPRAISER),
+    ("gq.thuky", "Phạm Thị Lan", "KG-GQ", Role.SECRETARIAT),
+    ("gq.thamdinh", "Võ Minh Tâm", "KG-GQ", Role.APPRAISER),
+    ("dinhhoa.vanthu", "Huỳnh Thị Mỹ", "KG-GQ-02", Role.CLERK),
+    ("rachgia.vanthu", "Lâm Thị Hồng", "KG-RG-01", Role.CLERK),
+]
+
+# 2016–2020 per seed 004; 2021–2025 invented but of the same order.
+PHASE_FIGURES = {
+    "2016-2020": dict(g=(7995, 6360), d=(2692, 2158), p=(976, 825), exceptional=8,
+                      police=(374, 130, 130), police_recognized=(330, 130, 120),
+                      awards=(1802, 894, 230)),
+    "2021-2025": dict(g=(8420, 6950), d=(2810, 2302), p=(1012, 871), exceptional=14,
+                      police=(402, 141, 138), police_recognized=(368, 139, 129),
+                      awards=(1915, 930, 246)),
+}
+FIELD_WEIGHTS = {"kinh-te": 28, "van-hoa-xa-hoi": 38, "quoc-phong-an-ninh": 12,
+                 "xay-dung-he-thong-chinh-tri": 22}
+
+
+def _n(x: int, scale: float) -> int:
+    return max(0, round(x * scale))
+
+
+class DemoBuilder:
+    def __init__(self, scale: float = 1.0, seed: int = 2020, stdout=None):
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.out = stdout
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.fields = {f.code: f for f in Field.objects.all()}
+        self.award_kinds = {k.code: k for k in AwardKind.objects.all()}
+
+    def log(self, msg):
+        if self.out:
+            self.out.write(msg)
+
+    @transaction.atomic
+    def build(self):
+        self.build_tree()
+        for code in ("2016-2020", "2021-2025", "2026-2030"):
+            phase, _ = get_or_create_phase(code)
+            self.build_committees(phase)
+        self.build_users()
+        for code, figures in PHASE_FIGURES.items():
+            self.build_decided_phase(code, figures)
+        self.build_current_year()
+
+    # --- tree -----------------------------------------------------------------------------
+    def build_tree(self):
+        code, name = places.PROVINCE
+        new: list[Unit] = []
+        province = Unit(code=code, name=name, kind=UnitKind.PROVINCE, parent=None)
+        new.append(province)
+
+        def add(code, name, kind, parent, sector=None):
+            u = Unit(code=code, name=name, kind=kind, parent=parent,
+                     sector=self.sectors.get(sector) if sector else None)
+            new.append(u)
+            return u
+
+        for dcode, dname, communes in places.DISTRICTS:
+            district = add(f"KG-{dcode}", dname, UnitKind.DISTRICT, province)
+            short = dname.replace("Thành phố ", "").replace("Huyện ", "")
+            for ocode, oname, sector in places.DISTRICT_ORGS:
+                add(f"KG-{dcode}-{ocode}", f"{oname} {short}", UnitKind.GRASSROOTS, district, sector)
+            add(f"KG-{dcode}-CA", f"Công an {dname[0].lower()}{dname[1:]}", UnitKind.GRASSROOTS,
+                district, "cong-an")
+            for i, cname in enumerate(communes, start=1):
+                ccode = f"KG-{dcode}-{i:02d}"
+                commune = add(ccode, cname, UnitKind.GRASSROOTS, district)
+                lower = cname[:1].lower() + cname[1:]  # "Hội Nông dân xã Định Hòa"
+                for ocode, oname, kind, sector in places.COMMUNE_ORGS:
+                    add(f"{ccode}-{ocode}", f"{oname} {lower}", kind, commune, sector)
+                for j, hamlet in enumerate(self.rng.sample(places.HAMLETS, 2), start=1):
+                    add(f"{ccode}-A{j}", f"{hamlet}, {lower}", UnitKind.BELOW, commune,
+                        "mat-tran-doan-the")
+        for dcode, dname, sector, members in places.DIRECT_COMMITTEES:
+            committee = add(f"KG-{dcode}", dname, UnitKind.DISTRICT, province, sector)
+            for i, (mname, msector) in enumerate(members, start=1):
+                add(f"KG-{dcode}-{i:02d}", mname, UnitKind.GRASSROOTS, committee, msector)
+        bulk_insert_units(new)
+        self.province = province
+        self.units = new
+        self.district_level = [u for u in new if u.kind == UnitKind.DISTRICT]
+        # Registrations attach to organisations that carry a sector.
+        self.carriers = [u for u in new if u.sector_id and u.kind in (UnitKind.GRASSROOTS, UnitKind.BELOW)]
+        self.police = [u for u in self.carriers if u.sector.code == "cong-an"]
+        self.others = [u for u in self.carriers if u.sector.code != "cong-an"]
+        self.log(f"  {len(new)} đơn vị")
+
+    # --- committees --------------------------------------------------------------------------
+    def build_committees(self, phase):
+        seats = [("Nguyễn Văn Lãnh", "Phó Bí thư Thường trực", CommitteeRole.CHAIR),
+                 ("Trần Văn Dân", "Trưởng Ban Dân vận", CommitteeRole.STANDING_DEPUTY),
+                 ("Lê Thị Hòa", "Phó Chủ tịch Ủy ban nhân dân", CommitteeRole.DEPUTY),
+                 ("Phạm Minh Trí", "Chủ tịch Ủy ban MTTQ", CommitteeRole.MEMBER),
+                 ("Võ Thị Hạnh", "Chủ tịch Hội LHPN", CommitteeRole.MEMBER),
+                 ("Đặng Quốc Bảo", "Phó Giám đốc Công an", CommitteeRole.MEMBER),
+                 ("Trần Thị Tuyết Nhung", "Chuyên viên Ban Dân vận", CommitteeRole.SECRETARIAT)]
+        first = phase.start_year
+        units = [self.province] + self.district_level
+        if phase.code == "2026-2030":
+            units = [u for u in units if u.code != "KG-KH"]  # a visible gap for the dashboard
+        users = {u.username: u for u in get_user_model().objects.all()}
+        for n, unit in enumerate(units, start=1):
+            is_province = unit.pk == self.province.pk
+            c = SteeringCommittee.objects.create(
+                unit=unit, phase=phase,
+                name=f"Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” {unit.name} ({phase.start_year}-{phase.end_year})",
+                decision_number=f"{(278 if is_province else 40 + n)}-QĐ/{'TU' if is_province else 'HU'}",
+                decision_date=dt.date(first, 3 if not is_province else 2, 10 + n % 15),
+                decision_signer="Phó Bí thư Thường trực",
+                standing_agency=("Ban Tuyên giáo và Dân vận" if first >= 2026 else "Ban Dân vận") +
+                                (" Tỉnh ủy" if is_province else " " + unit.name),
+            )
+            CommitteeMember.objects.bulk_create([
+                CommitteeMember(committee=c, full_name=name, position=pos, role=role, order=i,
+                                user=users.get("tinh.thuky") if (is_province and role == CommitteeRole.SECRETARIAT) else None)
+                for i, (name, pos, role) in enumerate(seats)])
+            team = AppraisalTeam.objects.create(committee=c, name=f"Tổ thẩm định số 1 – {unit.name}")
+            AppraisalTeamMember.objects.bulk_create([
+                AppraisalTeamMember(team=team, full_name="Lê Minh Thẩm" if is_province else "Võ Minh Tâm",
+                                    position="Phó Trưởng Ban Dân vận", is_leader=True),
+                AppraisalTeamMember(team=team, full_name="Huỳnh Văn Định", position="Chuyên viên"),
+            ])
+        pilot = {"2016-2020": "KG-GQ", "2021-2025": "KG-CT", "2026-2030": "KG-TH"}[phase.code]
+        PilotUnit.objects.create(phase=phase, unit=Unit.objects.get(code=pilot))
+
+    # --- users --------------------------------------------------------------------------------
+    def build_users(self):
+        User = get_user_model()
+        for username, full_name, unit_code, role in DEMO_USERS:
+            last, first = full_name.rsplit(" ", 1)
+            user, _ = User.objects.get_or_create(username=username, defaults={
+                "first_name": first, "last_name": last, "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN})
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Membership.objects.get_or_create(user=user, unit=Unit.objects.get(code=unit_code),
+                                             role=role)
+        # Appraisal team members who have an account.
+        for team_member in AppraisalTeamMember.objects.filter(full_name__in=["Lê Minh Thẩm", "Võ Minh Tâm"]):
+            team_member.user = User.objects.get(
+                username="tinh.thamdinh" if team_member.full_name == "Lê Minh Thẩm" else "gq.thamdinh")
+            team_member.save(update_fields=["user"])
+
+    # --- registrations ------------------------------------------------------------------------
+    def _field_for(self, unit):
+        if unit.sector.code in ("cong-an", "quan-su", "bien-phong"):
+            return self.fields["quoc-phong-an-ninh"] if self.rng.random() < .8 else self.fields["van-hoa-xa-hoi"]
+        codes, weights = zip(*FIELD_WEIGHTS.items())
+        return self.fields[self.rng.choices(codes, weights)[0]]
+
+    def _initiative(self, unit, year, title=None):
+        individual = self.rng.random() < 0.12
+        person = self.rng.choice(places.PEOPLE) if individual else ""
+        title = title or self.rng.choice(places.TITLES)
+        return Initiative(
+            kind=InitiativeKind.INDIVIDUAL if individual else InitiativeKind.COLLECTIVE,
+            title=f"{title} của {unit.name}" if not individual else f"{person} – {title.lower()}",
+            subject=person or unit.name, person_name=person,
+            person_position="Trưởng Ban Công tác Mặt trận ấp" if individual else "",
+            unit=unit, sector=unit.sector, field=self._field_for(unit), start_year=year)
+
+    def build_decided_phase(self, code, f):
+        from dvk.phases.models import Phase
+
+        phase = Phase.objects.get(code=code)
+        levels = list(phase.ordered_levels())
+        s = self.scale
+        years = list(phase.years)
+        (ng, rg), (nd, rd), (np_, rp) = [(_n(a, s), _n(b, s)) for a, b in (f["g"], f["d"], f["p"])]
+        pg, pd, pp = (_n(x, s) for x in f["police"])
+        prg, prd, prp = (_n(x, s) for x in f["police_recognized"])
+        ne = _n(f["exceptional"], s)
+
+        # Grassroots: police first, then the others.
+        rows = []  # (initiative, unit, year, is_police)
+        for i in range(ng):
+            unit = self.rng.choice(self.police if i < pg else self.others)
+            rows.append((unit, self.rng.choice(years), i < pg))
+        initiatives = [self._initiative(u, y) for u, y, _ in rows]
+        for ini in initiatives:
+            ini.refresh_derived()
+        Initiative.objects.bulk_create(initiatives, batch_size=2000)
+
+        def decide(indices_police, indices_other, n_rec_police, n_rec_total):
+            rec = set(indices_police[:n_rec_police])
+            rest = n_rec_total - len(rec)
+            rec.update(indices_other[:max(0, rest)])
+            return rec
+
+        police_idx = list(range(pg))
+        other_idx = list(range(pg, ng))
+        self.rng.shuffle(other_idx)
+        rec_g = decide(police_idx, other_idx, prg, rg)
+
+        regs = []
+        level_g, level_d, level_p = levels[0], levels[1], levels[-1]
+
+        def reg(ini, level, year, recognized, **extra):
+            return Registration(
+                initiative=ini, phase=phase, level=level, year=year, unit=ini.unit,
+                sector=ini.sector, field=ini.field,
+                state=State.RECOGNIZED if recognized else State.NOT_RECOGNIZED,
+                imported=True, submitted_at=timezone.make_aware(dt.datetime(year, 1, 20)),
+                decided_at=timezone.make_aware(dt.datetime(year, 10, 12)),
+                certificate_number=f"{len(regs) + 1:05d}/{year}" if recognized else "", **extra)
+
+        for i, ini in enumerate(initiatives):
+            regs.append(reg(ini, level_g, rows[i][1], i in rec_g))
+        g_regs = list(regs)
+
+        # District: promoted from recognised grassroots.
+        rec_police = [i for i in police_idx if i in rec_g]
+        rec_other = [i for i in other_idx if i in rec_g]
+        self.rng.shuffle(rec_other)
+        d_idx = rec_police[:pd] + rec_other[:max(0, nd - min(pd, len(rec_police)))]
+        d_police = [i for i in d_idx if i < pg]
+        d_other = [i for i in d_idx if i >= pg]
+        rec_d = decide(d_police, d_other, prd, rd)
+        d_regs = {}
+        for i in d_idx:
+            year = min(years[-1], rows[i][1] + self.rng.choice([0, 0, 1]))
+            r = reg(initiatives[i], level_d, year, i in rec_d)
+            d_regs[i] = r
+            regs.append(r)
+
+        # Province: promoted from recognised district registrations, plus exceptional ones.
+        rd_police = [i for i in d_police if i in rec_d]
+        rd_other = [i for i in d_other if i in rec_d]
+        p_idx = rd_police[:pp] + rd_other[:max(0, np_ - min(pp, len(rd_police)))]
+        p_police = [i for i in p_idx if i < pg]
+        p_other = [i for i in p_idx if i >= pg]
+        n_exc_rec = round(ne * 0.75)
+        rec_p = decide(p_police, p_other, prp, rp - n_exc_rec)
+        for i in p_idx:
+            year = min(years[-1], d_regs[i].year + self.rng.choice([0, 1]))
+            regs.append(reg(initiatives[i], level_p, year, i in rec_p))
+
+        exc_inis = []
+        for k in range(ne):
+            unit = self.rng.choice(self.others)
+            exc_inis.append(self._initiative(unit, years[-1], "Khéo vận động phòng, chống dịch Covid-19"))
+        for ini in exc_inis:
+            ini.refresh_derived()
+        Initiative.objects.bulk_create(exc_inis)
+        for k, ini in enumerate(exc_inis):
+            regs.append(reg(ini, level_p, years[-1], k < n_exc_rec, is_exceptional=True,
+                            exceptional_reason="Mô hình tham gia phòng, chống dịch Covid-19 (đột xuất)",
+                            exceptional_status=ExceptionalStatus.APPROVED))
+        Registration.objects.bulk_create(regs, batch_size=2000)
+
+        # Awards to recognised models, per level.
+        kinds = (self.award_kinds["giay-khen"], self.award_kinds["giay-khen"], self.award_kinds["bang-khen"])
+        counts = [_n(x, s) for x in f["awards"]]
+        awards = []
+        for level, kind, count in zip((level_g, level_d, level_p), kinds, counts):
+            recognised = [r for r in regs if r.level_id == level.pk and r.state == State.RECOGNIZED]
+            for r in self.rng.sample(recognised, min(count, len(recognised))):
+                awards.append(Award(kind=kind, phase=phase, level=level, year=r.year, registration=r,
+                                    unit=r.unit, recipient_name=r.initiative.subject))
+        Award.objects.bulk_create(awards, batch_size=2000)
+        self.log(f"  {code}: {len(regs)} lượt đăng ký, {len(awards)} khen thưởng")
+
+    def build_current_year(self):
+        """2026: registrations at every step of the workflow, for the demo journeys."""
+        from dvk.phases.models import Phase
+
+        phase = Phase.objects.get(code="2026-2030")
+        level = phase.ordered_levels().first()
+        year = 2026
+        deadline = phase.registration_deadline_for(year)
+        User = get_user_model()
+        clerk = User.objects.get(username="dinhhoa.vanthu")
+        secretariat = User.objects.get(username="tinh.thuky")
+        mix = [(State.DRAFT, 10), (State.SUBMITTED, 22), (State.RETURNED, 5), (State.ACCEPTED, 30),
+               (State.REPORTED, 15), (State.APPRAISED, 6), (State.RECOGNIZED, 9),
+               (State.NOT_RECOGNIZED, 3)]
+        path = [State.DRAFT, State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED]
+        total = _n(420, self.scale)
+        states = self.rng.choices([m[0] for m in mix], [m[1] for m in mix], k=total)
+        inis = [self._initiative(self.rng.choice(self.others), year) for _ in range(total)]
+        for ini in inis:
+            ini.refresh_derived()
+        Initiative.objects.bulk_create(inis)
+        regs = []
+        for ini, state in zip(inis, states):
+            submitted = None
+            late = False
+            if state != State.DRAFT:
+                day = self.rng.randint(5, 50)
+                submitted = timezone.make_aware(dt.datetime(year, 1, 1) + dt.timedelta(days=day))
+                late = submitted.date() > deadline
+            regs.append(Registration(initiative=ini, phase=phase, level=level, year=year,
+                                     unit=ini.unit, sector=ini.sector, field=ini.field, state=state,
+                                     submitted_at=submitted, is_late=late, created_by=clerk,
+                                     return_comment="Đề nghị bổ sung chỉ tiêu đo lường cụ thể."
+                                     if state == State.RETURNED else ""))
+        Registration.objects.bulk_create(regs)
+        targets, transitions = [], []
+        for r in regs:
+            targets += [
+                RegistrationTarget(registration=r, criterion="Số hộ tham gia", baseline="40",
+                                   target="120", unit_of_measure="hộ", order=1,
+                                   result="135" if r.state in (State.REPORTED, State.APPRAISED,
+                                                               State.RECOGNIZED, State.NOT_RECOGNIZED) else ""),
+                RegistrationTarget(registration=r, criterion="Kinh phí vận động", baseline="0",
+                                   target="200", unit_of_measure="triệu đồng", order=2),
+            ]
+            steps = path[: path.index(r.state) + 1] if r.state in path else (
+                [State.DRAFT, State.SUBMITTED, State.RETURNED] if r.state == State.RETURNED
+                else path + [r.state])
+            for a, b in zip(steps, steps[1:]):
+                transitions.append(Transition(registration=r, from_state=a, to_state=b,
+                                              actor=clerk if b in (State.SUBMITTED, State.REPORTED) else secretariat))
+        RegistrationTarget.objects.bulk_create(targets)
+        Transition.objects.bulk_create(transitions)
+        self.log(f"  2026: {len(regs)} lượt đăng ký đang xử lý")

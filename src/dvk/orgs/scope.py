@@ -1,0 +1,167 @@
+"""Who sees what: the ONE place that filters user-facing data by the org tree.
+
+A user acts for one unit (a membership) and sees that unit's subtree. Views, API routes,
+exports and searches build their querysets here; none filters by path itself.
+Objects outside the scope are answered with 404, so nobody learns they exist.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .enums import Role
+from .models import Membership, Unit, subtree_bounds
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: object
+    membership: Membership | None
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.membership.unit if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+    def has_role(self, *roles) -> bool:
+        return self.is_admin or (self.role in roles)
+
+    def require(self, *roles) -> None:
+        """403 for a signed-in user whose role may not do this."""
+        if not self.has_role(*roles):
+            raise PermissionDenied
+
+    def unit_q(self, unit_field: str = "unit") -> Q:
+        """Q restricting `unit_field` (a FK to Unit, or "" for Unit itself) to the subtree."""
+        if self.is_superuser:
+            return Q()
+        if self.unit is None:
+            return Q(pk__in=[])
+        low, high = subtree_bounds(self.unit.path)
+        prefix = f"{unit_field}__" if unit_field else ""
+        return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+
+    def restrict(self, qs: QuerySet, unit_field: str = "unit") -> QuerySet:
+        return qs.filter(self.unit_q(unit_field))
+
+    def contains(self, unit: Unit | None) -> bool:
+        if self.is_superuser:
+            return True
+        if unit is None or self.unit is None:
+            return False
+        return unit.path.startswith(self.unit.path)
+
+    def root(self) -> Unit | None:
+        """The top unit this user sees (the tree root for a superuser)."""
+        if self.unit is not None:
+            return self.unit
+        if self.is_superuser:
+            return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        return None
+
+
+ANONYMOUS = Scope(user=None, membership=None)
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return (Membership.objects.filter(user=user, is_active=True)
+            .select_related("unit").order_by("unit__path", "role"))
+
+
+def scope_for(user, membership_id: int | None = None) -> Scope:
+    """The acting scope: the chosen membership, else the user's first active one."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    memberships = memberships_of(user)
+    chosen = None
+    if membership_id:
+        chosen = memberships.filter(pk=membership_id).first()
+    if chosen is None:
+        chosen = memberships.first()
+    return Scope(user=user, membership=chosen)
+
+
+def get_or_404(qs: QuerySet, **lookup):
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- one visibility function per data type -------------------------------------------------
+
+def units_for(scope: Scope) -> QuerySet[Unit]:
+    return scope.restrict(Unit.objects.all(), unit_field="")
+
+
+def unit_for(scope: Scope, code: str) -> Unit:
+    return get_or_404(units_for(scope).select_related("parent", "sector", "successor"), code=code)
+
+
+def memberships_for(scope: Scope) -> QuerySet[Membership]:
+    return scope.restrict(Membership.objects.select_related("user", "unit"))
+
+
+def committees_for(scope: Scope):
+    from dvk.phases.models import SteeringCommittee
+
+    return scope.restrict(SteeringCommittee.objects.select_related("unit", "phase"))
+
+
+def teams_for(scope: Scope):
+    from dvk.phases.models import AppraisalTeam
+
+    return scope.restrict(AppraisalTeam.objects.select_related("committee", "committee__phase"),
+                          unit_field="committee__unit")
+
+
+def initiatives_for(scope: Scope):
+    from dvk.initiatives.models import Initiative
+
+    return scope.restrict(Initiative.objects.select_related("unit", "sector", "field"))
+
+
+def registrations_for(scope: Scope):
+    from dvk.initiatives.models import Registration
+
+    return scope.restrict(Registration.objects.select_related(
+        "initiative", "unit", "phase", "level", "field", "sector"))
+
+
+def decisions_for(scope: Scope):
+    from dvk.initiatives.models import Decision
+
+    return scope.restrict(Decision.objects.select_related("unit", "phase", "level"))
+
+
+def awards_for(scope: Scope):
+    from dvk.awards.models import Award
+
+    return scope.restrict(Award.objects.select_related("kind", "unit", "phase", "level"))
+
+
+def jobs_for(scope: Scope):
+    """A user's own background jobs, and only while the job's unit is in scope."""
+    from dvk.common.models import BackgroundJob
+
+    qs = BackgroundJob.objects.filter(owner=scope.user) if scope.is_authenticated else \
+        BackgroundJob.objects.none()
+    return qs if scope.is_superuser else qs.filter(scope.unit_q("unit") | Q(unit__isnull=True))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<str:unit_code>/", views.unit_detail, name="detail"),
+]
