@@ -5,8 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from dvk.orgs.enums import Role
 
 # (url name, label, roles allowed; empty = everyone signed in)
+# Sections not installed yet are skipped (their url name does not reverse).
 NAV = [
     ("home", _("Home"), ()),
+    ("initiatives:registrations", _("Registrations"), ()),
+    ("initiatives:queue", _("Queues"), (Role.SECRETARIAT,)),
+    ("initiatives:assigned", _("My appraisals"), (Role.APPRAISER,)),
+    ("reports:dashboard", _("Dashboard"), (Role.LEADER, Role.SECRETARIAT)),
+    ("reports:index", _("Reports"), (Role.LEADER, Role.SECRETARIAT)),
     ("units:tree", _("Org tree"), ()),
     ("phases:list", _("Phases"), ()),
     ("phases:committees", _("Steering committees"), ()),
@@ -18,7 +24,7 @@ def navigation(request):
     if scope is None or not request.user.is_authenticated:
         return {}
     items = []
-    for name, label, roles in NAV + list(EXTRA_NAV):
+    for name, label, roles in NAV:
         if roles and not scope.has_role(*roles):
             continue
         try:
@@ -29,6 +35,3 @@ def navigation(request):
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
     return {"nav_items": items, "scope": scope, "Role": Role}
 
-
-# Other apps append (url name, label, roles) here from their AppConfig.ready().
-EXTRA_NAV: list = []

@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -9,6 +11,16 @@ urlpatterns = [
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chon-vai-tro/", views.switch_membership, name="switch_membership"),
-    path("don-vi/", include("dvk.orgs.urls")),
-    path("giai-doan/", include("dvk.phases.urls")),
 ]
+
+# Each domain app brings its own urls.py under a Vietnamese prefix.
+SECTIONS = [
+    ("don-vi/", "dvk.orgs.urls"),
+    ("giai-doan/", "dvk.phases.urls"),
+    ("mo-hinh/", "dvk.initiatives.urls"),
+    ("khen-thuong/", "dvk.awards.urls"),
+    ("bao-cao/", "dvk.reports.urls"),
+]
+for prefix, module in SECTIONS:
+    if importlib.util.find_spec(module) is not None:
+        urlpatterns.append(path(prefix, include(module)))
