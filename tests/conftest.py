@@ -64,3 +64,110 @@ def unit(db):
         return Unit.objects.get(code=code)
 
     return get
+
+
+# --- real app in a browser ---------------------------------------------------------------
+# Browser tests drive the real server process (`dvk runserver` + `dvk db_worker`) on its own
+# database, seeded with the demo, so they never disturb the transactional tests.
+
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "test-artifacts", "screenshots")
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """URL of a running DVK with the demo province (scale 0.05); same DB engine as the suite."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    base_url = os.environ.get("DATABASE_URL", "")
+    env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db")
+    if base_url.startswith("postgres"):
+        import psycopg
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+        name = f"dvk_e2e_{worker}"
+        admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/" + name
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'dvk.sqlite3'}"
+    env["MEDIA_ROOT"] = str(tmp_path_factory.mktemp("media"))
+    dvk = os.path.join(os.path.dirname(sys.executable), "dvk")
+    subprocess.run([dvk, "migrate", "-v0", "--no-input"], env=env, check=True)
+    subprocess.run([dvk, "seed_demo", "--scale", str(DEMO_SCALE)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    port = _free_port()
+    server = subprocess.Popen([dvk, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([dvk, "db_worker", "--queue-name", "*", "--interval", "0.2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/dang-nhap/", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.2)
+    yield url
+    for p in (server, worker):
+        p.terminate()
+        p.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-background-networking",
+                  "--disable-component-update", "--disable-gpu", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_as(chromium, live_app):
+    """page_as("gq.thuky") → a Playwright page signed in as that demo user (Vietnamese UI)."""
+    from dvk.orgs.demo.builder import DEMO_PASSWORD
+
+    contexts = []
+
+    def make(username, language="vi"):
+        ctx = chromium.new_context(locale="vi-VN" if language == "vi" else "en-GB",
+                                   viewport={"width": 1366, "height": 900},
+                                   extra_http_headers={"Accept-Language": language})
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15000)
+        page.goto(live_app + "/dang-nhap/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit], button.primary")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under test-artifacts/screenshots/NAME.png."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.join(SCREENSHOTS, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
