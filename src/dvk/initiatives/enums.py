@@ -37,3 +37,26 @@ class ExceptionalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+
+
+class AppraisalStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Conclusion(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend recognition")
+    NOT_RECOMMEND = "not_recommend", _("Do not recommend recognition")
+
+
+class ConflictStatus(models.TextChoices):
+    NONE = "", _("No conflict declared")
+    PENDING = "pending", _("Awaiting the secretariat's ruling")
+    ACCEPTED = "accepted", _("Allowed to appraise")
+    REFUSED = "refused", _("Recused")
+
+
+# Appraisal rubric: five criteria scored 0–10 each (total out of 50), after seed 003 §II.
+RUBRIC = ("effectiveness", "replicability", "participation", "creativity", "difficulty")
+RUBRIC_MAX = 10

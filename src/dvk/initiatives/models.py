@@ -4,8 +4,12 @@ Naming: "Initiative" avoids the clash between mô hình and Django models.
 A Registration copies unit, sector and field from its initiative when created: statistics
 group by them without joins, and they keep the values of the time.
 """
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.models import TimeStamped
@@ -13,7 +17,8 @@ from dvk.common.text import fold, sort_key
 from dvk.orgs.models import Sector, Unit
 from dvk.phases.models import Level, Phase
 
-from .enums import ExceptionalStatus, InitiativeKind, State
+from .enums import (AppraisalStatus, Conclusion, ConflictStatus, ExceptionalStatus,
+                    InitiativeKind, State)
 
 
 class Field(models.Model):
@@ -216,3 +221,107 @@ class Transition(models.Model):
         indexes = [models.Index(fields=["to_state", "at"])]
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
+
+
+class AchievementReport(TimeStamped):
+    """The subject's achievement report (báo cáo thành tích), certified by its Party committee
+    or head of unit; the per-target results live on RegistrationTarget.result."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE,
+                                        related_name="achievement_report")
+    narrative = models.TextField(_("achievements"))
+    certifier_name = models.CharField(_("certified by"), max_length=255)
+    certifier_position = models.CharField(_("certifier's position"), max_length=255)
+    certified_on = models.DateField(_("certified on"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("achievement report")
+        verbose_name_plural = _("achievement reports")
+
+
+class Appraisal(TimeStamped):
+    """One appraiser's appraisal (thẩm định) of a reported registration, for a team.
+
+    Scores: five criteria 0–10 (enums.RUBRIC); `version` guards against two people
+    overwriting each other (conditional UPDATE in services.save_appraisal).
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE,
+                                     related_name="appraisals", verbose_name=_("registration"))
+    team = models.ForeignKey("phases.AppraisalTeam", on_delete=models.PROTECT,
+                             related_name="appraisals", verbose_name=_("appraisal team"))
+    appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="appraisals", verbose_name=_("appraiser"))
+    status = models.CharField(_("status"), max_length=16, choices=AppraisalStatus.choices,
+                              default=AppraisalStatus.ASSIGNED)
+    effectiveness = models.PositiveSmallIntegerField(_("effectiveness"), null=True, blank=True)
+    replicability = models.PositiveSmallIntegerField(_("replicability"), null=True, blank=True)
+    participation = models.PositiveSmallIntegerField(_("people's participation"), null=True,
+                                                     blank=True)
+    creativity = models.PositiveSmallIntegerField(_("creativity"), null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(_("overcoming difficulty"), null=True,
+                                                  blank=True)
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+    site_visit_date = models.DateField(_("site visit"), null=True, blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=16, blank=True,
+                                  choices=Conclusion.choices)
+    conflict_status = models.CharField(_("conflict of interest"), max_length=16, blank=True,
+                                       choices=ConflictStatus.choices,
+                                       default=ConflictStatus.NONE)
+    conflict_reason = models.TextField(_("declared conflict"), blank=True)
+    conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["registration", "id"]
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "appraiser"],
+                                    name="appraisal_once_per_appraiser"),
+        ]
+        indexes = [models.Index(fields=["status", "registration"])]
+
+    def __str__(self):
+        return f"{self.registration} · {self.appraiser}"
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A file (photo, PDF, Word document) attached to an initiative or a registration."""
+
+    initiative = models.ForeignKey(Initiative, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="attachments")
+    registration = models.ForeignKey(Registration, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(initiative__isnull=False) | models.Q(registration__isnull=False),
+                name="attachment_has_owner"),
+        ]
+
+    def __str__(self):
+        return self.original_name

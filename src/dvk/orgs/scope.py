@@ -165,3 +165,15 @@ def jobs_for(scope: Scope):
     qs = BackgroundJob.objects.filter(owner=scope.user) if scope.is_authenticated else \
         BackgroundJob.objects.none()
     return qs if scope.is_superuser else qs.filter(scope.unit_q("unit") | Q(unit__isnull=True))
+
+
+# --- a unit's subtree, for statistics and reports ------------------------------------------
+
+def within(qs: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
+    """Restrict `qs` to rows whose `unit_field` lies in `unit`'s subtree (unit included).
+
+    For statistics on an arbitrary unit; the caller must already have checked that the
+    unit itself is visible (unit_for)."""
+    low, high = subtree_bounds(unit.path)
+    prefix = f"{unit_field}__" if unit_field else ""
+    return qs.filter(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})

@@ -1,8 +1,10 @@
 """Navigation shown in the layout, by role."""
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from dvk.orgs.enums import Role
+from dvk.orgs.scope import memberships_of
 
 # (url name, label, roles allowed; empty = everyone signed in)
 # Sections not installed yet are skipped (their url name does not reverse).
@@ -33,5 +35,7 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label,
                       "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    return {"nav_items": items, "scope": scope, "Role": Role}
+    # Lazy: only pages that render the switcher pay for the query.
+    return {"nav_items": items, "scope": scope, "Role": Role,
+            "switchable_memberships": SimpleLazyObject(lambda: list(memberships_of(request.user)))}
 

@@ -5,13 +5,33 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dvk.orgs.enums import Role
 from dvk.orgs.middleware import SESSION_KEY
-from dvk.orgs.scope import memberships_of
+from dvk.orgs.scope import memberships_of, teams_for
+from dvk.phases.models import Phase
+
+from . import queries
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"memberships": memberships_of(request.user)})
+    """One home page; the blocks shown depend on the role the user acts in."""
+    scope = request.scope
+    phases = list(Phase.objects.order_by("-start_year"))
+    phase = queries.current_phase(phases)
+    chosen = request.GET.get("phase")
+    if chosen:
+        phase = next((p for p in phases if p.code == chosen), phase)
+    ctx = {"phase": phase, "phases": phases, "role": scope.role}
+    if phase is not None and (scope.unit is not None or scope.is_superuser):
+        if scope.has_role(Role.SECRETARIAT, Role.APPRAISER, Role.CLERK):
+            ctx["states"] = queries.state_counts(scope, phase)
+        if scope.has_role(Role.LEADER, Role.SECRETARIAT):
+            ctx["levels"] = queries.level_figures(scope, phase)
+    if scope.role == Role.APPRAISER:
+        ctx["my_teams"] = list(teams_for(scope).filter(members__user=request.user).distinct()
+                               .select_related("committee__unit")[:20])
+    return render(request, "web/home.html", ctx)
 
 
 @login_required

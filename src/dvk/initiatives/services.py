@@ -1,0 +1,682 @@
+"""The annual cycle as plain functions: register, submit, accept/return, report, appraise,
+decide, promote; attachments and replication. Every write validates, runs in a transaction
+and leaves a history entry. State changes go through workflow.transition().
+
+Messages are Vietnamese (officials read them) and raised as TransitionRefused.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from dvk.common import history
+from dvk.common.text import clean, fold
+from dvk.orgs.enums import Role, UnitKind
+from dvk.orgs.models import Membership, Unit
+from dvk.orgs.scope import Scope, scope_for
+from dvk.phases.models import AppraisalTeam, Level, Phase, PromotionRule
+
+from .enums import (RUBRIC, RUBRIC_MAX, AppraisalStatus, Conclusion, ConflictStatus,
+                    ExceptionalStatus, InitiativeKind, State)
+from .models import (AchievementReport, Appraisal, Attachment, Decision, Field, Initiative,
+                     Registration, RegistrationTarget, Tag)
+from .workflow import STALE, TransitionRefused, transition
+
+INITIATIVE_FIELDS = ("kind", "title", "field", "sector", "subject", "person_name",
+                     "person_position", "description", "start_year", "replicates")
+
+
+def _refuse(message: str, status: int = 400):
+    raise TransitionRefused(message, status=status)
+
+
+def _scope(actor, scope: Scope | None = None) -> Scope:
+    return scope if scope is not None else scope_for(actor)
+
+
+def _require(scope: Scope, *roles) -> None:
+    if not scope.has_role(*roles):
+        _refuse("Vai trò của bạn không được thực hiện thao tác này.", 403)
+
+
+def _require_unit(scope: Scope, unit: Unit) -> None:
+    if not scope.contains(unit):
+        _refuse("Đơn vị không thuộc phạm vi của bạn.", 404)
+
+
+def _user(actor):
+    return actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+
+
+# --- initiatives ---------------------------------------------------------------------------
+
+def _validate_initiative(ini: Initiative) -> None:
+    if not clean(ini.title):
+        _refuse("Vui lòng nhập tên mô hình.")
+    if ini.kind not in InitiativeKind.values:
+        _refuse("Loại mô hình không hợp lệ.")
+    if ini.kind == InitiativeKind.INDIVIDUAL and not clean(ini.person_name):
+        _refuse("Điển hình cá nhân phải có họ tên người thực hiện.")
+    if ini.field_id is None:
+        _refuse("Vui lòng chọn lĩnh vực.")
+    if ini.start_year is not None and not (1945 <= int(ini.start_year) <= 2100):
+        _refuse("Năm bắt đầu không hợp lệ.")
+    if ini.replicates_id and ini.pk and ini.replicates_id == ini.pk:
+        _refuse("Mô hình không thể nhân rộng từ chính nó.")
+
+
+def _set_tags(ini: Initiative, tags) -> None:
+    objs = []
+    for name in tags or ():
+        name = clean(name)[:64]
+        if name:
+            objs.append(Tag.objects.get_or_create(name=name)[0])
+    ini.tags.set(objs)
+
+
+def create_initiative(*, actor, unit: Unit, kind, title: str, field: Field, sector=None,
+                      subject: str = "", person_name: str = "", person_position: str = "",
+                      description: str = "", start_year: int | None = None,
+                      replicates: Initiative | None = None, tags=(),
+                      scope: Scope | None = None) -> Initiative:
+    scope = _scope(actor, scope)
+    _require(scope, Role.CLERK, Role.SECRETARIAT)
+    _require_unit(scope, unit)
+    ini = Initiative(unit=unit, kind=kind, title=clean(title), field=field,
+                     sector=sector or unit.sector, subject=clean(subject),
+                     person_name=clean(person_name), person_position=clean(person_position),
+                     description=description or "", start_year=start_year,
+                     replicates=replicates, created_by=_user(actor))
+    _validate_initiative(ini)
+    with transaction.atomic():
+        ini.save()
+        _set_tags(ini, tags)
+        history.record(ini, "create", actor=actor)
+    return ini
+
+
+def update_initiative(initiative: Initiative, *, actor, scope: Scope | None = None,
+                      **fields) -> Initiative:
+    scope = _scope(actor, scope)
+    _require(scope, Role.CLERK, Role.SECRETARIAT)
+    _require_unit(scope, initiative.unit)
+    tags = fields.pop("tags", None)
+    unknown = set(fields) - set(INITIATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
+    before = history.snapshot(initiative, fields)
+    for name, value in fields.items():
+        setattr(initiative, name, clean(value) if isinstance(value, str) and name != "description"
+                else value)
+    _validate_initiative(initiative)
+    with transaction.atomic():
+        initiative.save()
+        if tags is not None:
+            _set_tags(initiative, tags)
+        history.record(initiative, "update", actor=actor,
+                       changes=history.diff(before, history.snapshot(initiative, fields)))
+    return initiative
+
+
+# --- registration ---------------------------------------------------------------------------
+
+def register(*, actor, initiative: Initiative, phase: Phase, level: Level, year: int,
+             targets=(), exceptional: bool = False, exceptional_reason: str = "",
+             scope: Scope | None = None) -> Registration:
+    """A DRAFT registration of `initiative` at `level` for `year`, with its targets."""
+    scope = _scope(actor, scope)
+    _require(scope, Role.CLERK, Role.SECRETARIAT)
+    _require_unit(scope, initiative.unit)
+    if level.phase_id != phase.pk:
+        _refuse(f"Cấp «{level}» không thuộc giai đoạn {phase.code}.")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        _refuse("Năm đăng ký không hợp lệ.")
+    if year not in phase.years:
+        _refuse(f"Năm {year} không nằm trong giai đoạn {phase.code}.")
+    if exceptional and not clean(exceptional_reason):
+        _refuse("Đăng ký đặc cách phải nêu lý do.")
+    rows = []
+    for i, t in enumerate(targets or (), start=1):
+        criterion, target = clean(t.get("criterion")), clean(t.get("target"))
+        if not criterion and not target:
+            continue
+        if not criterion or not target:
+            _refuse(f"Tiêu chí thứ {i}: cần nhập cả nội dung tiêu chí và chỉ tiêu.")
+        rows.append(RegistrationTarget(criterion=criterion[:500], target=target[:100],
+                                       baseline=clean(t.get("baseline"))[:100],
+                                       unit_of_measure=clean(t.get("unit_of_measure"))[:64],
+                                       order=i))
+    if Registration.objects.filter(initiative=initiative, level=level, year=year).exists():
+        _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
+    reg = Registration(initiative=initiative, phase=phase, level=level, year=year,
+                       unit=initiative.unit, sector=initiative.sector, field=initiative.field,
+                       state=State.DRAFT, is_exceptional=bool(exceptional),
+                       exceptional_reason=clean(exceptional_reason) if exceptional else "",
+                       exceptional_status=ExceptionalStatus.PENDING if exceptional
+                       else ExceptionalStatus.NONE,
+                       created_by=_user(actor))
+    try:
+        with transaction.atomic():
+            reg.save()
+            for row in rows:
+                row.registration = reg
+            RegistrationTarget.objects.bulk_create(rows)
+            history.record(reg, "create", actor=actor)
+    except IntegrityError:  # a concurrent registration of the same model won the race
+        _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
+    return reg
+
+
+def registration_deadline(registration: Registration) -> dt.date:
+    """The deadline a registration is judged late against.
+
+    Yearly levels (grassroots) register at the start of every year: the phase's deadline in
+    the registration's year. Phase-long levels (district, province) register once for the
+    period, for a year of it: we apply the same day/month in the registration's year, so a
+    model entered for 2028 at district level is late after 31/01/2028.
+    """
+    return registration.phase.registration_deadline_for(registration.year)
+
+
+def is_late(registration: Registration, when: dt.datetime) -> bool:
+    # Promotions are proposed by the committee below after its own decision: never late.
+    if registration.promoted_from_id:
+        return False
+    return timezone.localdate(when) > registration_deadline(registration)
+
+
+def submit(registration: Registration, *, actor, scope: Scope | None = None,
+           expected_version: int | None = None, comment: str = "") -> Registration:
+    now = timezone.now()
+    first = registration.submitted_at is None
+    changes = {"submitted_at": now if first else registration.submitted_at}
+    # Lateness is judged on the first submission; resubmitting a returned file isn't late.
+    changes["is_late"] = is_late(registration, now) if first else registration.is_late
+    return transition(registration, State.SUBMITTED, actor=actor, scope=scope,
+                      expected_version=expected_version, comment=comment, **changes)
+
+
+def accept(registration: Registration, *, actor, comment: str = "", scope: Scope | None = None,
+           expected_version: int | None = None) -> Registration:
+    return transition(registration, State.ACCEPTED, actor=actor, scope=scope, comment=comment,
+                      expected_version=expected_version)
+
+
+def return_to_unit(registration: Registration, *, actor, comment: str,
+                   scope: Scope | None = None, expected_version: int | None = None) -> Registration:
+    if not clean(comment):
+        _refuse("Vui lòng ghi rõ lý do trả lại hồ sơ.")
+    return transition(registration, State.RETURNED, actor=actor, scope=scope, comment=comment,
+                      expected_version=expected_version, return_comment=comment)
+
+
+def return_report(registration: Registration, *, actor, comment: str,
+                  scope: Scope | None = None, expected_version: int | None = None) -> Registration:
+    """Send an achievement report back for correction (reported → accepted)."""
+    if not clean(comment):
+        _refuse("Vui lòng ghi rõ nội dung cần bổ sung, chỉnh sửa.")
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT, Role.APPRAISER)
+    return transition(registration, State.ACCEPTED, actor=actor, scope=scope, comment=comment,
+                      expected_version=expected_version, return_comment=comment)
+
+
+def withdraw(registration: Registration, *, actor, comment: str = "", scope: Scope | None = None,
+             expected_version: int | None = None) -> Registration:
+    return transition(registration, State.WITHDRAWN, actor=actor, scope=scope, comment=comment,
+                      expected_version=expected_version)
+
+
+def approve_exceptional(registration: Registration, *, actor, approve: bool, comment: str = "",
+                        scope: Scope | None = None) -> Registration:
+    """The secretariat approves (or refuses) an exceptional registration; only an approved
+    one can be accepted (workflow.refusal)."""
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT)
+    _require_unit(scope, registration.unit)
+    if not registration.is_exceptional:
+        _refuse("Hồ sơ này không phải đăng ký đặc cách.", 409)
+    if registration.exceptional_status != ExceptionalStatus.PENDING:
+        _refuse("Đề nghị đặc cách đã được xem xét.", 409)
+    status = ExceptionalStatus.APPROVED if approve else ExceptionalStatus.REFUSED
+    with transaction.atomic():
+        updated = Registration.objects.filter(
+            pk=registration.pk, version=registration.version,
+            exceptional_status=ExceptionalStatus.PENDING,
+        ).update(exceptional_status=status, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            _refuse(STALE, 409)
+        history.record(registration, "exceptional", actor=actor, comment=comment,
+                       changes={"exceptional_status": [registration.exceptional_status, status]})
+        registration.exceptional_status = status
+        registration.version += 1
+    return registration
+
+
+def report_achievement(registration: Registration, *, actor, results: dict[int, str],
+                       narrative: str, certifier_name: str, certifier_position: str,
+                       certified_on: dt.date, scope: Scope | None = None,
+                       expected_version: int | None = None) -> Registration:
+    """Achievement report against the registered targets, certified → REPORTED."""
+    if not clean(narrative):
+        _refuse("Vui lòng nhập nội dung báo cáo thành tích.")
+    if not clean(certifier_name) or not clean(certifier_position):
+        _refuse("Báo cáo thành tích phải có xác nhận của cấp ủy hoặc thủ trưởng đơn vị "
+                "(họ tên và chức vụ người xác nhận).")
+    if not certified_on:
+        _refuse("Vui lòng nhập ngày xác nhận.")
+    targets = {t.pk: t for t in registration.targets.all()}
+    results = {int(k): clean(v)[:100] for k, v in (results or {}).items()}
+    stray = set(results) - set(targets)
+    if stray:
+        _refuse("Kết quả gửi kèm không khớp với tiêu chí đã đăng ký.")
+    missing = [t.criterion for pk, t in targets.items() if not results.get(pk)]
+    if missing:
+        _refuse("Chưa nhập kết quả cho tiêu chí: " + "; ".join(missing) + ".")
+    with transaction.atomic():
+        transition(registration, State.REPORTED, actor=actor, scope=scope,
+                   expected_version=expected_version, return_comment="")
+        for pk, value in results.items():
+            targets[pk].result = value
+        RegistrationTarget.objects.bulk_update(list(targets.values()), ["result"])
+        AchievementReport.objects.update_or_create(registration=registration, defaults={
+            "narrative": narrative.strip(), "certifier_name": clean(certifier_name),
+            "certifier_position": clean(certifier_position), "certified_on": certified_on,
+            "reported_by": _user(actor)})
+    return registration
+
+
+# --- appraisal ------------------------------------------------------------------------------
+
+def is_own_unit(appraiser, registration: Registration) -> bool:
+    """Is the registration's model from the appraiser's own unit?
+
+    "Own unit" = one of the appraiser's active membership units is either the registration's
+    unit itself, or the grassroots organisation (xã, agency…) the registration's unit belongs
+    to (its nearest ancestor-or-self of kind grassroots). So a district appraiser is not in
+    conflict with every model of the district, but a commune official is with every model of
+    that commune, including its hamlets and associations below grassroots.
+    """
+    own = set(Membership.objects.filter(user=appraiser, is_active=True)
+              .values_list("unit_id", flat=True))
+    if not own:
+        return False
+    unit = registration.unit
+    home = {unit.pk}
+    if unit.kind == UnitKind.BELOW:
+        home |= set(Unit.objects.filter(pk__in=unit.ancestor_ids(), kind=UnitKind.GRASSROOTS)
+                    .values_list("pk", flat=True))
+    return bool(own & home)
+
+
+def _conflict_blocks(appraisal: Appraisal) -> str | None:
+    if appraisal.conflict_status == ConflictStatus.PENDING:
+        return "Tổ thư ký chưa xem xét xung đột lợi ích bạn đã khai báo."
+    if appraisal.conflict_status == ConflictStatus.REFUSED:
+        return "Bạn đã được miễn thẩm định hồ sơ này (xung đột lợi ích)."
+    if (appraisal.conflict_status != ConflictStatus.ACCEPTED
+            and is_own_unit(appraisal.appraiser, appraisal.registration)):
+        return ("Mô hình thuộc đơn vị của bạn: phải khai báo xung đột lợi ích và được "
+                "Tổ thư ký chấp thuận trước khi thẩm định.")
+    return None
+
+
+def assign_appraisal(registration: Registration, *, actor, team: AppraisalTeam, appraiser,
+                     scope: Scope | None = None) -> Appraisal:
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT)
+    _require_unit(scope, registration.unit)
+    if registration.state != State.REPORTED:
+        _refuse("Chỉ phân công thẩm định hồ sơ đã báo cáo thành tích.", 409)
+    if team.committee.phase_id != registration.phase_id or not scope.contains(team.committee.unit):
+        _refuse("Tổ thẩm định không thuộc Ban Chỉ đạo của giai đoạn này trong phạm vi của bạn.")
+    if not Membership.objects.filter(user=appraiser, role=Role.APPRAISER, is_active=True).exists() \
+            and not team.members.filter(user=appraiser).exists():
+        _refuse("Người được phân công không phải thành viên tổ thẩm định.")
+    if Appraisal.objects.filter(registration=registration, appraiser=appraiser).exists():
+        _refuse("Người này đã được phân công thẩm định hồ sơ.", 409)
+    with transaction.atomic():
+        a = Appraisal.objects.create(registration=registration, team=team, appraiser=appraiser,
+                                     assigned_by=_user(actor))
+        history.record(a, "assign", actor=actor)
+    return a
+
+
+def _appraiser_only(appraisal: Appraisal, actor, scope: Scope) -> None:
+    if appraisal.appraiser_id != getattr(actor, "pk", None) and not scope.is_admin:
+        _refuse("Chỉ người được phân công mới được ghi kết quả thẩm định.", 403)
+    if appraisal.status != AppraisalStatus.ASSIGNED:
+        _refuse("Phiếu thẩm định đã hoàn thành hoặc đã hủy.", 409)
+
+
+def save_appraisal(appraisal: Appraisal, *, actor, expected_version: int,
+                   scores: dict[str, int], comments: str = "", site_visit_date=None,
+                   conclusion=None, scope: Scope | None = None) -> Appraisal:
+    """Save scores; refused when someone saved since `expected_version` was read."""
+    scope = _scope(actor, scope)
+    _appraiser_only(appraisal, actor, scope)
+    block = _conflict_blocks(appraisal)
+    if block:
+        _refuse(block, 409)
+    values = {}
+    for name, raw in (scores or {}).items():
+        if name not in RUBRIC:
+            _refuse(f"Tiêu chí chấm điểm «{name}» không tồn tại.")
+        if raw in (None, ""):
+            values[name] = None
+            continue
+        try:
+            v = int(raw)
+        except (TypeError, ValueError):
+            _refuse(f"Điểm «{name}» phải là số nguyên từ 0 đến {RUBRIC_MAX}.")
+        if not 0 <= v <= RUBRIC_MAX:
+            _refuse(f"Điểm «{name}» phải từ 0 đến {RUBRIC_MAX}.")
+        values[name] = v
+    if conclusion not in (None, "", *Conclusion.values):
+        _refuse("Kết luận không hợp lệ.")
+    merged = {n: values.get(n, getattr(appraisal, n)) for n in RUBRIC}
+    total = sum(v for v in merged.values() if v is not None) if any(
+        v is not None for v in merged.values()) else None
+    fields = {**values, "total": total, "comments": comments or "",
+              "site_visit_date": site_visit_date, "updated_at": timezone.now()}
+    if conclusion is not None:
+        fields["conclusion"] = conclusion
+    before = history.snapshot(appraisal, [k for k in fields if k != "updated_at"])
+    with transaction.atomic():
+        updated = Appraisal.objects.filter(
+            pk=appraisal.pk, version=expected_version, status=AppraisalStatus.ASSIGNED,
+        ).update(version=F("version") + 1, **fields)
+        if not updated:
+            _refuse("Phiếu thẩm định vừa được người khác lưu; vui lòng tải lại trang để xem "
+                    "thay đổi trước khi lưu.", 409)
+        for k, v in fields.items():
+            setattr(appraisal, k, v)
+        appraisal.version = expected_version + 1
+        history.record(appraisal, "update", actor=actor, changes=history.diff(
+            before, history.snapshot(appraisal, list(before))))
+    return appraisal
+
+
+def complete_appraisal(appraisal: Appraisal, *, actor, scope: Scope | None = None) -> Appraisal:
+    """Close the appraisal; the registration becomes APPRAISED (if not already)."""
+    scope = _scope(actor, scope)
+    _appraiser_only(appraisal, actor, scope)
+    block = _conflict_blocks(appraisal)
+    if block:
+        _refuse(block, 409)
+    missing = [n for n in RUBRIC if getattr(appraisal, n) is None]
+    if missing or not appraisal.conclusion:
+        _refuse("Chưa chấm đủ các tiêu chí hoặc chưa có kết luận.")
+    reg = appraisal.registration
+    with transaction.atomic():
+        updated = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version,
+                                           status=AppraisalStatus.ASSIGNED).update(
+            status=AppraisalStatus.COMPLETED, completed_at=timezone.now(),
+            version=F("version") + 1)
+        if not updated:
+            _refuse(STALE, 409)
+        appraisal.status = AppraisalStatus.COMPLETED
+        appraisal.version += 1
+        history.record(appraisal, "complete", actor=actor)
+        reg.refresh_from_db()
+        if reg.state == State.REPORTED:
+            # The appraiser acts under the team's committee, not the unit's clerk scope.
+            transition(reg, State.APPRAISED, actor=actor, scope=_appraiser_scope(actor, scope),
+                       comment=f"Kết luận: {appraisal.get_conclusion_display()}")
+    return appraisal
+
+
+def _appraiser_scope(actor, scope: Scope) -> Scope:
+    if scope.has_role(Role.APPRAISER, Role.SECRETARIAT):
+        return scope
+    m = Membership.objects.filter(user=actor, role=Role.APPRAISER, is_active=True) \
+        .select_related("unit").first()
+    return Scope(user=actor, membership=m) if m else scope
+
+
+def declare_conflict(appraisal: Appraisal, *, actor, reason: str,
+                     scope: Scope | None = None) -> Appraisal:
+    scope = _scope(actor, scope)
+    _appraiser_only(appraisal, actor, scope)
+    if not clean(reason):
+        _refuse("Vui lòng nêu rõ quan hệ/xung đột lợi ích.")
+    if appraisal.conflict_status == ConflictStatus.PENDING:
+        _refuse("Bạn đã khai báo, đang chờ Tổ thư ký xem xét.", 409)
+    with transaction.atomic():
+        n = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version).update(
+            conflict_status=ConflictStatus.PENDING, conflict_reason=clean(reason),
+            conflict_declared_at=timezone.now(), version=F("version") + 1)
+        if not n:
+            _refuse(STALE, 409)
+        appraisal.conflict_status = ConflictStatus.PENDING
+        appraisal.conflict_reason = clean(reason)
+        appraisal.version += 1
+        history.record(appraisal, "conflict_declared", actor=actor, comment=reason)
+    return appraisal
+
+
+def rule_on_conflict(appraisal: Appraisal, *, actor, accept: bool,
+                     scope: Scope | None = None) -> Appraisal:
+    """accept=True: the appraiser may appraise despite the declared interest;
+    accept=False: the appraiser is recused and the appraisal cancelled (assign another)."""
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT)
+    _require_unit(scope, appraisal.registration.unit)
+    if appraisal.conflict_status != ConflictStatus.PENDING:
+        _refuse("Không có khai báo xung đột lợi ích đang chờ xem xét.", 409)
+    status = ConflictStatus.ACCEPTED if accept else ConflictStatus.REFUSED
+    extra = {} if accept else {"status": AppraisalStatus.CANCELLED}
+    with transaction.atomic():
+        n = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version).update(
+            conflict_status=status, conflict_ruled_by=_user(actor), version=F("version") + 1,
+            **extra)
+        if not n:
+            _refuse(STALE, 409)
+        appraisal.conflict_status = status
+        for k, v in extra.items():
+            setattr(appraisal, k, v)
+        appraisal.version += 1
+        history.record(appraisal, "conflict_ruled", actor=actor,
+                       changes={"conflict_status": [ConflictStatus.PENDING, status]})
+    return appraisal
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+def decide(registrations, *, actor, recognized: bool, decision_number: str,
+           decision_date: dt.date, signer: str = "", certificate_prefix: str = "",
+           scope: Scope | None = None) -> Decision:
+    """Recognise (or not) a batch of appraised registrations under one decision.
+
+    All or nothing: if any registration can't be decided, nothing is written and the message
+    names each one with its reason.
+    """
+    from .workflow import refusal
+
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT)
+    regs = list(registrations.select_related("initiative", "unit", "level", "phase")
+                if isinstance(registrations, QuerySet) else registrations)
+    if not regs:
+        _refuse("Chưa chọn hồ sơ nào.")
+    if not clean(decision_number) or not decision_date:
+        _refuse("Vui lòng nhập số và ngày quyết định.")
+    target = State.RECOGNIZED if recognized else State.NOT_RECOGNIZED
+    problems = []
+    for r in regs:
+        reason = refusal(r, target, scope=scope)
+        if reason:
+            problems.append(f"«{r.initiative.title}» ({r.level} {r.year}): {reason}")
+    if len({(r.phase_id, r.level_id) for r in regs}) > 1:
+        problems.append("Một quyết định chỉ dành cho hồ sơ cùng giai đoạn và cùng cấp.")
+    if problems:
+        _refuse("Không thể ra quyết định:\n" + "\n".join(problems), 409)
+    unit = scope.unit or regs[0].unit
+    now = timezone.now()
+    prefix = certificate_prefix or f"{clean(decision_number)}/"
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            kind=Decision.Kind.RECOGNITION, unit=unit, phase=regs[0].phase, level=regs[0].level,
+            number=clean(decision_number), date=decision_date, signer=clean(signer),
+            title=("Công nhận" if recognized else "Không công nhận") +
+            f" mô hình đạt tiêu chí “Dân vận khéo” cấp {regs[0].level}",
+            created_by=_user(actor))
+        history.record(decision, "create", actor=actor)
+        for n, r in enumerate(sorted(regs, key=lambda r: (r.unit.path, r.initiative.sort_key)),
+                              start=1):
+            transition(r, target, actor=actor, scope=scope, comment=f"Quyết định số {decision.number}",
+                       decision=decision, decided_at=now,
+                       certificate_number=f"{prefix}{n:04d}" if recognized else "")
+    return decision
+
+
+# --- promotion ------------------------------------------------------------------------------
+
+def promotion_eligible(registration: Registration) -> tuple[bool, str]:
+    """May this registration be proposed at the next level of its phase? (ok, reason)
+
+    recognised_below: recognised at this level. two_years: recognised at this level in this
+    year and the year before (two consecutive years)."""
+    if registration.state != State.RECOGNIZED:
+        return False, "Mô hình chưa được công nhận ở cấp này."
+    nxt = registration.level.next_level()
+    if nxt is None:
+        return False, f"Cấp {registration.level} là cấp cao nhất của giai đoạn."
+    if registration.phase.promotion_rule == PromotionRule.TWO_YEARS:
+        prev = Registration.objects.filter(
+            initiative_id=registration.initiative_id, level_id=registration.level_id,
+            year=registration.year - 1, state=State.RECOGNIZED).exists()
+        if not prev:
+            return False, (f"Theo quy định của giai đoạn, mô hình phải được công nhận 2 năm liên "
+                           f"tiếp ở cấp {registration.level} (chưa có công nhận năm "
+                           f"{registration.year - 1}).")
+    if Registration.objects.filter(Q(promoted_from=registration) | Q(
+            initiative_id=registration.initiative_id, level=nxt, year=registration.year)).exists():
+        return False, f"Mô hình đã được đề nghị đăng ký cấp {nxt} năm {registration.year}."
+    return True, ""
+
+
+def propose_promotion(registration: Registration, *, actor,
+                      scope: Scope | None = None) -> Registration:
+    """Register the model at the next level (same year), straight into that committee's queue."""
+    scope = _scope(actor, scope)
+    _require(scope, Role.SECRETARIAT)
+    _require_unit(scope, registration.unit)
+    ok, reason = promotion_eligible(registration)
+    if not ok:
+        _refuse(reason, 409)
+    nxt = registration.level.next_level()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            new = Registration.objects.create(
+                initiative_id=registration.initiative_id, phase=registration.phase, level=nxt,
+                year=registration.year, unit=registration.unit, sector=registration.sector,
+                field=registration.field, state=State.SUBMITTED, submitted_at=now,
+                promoted_from=registration, created_by=_user(actor))
+            RegistrationTarget.objects.bulk_create([
+                RegistrationTarget(registration=new, criterion=t.criterion, baseline=t.baseline,
+                                   target=t.target, unit_of_measure=t.unit_of_measure,
+                                   order=t.order) for t in registration.targets.all()])
+            from .models import Transition
+            Transition.objects.create(registration=new, from_state="", to_state=State.SUBMITTED,
+                                      actor=_user(actor),
+                                      comment=f"Đề nghị từ cấp {registration.level}")
+            history.record(new, "promote", actor=actor,
+                           changes={"promoted_from": [None, registration.pk]})
+    except IntegrityError:
+        _refuse(f"Mô hình đã được đề nghị đăng ký cấp {nxt} năm {registration.year}.", 409)
+    return new
+
+
+# --- replication ----------------------------------------------------------------------------
+
+def replications_of(initiative: Initiative, queryset=None) -> QuerySet[Initiative]:
+    """Initiatives of other units that copy this one (directly), across the tree."""
+    qs = queryset if queryset is not None else Initiative.objects.all()
+    return qs.filter(replicates=initiative).select_related("unit")
+
+
+def replication_counts(initiatives) -> dict[int, int]:
+    """{initiative id: number of direct replications} in one query (for reports)."""
+    ids = [getattr(i, "pk", i) for i in initiatives]
+    rows = (Initiative.objects.filter(replicates_id__in=ids).values("replicates_id")
+            .annotate(n=Count("id")))
+    return {r["replicates_id"]: r["n"] for r in rows}
+
+
+def replication_count(initiative: Initiative) -> int:
+    return Initiative.objects.filter(replicates=initiative).count()
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+ACCEPTED_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+                  ".docx"}
+
+
+def sniff(head: bytes, read_all=None) -> str | None:
+    """The real content type from the first bytes (never trust the name or the browser)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"PK\x03\x04") and read_all is not None:
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(read_all())) as z:
+                if "word/document.xml" in z.namelist():
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+
+
+def add_attachment(*, actor, initiative: Initiative | None = None,
+                   registration: Registration | None = None, uploaded_file,
+                   scope: Scope | None = None) -> Attachment:
+    scope = _scope(actor, scope)
+    owner = registration or initiative
+    if owner is None:
+        raise TypeError("initiative or registration is required")
+    _require(scope, Role.CLERK, Role.SECRETARIAT, Role.APPRAISER)
+    _require_unit(scope, owner.unit)
+    limit = settings.DVK_ATTACHMENT_MAX_BYTES
+    name = os.path.basename(getattr(uploaded_file, "name", "") or "tep")
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        _refuse(f"Tệp «{name}» quá lớn ({_mb(size)}); tối đa {_mb(limit)}.")
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        _refuse(f"Tệp «{name}» quá lớn; tối đa {_mb(limit)}.")
+    ctype = sniff(data[:16], read_all=lambda: data)
+    if ctype is None:
+        _refuse(f"Tệp «{name}» không được chấp nhận: chỉ nhận ảnh JPEG, PNG, tệp PDF hoặc "
+                "Word (.docx).")
+    with transaction.atomic():
+        att = Attachment(initiative=initiative if registration is None else None,
+                         registration=registration, original_name=name[:255],
+                         content_type=ctype, size=len(data), uploaded_by=_user(actor))
+        stem = os.path.splitext(name)[0] or "tep"
+        att.file.save(stem + ACCEPTED_TYPES[ctype], ContentFile(data), save=False)
+        att.save()
+        history.record(owner, "attach", actor=actor, comment=att.original_name)
+    return att

@@ -1,0 +1,89 @@
+"""Find initiatives whose title resembles a new one (duplicates, replications).
+
+Titles are compared folded (no accents, lower case: dvk.common.text.fold). PostgreSQL uses
+pg_trgm's word similarity on the indexed `search_text` (GIN trigram index, migration 0002),
+so it stays fast with a million initiatives; SQLite prefilters on shared significant words
+and ranks with difflib. Results: same unit & year first, then the rest of the visible tree.
+"""
+from __future__ import annotations
+
+import difflib
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+
+from dvk.common.text import fold
+
+from .models import Initiative
+
+# Words too common in titles to identify anything ("Khéo vận động người dân…").
+STOPWORDS = {"kheo", "van", "dong", "mo", "hinh", "dan", "nguoi", "cua", "va", "trong", "cac",
+             "nhung", "cho", "voi", "tai", "xa", "phuong", "ap", "khu", "pho", "the", "de"}
+MIN_SCORE = 0.35
+
+
+def _significant(words: list[str]) -> list[str]:
+    return [w for w in words if len(w) > 1 and w not in STOPWORDS]
+
+
+def _score(a: str, b: str) -> float:
+    """Blend of sequence similarity and how much of the query's words appear in `b`."""
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    aw, bw = set(_significant(a.split())) or set(a.split()), set(b.split())
+    cover = len(aw & bw) / len(aw) if aw else 0.0
+    return round(max(ratio, 0.5 * ratio + 0.5 * cover), 4)
+
+
+def similar_titles(title: str, *, unit=None, year: int | None = None, limit: int = 10,
+                   exclude_id: int | None = None, queryset: QuerySet | None = None,
+                   min_score: float = MIN_SCORE) -> list[tuple[Initiative, float]]:
+    """[(initiative, score 0–1)], best first, same unit (and start year) before the others.
+
+    Pass `queryset` from dvk.orgs.scope.initiatives_for(scope) so results respect scope.
+    """
+    key = fold(title)
+    if not key:
+        return []
+    qs = queryset if queryset is not None else Initiative.objects.all()
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    if connection.vendor == "postgresql":
+        scored = _postgres(qs, key, limit * 5, min_score)
+    else:
+        scored = _python(qs, key, limit * 5, min_score)
+
+    def rank(item):
+        ini, score = item
+        same_unit = unit is not None and ini.unit_id == getattr(unit, "pk", unit)
+        same_year = year is not None and ini.start_year == year
+        return (not same_unit, not (same_unit and same_year), -score, ini.pk)
+
+    return sorted(scored, key=rank)[:limit]
+
+
+def _postgres(qs: QuerySet, key: str, n: int, min_score: float):
+    # word_similarity(query, text): how well the query matches some part of the text; the
+    # `<%` operator uses the trigram index (threshold pg_trgm.word_similarity_threshold).
+    qs = (qs.extra(select={"score": "word_similarity(%s, initiatives_initiative.search_text)"},
+                   select_params=[key],
+                   where=["%s <%% initiatives_initiative.search_text"], params=[key])
+          .select_related("unit").order_by("-score", "pk")[:n])
+    with transaction.atomic():  # SET LOCAL lasts until the end of this transaction
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [min_score])
+        return [(ini, round(float(ini.score), 4)) for ini in qs]
+
+
+def _python(qs: QuerySet, key: str, n: int, min_score: float):
+    words = _significant(key.split()) or key.split()
+    cond = Q()
+    for w in words[:8]:
+        cond |= Q(search_text__contains=w)
+    candidates = qs.filter(cond).select_related("unit")[:5000]
+    scored = []
+    for ini in candidates:
+        s = _score(key, fold(ini.title))
+        if s >= min_score:
+            scored.append((ini, s))
+    scored.sort(key=lambda x: (-x[1], x[0].pk))
+    return scored[:n]

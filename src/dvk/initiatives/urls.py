@@ -1,0 +1,47 @@
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class FormatConverter:
+    regex = "docx|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FormatConverter, "fmt")
+
+app_name = "initiatives"
+urlpatterns = [
+    path("", views.registrations, name="registrations"),
+    path("dang-ky/", views.register, name="register"),
+    path("dang-ky/tuong-tu/", views.similar, name="similar"),
+    path("dang-ky/nhan-rong/", views.replicate_search, name="replicate_search"),
+    path("ho-so/<int:registration_id>/", views.registration_detail, name="registration"),
+    path("ho-so/<int:registration_id>/gui/", views.submit, name="submit"),
+    path("ho-so/<int:registration_id>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so/<int:registration_id>/bao-cao/", views.report, name="report"),
+    path("ho-so/<int:registration_id>/tep/", views.upload_attachment, name="upload"),
+    path("ho-so/<int:registration_id>/tiep-nhan/", views.accept, name="accept"),
+    path("ho-so/<int:registration_id>/tra-lai/", views.return_to_unit, name="return"),
+    path("ho-so/<int:registration_id>/dac-cach/", views.approve_exceptional,
+         name="approve_exceptional"),
+    path("ho-so/<int:registration_id>/phan-cong/", views.assign, name="assign"),
+    path("ho-so/<int:registration_id>/de-nghi-cap-tren/", views.promote, name="promote"),
+    path("ho-so/<int:registration_id>/mau-1.<fmt:fmt>", views.form1, name="form1"),
+    path("mo-hinh/<int:initiative_id>/", views.initiative_detail, name="initiative"),
+    path("tep/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("tong-hop/<str:unit_code>/mau-2.<fmt:fmt>", views.form2, name="form2"),
+    path("hang-doi/", views.queue, name="queue"),
+    path("hang-doi/hang-loat/", views.bulk, name="bulk"),
+    path("tham-dinh/", views.assigned, name="assigned"),
+    path("tham-dinh/<int:appraisal_id>/", views.appraisal, name="appraisal"),
+    path("tham-dinh/<int:appraisal_id>/xung-dot/", views.declare_conflict, name="conflict"),
+    path("tham-dinh/<int:appraisal_id>/phan-quyet/", views.rule_conflict, name="rule_conflict"),
+    path("tham-dinh/<int:appraisal_id>/bien-ban.docx", views.appraisal_minutes, name="minutes"),
+]

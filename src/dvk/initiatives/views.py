@@ -1,0 +1,641 @@
+"""Screens of the annual cycle: unit clerks, the committee's secretariat, appraisers, everyone.
+
+Views read through dvk.orgs.scope and act through services/workflow: they validate forms,
+call one domain function, and show its Vietnamese message when it refuses.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dvk.orgs.enums import Role
+from dvk.orgs.models import Sector
+from dvk.orgs.scope import (get_or_404, initiatives_for, registrations_for, teams_for,
+                            unit_for, units_for, within)
+from dvk.phases.models import Phase
+
+from . import documents, forms
+from .enums import ConflictStatus, ExceptionalStatus, State
+from .models import Appraisal, Attachment, Field, RegistrationTarget, Transition
+from .workflow import TransitionRefused, can
+
+PAGE_SIZE = 25
+WORKERS = (Role.CLERK, Role.SECRETARIAT)
+
+
+def _services():
+    from . import services
+    return services
+
+
+def _queries():
+    from . import queries
+    return queries
+
+
+def _current_phase():
+    from dvk.web.queries import current_phase
+    return current_phase()
+
+
+def _refused(request, exc: Exception):
+    messages.error(request, getattr(exc, "message", None) or str(exc))
+
+
+def _detail(registration):
+    return redirect("initiatives:registration", registration_id=registration.pk)
+
+
+def _appraisals_for(scope):
+    """Appraisals of registrations the scope sees."""
+    return (Appraisal.objects.filter(registration__in=registrations_for(scope).values("pk"))
+            .select_related("registration__initiative", "registration__unit",
+                            "registration__level", "registration__phase", "team", "appraiser"))
+
+
+def _filter_context(request):
+    phases = list(Phase.objects.order_by("-start_year"))
+    chosen = next((p for p in phases if p.code == request.GET.get("phase")), None)
+    levels = list(chosen.ordered_levels()) if chosen else []
+    years = list(chosen.years) if chosen else []
+    return {"phases": phases, "filter_phase": chosen, "levels": levels, "years": years,
+            "states": State.choices, "fields": Field.objects.all(),
+            "sectors": Sector.objects.all(), "params": request.GET}
+
+
+def _paginate(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- everyone: the registrations list and the pages of one model --------------------------
+
+@login_required
+def registrations(request):
+    qs = _queries().filter_registrations(registrations_for(request.scope), request.GET)
+    page = _paginate(request, qs)
+    return render(request, "initiatives/registrations.html",
+                  {"page_obj": page, **_filter_context(request)})
+
+
+@login_required
+def registration_detail(request, registration_id):
+    scope = request.scope
+    reg = get_or_404(
+        registrations_for(scope).select_related("decision", "promoted_from__level",
+                                                "initiative__replicates")
+        .prefetch_related(
+            Prefetch("targets", queryset=RegistrationTarget.objects.order_by("order", "id")),
+            Prefetch("transitions", queryset=Transition.objects.select_related("actor")),
+            "attachments"),
+        pk=registration_id)
+    report = getattr(reg, "achievement_report", None) if hasattr(reg, "achievement_report") else None
+    appraisals = list(Appraisal.objects.filter(registration=reg)
+                      .select_related("team", "appraiser"))
+    ctx = {"reg": reg, "report": report, "appraisals": appraisals,
+           "can": {s.value: can(reg, s, scope=scope) for s in State},
+           "promotions": list(registrations_for(scope).filter(promoted_from=reg)),
+           "attachment_form": forms.AttachmentForm(),
+           "is_secretariat": scope.has_role(Role.SECRETARIAT),
+           "is_worker": scope.has_role(*WORKERS)}
+    if ctx["is_secretariat"]:
+        ctx["return_form"] = forms.ReturnForm()
+        if reg.state == State.REPORTED:
+            ctx["assign_form"] = _assign_form(scope, reg)
+        if reg.state == State.RECOGNIZED:
+            try:
+                ctx["promotion"] = _services().promotion_eligible(reg)
+            except Exception:  # noqa: BLE001 — a missing rule must not break the page
+                ctx["promotion"] = None
+    return render(request, "initiatives/registration_detail.html", ctx)
+
+
+@login_required
+def initiative_detail(request, initiative_id):
+    scope = request.scope
+    ini = get_or_404(initiatives_for(scope).select_related("replicates__unit"), pk=initiative_id)
+    regs = registrations_for(scope).filter(initiative=ini).order_by("year", "level__order")
+    replications = list(_services().replications_of(ini))
+    return render(request, "initiatives/initiative_detail.html",
+                  {"ini": ini, "regs": regs, "replications": replications,
+                   "attachments": ini.attachments.all()})
+
+
+# --- unit clerk: register, submit, withdraw, report, attachments --------------------------
+
+@login_required
+def register(request):
+    scope = request.scope
+    scope.require(*WORKERS)
+    units = units_for(scope).order_by("path")
+    phase = _current_phase()
+    initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase)}
+    if phase is not None:
+        initial["level"] = phase.ordered_levels().first()
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
+    targets = forms.TargetFormSet(request.POST or None, prefix="t")
+    if request.method == "POST" and form.is_valid() & targets.is_valid():
+        d = form.cleaned_data
+        svc = _services()
+        try:
+            with transaction.atomic():
+                ini = svc.create_initiative(
+                    actor=request.user, scope=request.scope, unit=d["unit"], kind=d["kind"], title=d["title"],
+                    field=d["field"], sector=d["sector"], subject=d["subject"],
+                    person_name=d["person_name"], person_position=d["person_position"],
+                    description=d["description"], start_year=d["start_year"],
+                    replicates=d["replicates"])
+                reg = svc.register(actor=request.user, scope=request.scope, initiative=ini, phase=d["phase"],
+                                   level=d["level"], year=d["year"], targets=targets.targets(),
+                                   exceptional=d["exceptional"],
+                                   exceptional_reason=d["exceptional_reason"])
+                if "submit" in request.POST:
+                    svc.submit(reg, actor=request.user, scope=request.scope)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The registration was submitted to the committee.")
+                             if "submit" in request.POST else _("The registration was saved as a draft."))
+            return _detail(reg)
+    return render(request, "initiatives/register.html", {"form": form, "targets": targets})
+
+
+def _default_year(phase):
+    from django.utils import timezone
+    year = timezone.localdate().year
+    if phase is not None and not (phase.start_year <= year <= phase.end_year):
+        year = phase.start_year
+    return year
+
+
+@login_required
+def similar(request):
+    """htmx: models with a similar title (same unit & year first, then across the tree)."""
+    from .similarity import similar_titles
+
+    title = (request.GET.get("title") or "").strip()
+    results = []
+    if len(title) >= 6:
+        unit = units_for(request.scope).filter(pk=request.GET.get("unit") or 0).first() \
+            if (request.GET.get("unit") or "").isdigit() else None
+        year = request.GET.get("year")
+        year = int(year) if (year or "").isdigit() else None
+        results = similar_titles(title, unit=unit, year=year, limit=8)
+    return render(request, "initiatives/_similar.html", {"results": results, "unit_id": getattr(
+        request.GET, "get", lambda k: None)("unit")})
+
+
+@login_required
+def replicate_search(request):
+    """htmx: pick the model this one replicates, by searching titles across the tree."""
+    from .similarity import similar_titles
+
+    q = (request.GET.get("replicate_q") or "").strip()
+    results = similar_titles(q, limit=10) if len(q) >= 3 else []
+    return render(request, "initiatives/_replicate_options.html", {"results": results, "q": q})
+
+
+def _worker_registration(request, registration_id):
+    request.scope.require(*WORKERS)
+    return get_or_404(registrations_for(request.scope), pk=registration_id)
+
+
+@login_required
+@require_POST
+def submit(request, registration_id):
+    reg = _worker_registration(request, registration_id)
+    try:
+        _services().submit(reg, actor=request.user, scope=request.scope)
+        messages.success(request, _("The registration was submitted to the committee."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _detail(reg)
+
+
+@login_required
+@require_POST
+def withdraw(request, registration_id):
+    reg = _worker_registration(request, registration_id)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    try:
+        _services().withdraw(reg, actor=request.user, scope=request.scope, comment=form.cleaned_data.get("comment", ""))
+        messages.success(request, _("The registration was withdrawn."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _detail(reg)
+
+
+@login_required
+def report(request, registration_id):
+    reg = _worker_registration(request, registration_id)
+    targets = list(reg.targets.order_by("order", "id"))
+    existing = getattr(reg, "achievement_report", None) if hasattr(reg, "achievement_report") else None
+    initial = {}
+    if existing is not None:
+        initial = {"narrative": existing.narrative, "certifier_name": existing.certifier_name,
+                   "certifier_position": existing.certifier_position,
+                   "certified_on": existing.certified_on}
+    form = forms.AchievementForm(request.POST or None, targets=targets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            _services().report_achievement(
+                reg, actor=request.user, scope=request.scope, results=form.results(), narrative=d["narrative"],
+                certifier_name=d["certifier_name"], certifier_position=d["certifier_position"],
+                certified_on=d["certified_on"])
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The achievement report was sent to the committee."))
+            return _detail(reg)
+    return render(request, "initiatives/report.html", {"reg": reg, "form": form})
+
+
+@login_required
+@require_POST
+def upload_attachment(request, registration_id):
+    reg = _worker_registration(request, registration_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _services().add_attachment(actor=request.user, scope=request.scope, registration=reg,
+                                       uploaded_file=form.cleaned_data["file"])
+            messages.success(request, _("The file was attached."))
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    else:
+        for err in form.errors.get("file", []):
+            messages.error(request, err)
+    return _detail(reg)
+
+
+@login_required
+def attachment(request, attachment_id):
+    scope = request.scope
+    qs = Attachment.objects.filter(
+        Q(registration__in=registrations_for(scope).values("pk"))
+        | Q(initiative__in=initiatives_for(scope).values("pk")))
+    att = get_or_404(qs, pk=attachment_id)
+    try:
+        handle = att.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"
+    return FileResponse(handle, as_attachment=not inline, filename=att.original_name,
+                        content_type=att.content_type or None)
+
+
+# --- secretariat: queue, accept/return, exceptional, assign, conflicts, decide, promote ----
+
+QUEUE_TABS = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED,
+              State.RETURNED, State.RECOGNIZED, State.NOT_RECOGNIZED]
+
+
+@login_required
+def queue(request):
+    scope = request.scope
+    scope.require(Role.SECRETARIAT)
+    phases = list(Phase.objects.order_by("-start_year"))
+    from dvk.web.queries import current_phase
+    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
+        or current_phase(phases)
+    year_param = request.GET.get("year") or ""
+    year = int(year_param) if year_param.isdigit() else _default_year(phase)
+    tab = request.GET.get("tab") or State.SUBMITTED
+    base = registrations_for(scope).filter(phase=phase) if phase else registrations_for(scope).none()
+    counts = _queries().queue_counts(base)
+    params = request.GET.copy()
+    params.pop("phase", None)
+    params.pop("tab", None)
+    params.pop("page", None)
+    listed = _queries().filter_registrations(base, params)
+    if tab == "proposals":
+        listed = listed.filter(promoted_from__isnull=False, state=State.SUBMITTED)
+    elif tab == "exceptional":
+        listed = listed.filter(is_exceptional=True, exceptional_status=ExceptionalStatus.PENDING)
+    else:
+        tab = State(tab) if tab in State.values else State.SUBMITTED
+        listed = listed.filter(state=tab)
+    page = _paginate(request, listed)
+    ctx = {"phase": phase, "phases": phases, "year": year, "tab": str(tab),
+           "tabs": [(s.value, s.label, counts.get(s.value, 0)) for s in QUEUE_TABS],
+           "proposals_count": base.filter(promoted_from__isnull=False,
+                                          state=State.SUBMITTED).count(),
+           "exceptional_count": base.filter(is_exceptional=True,
+                                            exceptional_status=ExceptionalStatus.PENDING).count(),
+           "page_obj": page, "return_form": forms.ReturnForm(),
+           "decision_form": forms.DecisionForm(),
+           "conflicts": list(_appraisals_for(scope).filter(
+               conflict_status=ConflictStatus.PENDING)[:50])}
+    if phase is not None:
+        ctx["overdue"] = _queries().overdue(scope, phase, year)
+    return render(request, "initiatives/queue.html", ctx)
+
+
+def _back_to_queue(request):
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("initiatives:queue")
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """Accept / return / decide several registrations chosen with checkboxes."""
+    scope = request.scope
+    scope.require(Role.SECRETARIAT)
+    action = request.POST.get("action")
+    ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    regs = list(registrations_for(scope).filter(pk__in=ids))
+    if not regs:
+        messages.error(request, _("Select at least one registration."))
+        return _back_to_queue(request)
+    svc = _services()
+    if action == "decide":
+        form = forms.DecisionForm(request.POST)
+        if not form.is_valid():
+            for field, errs in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for e in errs:
+                    messages.error(request, f"{label}: {e}" if label else e)
+            return _back_to_queue(request)
+        d = form.cleaned_data
+        try:
+            decision = svc.decide(regs, actor=request.user, scope=request.scope, recognized=d["recognized"],
+                                  decision_number=d["decision_number"],
+                                  decision_date=d["decision_date"], signer=d["signer"])
+        except TransitionRefused as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Decision %(number)s recorded for %(n)d registrations.")
+                             % {"number": decision.number, "n": len(regs)})
+        return _back_to_queue(request)
+    comment = request.POST.get("comment", "").strip()
+    if action == "return" and not comment:
+        messages.error(request, _("Write what the unit must correct before returning."))
+        return _back_to_queue(request)
+    if action not in ("accept", "return"):
+        messages.error(request, _("Unknown action."))
+        return _back_to_queue(request)
+    done = 0
+    for reg in regs:
+        try:
+            if action == "accept":
+                svc.accept(reg, actor=request.user, scope=request.scope, comment=comment)
+            else:
+                svc.return_to_unit(reg, actor=request.user, scope=request.scope, comment=comment)
+            done += 1
+        except TransitionRefused as exc:
+            messages.error(request, f"{reg.initiative.title}: {exc.message}")
+    if done:
+        messages.success(request, (_("%(n)d registrations accepted.") if action == "accept"
+                                   else _("%(n)d registrations returned to their units."))
+                         % {"n": done})
+    return _back_to_queue(request)
+
+
+def _secretariat_registration(request, registration_id):
+    request.scope.require(Role.SECRETARIAT)
+    return get_or_404(registrations_for(request.scope), pk=registration_id)
+
+
+@login_required
+@require_POST
+def accept(request, registration_id):
+    reg = _secretariat_registration(request, registration_id)
+    try:
+        _services().accept(reg, actor=request.user, scope=request.scope, comment=request.POST.get("comment", ""))
+        messages.success(request, _("The registration was accepted."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _detail(reg)
+
+
+@login_required
+@require_POST
+def return_to_unit(request, registration_id):
+    reg = _secretariat_registration(request, registration_id)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what the unit must correct before returning."))
+        return _detail(reg)
+    try:
+        _services().return_to_unit(reg, actor=request.user, scope=request.scope, comment=form.cleaned_data["comment"])
+        messages.success(request, _("The registration was returned to the unit."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _detail(reg)
+
+
+@login_required
+@require_POST
+def approve_exceptional(request, registration_id):
+    reg = _secretariat_registration(request, registration_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        _services().approve_exceptional(reg, actor=request.user, scope=request.scope, approve=approve,
+                                        comment=request.POST.get("comment", ""))
+        messages.success(request, _("The exceptional registration was approved.") if approve
+                         else _("The exceptional registration was refused."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _detail(reg)
+
+
+def _assign_form(scope, reg, data=None):
+    teams = teams_for(scope).filter(committee__phase=reg.phase).order_by("committee__unit__path", "name")
+    appraisers = (get_user_model().objects.filter(appraisal_seats__team__in=teams)
+                  .distinct().order_by("last_name", "first_name", "username"))
+    return forms.AssignForm(data, teams=teams, appraisers=appraisers)
+
+
+@login_required
+@require_POST
+def assign(request, registration_id):
+    reg = _secretariat_registration(request, registration_id)
+    form = _assign_form(request.scope, reg, request.POST)
+    if form.is_valid():
+        try:
+            _services().assign_appraisal(reg, actor=request.user, scope=request.scope, team=form.cleaned_data["team"],
+                                         appraiser=form.cleaned_data["appraiser"])
+            messages.success(request, _("The appraisal was assigned."))
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    else:
+        messages.error(request, _("Choose an appraisal team and an appraiser."))
+    return _detail(reg)
+
+
+@login_required
+@require_POST
+def promote(request, registration_id):
+    reg = _secretariat_registration(request, registration_id)
+    try:
+        upper = _services().propose_promotion(reg, actor=request.user, scope=request.scope)
+    except TransitionRefused as exc:
+        _refused(request, exc)
+        return _detail(reg)
+    messages.success(request, _("Proposed for registration at level %(level)s.")
+                     % {"level": upper.level.name})
+    return _detail(upper)
+
+
+@login_required
+@require_POST
+def rule_conflict(request, appraisal_id):
+    request.scope.require(Role.SECRETARIAT)
+    appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
+    try:
+        _services().rule_on_conflict(appraisal, actor=request.user, scope=request.scope,
+                                     accept=request.POST.get("accept") == "1")
+        messages.success(request, _("The ruling on the conflict of interest was recorded."))
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return _back_to_queue(request)
+
+
+# --- appraisers ------------------------------------------------------------------------------
+
+@login_required
+def assigned(request):
+    scope = request.scope
+    scope.require(Role.APPRAISER)
+    qs = _appraisals_for(scope).filter(appraiser=request.user).order_by("status", "-id")
+    return render(request, "initiatives/assigned.html", {"page_obj": _paginate(request, qs)})
+
+
+def _own_appraisal(request, appraisal_id):
+    request.scope.require(Role.APPRAISER)
+    qs = _appraisals_for(request.scope)
+    if not request.scope.is_admin:
+        qs = qs.filter(appraiser=request.user)
+    return get_or_404(qs, pk=appraisal_id)
+
+
+@login_required
+def appraisal(request, appraisal_id):
+    appr = _own_appraisal(request, appraisal_id)
+    from .enums import RUBRIC
+    initial = {n: getattr(appr, n) for n in RUBRIC}
+    initial.update(version=appr.version, comments=appr.comments,
+                   site_visit_date=appr.site_visit_date, conclusion=appr.conclusion)
+    form = forms.AppraisalForm(request.POST or None, initial=initial)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        svc = _services()
+        try:
+            svc.save_appraisal(appr, actor=request.user, scope=request.scope, expected_version=d["version"],
+                               scores=form.scores(), comments=d["comments"],
+                               site_visit_date=d["site_visit_date"],
+                               conclusion=d["conclusion"] or None)
+            if "complete" in request.POST:
+                appr.refresh_from_db()
+                svc.complete_appraisal(appr, actor=request.user, scope=request.scope)
+        except TransitionRefused as exc:
+            appr.refresh_from_db()
+            stale = appr.version != d["version"]
+            form.add_error(None, exc.message)
+            if stale:
+                # Keep what the user typed; the next save deliberately overwrites.
+                data = request.POST.copy()
+                data["version"] = appr.version
+                form = forms.AppraisalForm(data)
+                form.is_valid()
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The appraisal was completed.") if "complete" in request.POST
+                             else _("The appraisal was saved."))
+            return redirect("initiatives:appraisal", appraisal_id=appr.pk)
+    reg = appr.registration
+    return render(request, "initiatives/appraisal.html",
+                  {"appr": appr, "reg": reg, "form": form, "stale": stale,
+                   "targets": reg.targets.order_by("order", "id"),
+                   "report": getattr(reg, "achievement_report", None)
+                   if hasattr(reg, "achievement_report") else None,
+                   "conflict_form": forms.ConflictForm()})
+
+
+@login_required
+@require_POST
+def declare_conflict(request, appraisal_id):
+    appr = _own_appraisal(request, appraisal_id)
+    form = forms.ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Explain the conflict of interest."))
+    else:
+        try:
+            _services().declare_conflict(appr, actor=request.user, scope=request.scope,
+                                         reason=form.cleaned_data["reason"])
+            messages.success(request, _("The conflict of interest was declared; the secretariat will rule on it."))
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    return redirect("initiatives:appraisal", appraisal_id=appr.pk)
+
+
+@login_required
+def appraisal_minutes(request, appraisal_id):
+    scope = request.scope
+    scope.require(Role.APPRAISER, Role.SECRETARIAT)
+    appr = get_or_404(_appraisals_for(scope), pk=appraisal_id)
+    from .appraisal import appraisal_minutes_docx
+    return _download(appraisal_minutes_docx(appr), f"bien-ban-tham-dinh-{appr.pk}.docx")
+
+
+# --- Mẫu 1 / Mẫu 2 downloads -----------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str):
+    ctype = DOCX if filename.endswith(".docx") else XLSX
+    resp = HttpResponse(content, content_type=ctype)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+@login_required
+def form1(request, registration_id, fmt):
+    reg = get_or_404(registrations_for(request.scope).prefetch_related("targets"),
+                     pk=registration_id)
+    if fmt == "docx":
+        return _download(documents.form1_docx(reg), f"mau1-dang-ky-{reg.pk}.docx")
+    return _download(documents.form1_xlsx(reg), f"mau1-dang-ky-{reg.pk}.xlsx")
+
+
+@login_required
+def form2(request, unit_code, fmt):
+    scope = request.scope
+    unit = unit_for(scope, unit_code)
+    phases = list(Phase.objects.order_by("-start_year"))
+    from dvk.web.queries import current_phase
+    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
+        or current_phase(phases)
+    if phase is None:
+        raise Http404
+    year_param = request.GET.get("year") or ""
+    year = int(year_param) if year_param.isdigit() else _default_year(phase)
+    regs = (within(registrations_for(scope), unit).filter(phase=phase, year=year)
+            .exclude(state__in=(State.DRAFT, State.WITHDRAWN))
+            .prefetch_related("targets").order_by("level__order", "initiative__sort_key"))
+    if fmt == "docx":
+        return _download(documents.form2_docx(unit, phase, year, regs),
+                         f"mau2-tong-hop-{unit.code}-{year}.docx")
+    return _download(documents.form2_xlsx(unit, phase, year, regs),
+                     f"mau2-tong-hop-{unit.code}-{year}.xlsx")
+
+
+def form2_url(unit, phase, year, fmt="docx"):
+    return reverse("initiatives:form2", kwargs={"unit_code": unit.code, "fmt": fmt}) + \
+        f"?phase={phase.code}&year={year}"

@@ -1,0 +1,324 @@
+"""Selectors behind the dashboard: figures, trend, breakdowns and data problems.
+
+Every selector takes the acting scope plus the unit the user picked (already checked
+with unit_for) and is ONE aggregate query over scope ∩ the unit's subtree. The figures
+follow CONTRACTS §5 (the same definitions as reports.summary.build_summary):
+registered = every state except draft and withdrawn; recognition rate = 100 × recognised
+/ registered, 2 decimals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import Substr
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from dvk.common.formatting import recognition_rate
+from dvk.initiatives.enums import REGISTERED, ExceptionalStatus, State
+from dvk.orgs.enums import UnitKind
+from dvk.orgs.models import SEGMENT, Sector, Unit
+from dvk.orgs.scope import (Scope, awards_for, committees_for, registrations_for, units_for,
+                            within)
+from dvk.phases.models import Level, Phase
+
+PROBLEM_ITEMS = 20  # offending items listed per problem; the count covers them all
+
+
+# --- pickers -------------------------------------------------------------------------------
+
+def default_phase(scope: Scope) -> Phase | None:
+    """The latest phase with registrations in the scope; else the latest phase."""
+    phase_id = (registrations_for(scope).order_by("-phase__start_year")
+                .values_list("phase_id", flat=True).first())
+    if phase_id:
+        return Phase.objects.get(pk=phase_id)
+    return Phase.objects.order_by("-start_year").first()
+
+
+def registrations_url(**params) -> str | None:
+    """The registrations list filtered like a chart bar; None while that page is missing."""
+    try:
+        base = reverse("initiatives:registrations")
+    except NoReverseMatch:
+        return None
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{base}?{query}" if query else base
+
+
+# --- figures -------------------------------------------------------------------------------
+
+def _registrations(scope: Scope, phase: Phase, unit: Unit, year: int | None):
+    qs = within(registrations_for(scope), unit).filter(phase=phase).order_by()
+    return qs.filter(year=year) if year else qs
+
+
+LEVEL_AGGREGATES = dict(
+    registered=Count("id", filter=Q(state__in=REGISTERED)),
+    recognized=Count("id", filter=Q(state=State.RECOGNIZED)),
+    not_recognized=Count("id", filter=Q(state=State.NOT_RECOGNIZED)),
+    exceptional=Count("id", filter=Q(state__in=REGISTERED, is_exceptional=True)),
+)
+
+
+def _levelrow(level: Level, row: dict | None) -> dict:
+    row = row or {}
+    registered, recognized = row.get("registered", 0), row.get("recognized", 0)
+    return {"level": level.name, "level_id": level.pk, "registered": registered,
+            "recognized": recognized, "not_recognized": row.get("not_recognized", 0),
+            "exceptional": row.get("exceptional", 0),
+            "recognition_rate": recognition_rate(recognized, registered)}
+
+
+def _grouped(qs, key: str) -> dict:
+    """{(key value, level_id): aggregates} in one GROUP BY."""
+    rows = qs.values(key, "level_id").annotate(**LEVEL_AGGREGATES)
+    return {(r[key], r["level_id"]): r for r in rows}
+
+
+@dataclass
+class Figures:
+    phase: Phase
+    unit: Unit
+    year: int | None
+    levels: list[dict]
+    trend: list[dict]
+    by_unit: list[dict]
+    by_field: list[dict]
+    by_sector: list[dict]
+    awards: list[dict]
+    award_kinds: list[dict] = field(default_factory=list)
+
+    @property
+    def total_registered(self) -> int:
+        return sum(r["registered"] for r in self.levels)
+
+    @property
+    def total_exceptional(self) -> int:
+        return sum(r["exceptional"] for r in self.levels)
+
+
+def level_figures(scope, phase, unit, year=None) -> list[dict]:
+    levels = list(phase.ordered_levels())
+    rows = {r["level_id"]: r for r in _registrations(scope, phase, unit, year)
+            .values("level_id").annotate(**LEVEL_AGGREGATES)}
+    return [_levelrow(level, rows.get(level.pk)) for level in levels]
+
+
+def trend(scope, phase, unit, year=None) -> list[dict]:
+    """Registered and recognised per year of the phase (one GROUP BY), zeros included."""
+    rows = {r["year"]: r for r in _registrations(scope, phase, unit, year)
+            .values("year").annotate(registered=LEVEL_AGGREGATES["registered"],
+                                     recognized=LEVEL_AGGREGATES["recognized"])}
+    years = [year] if year else list(phase.years)
+    out = []
+    for y in years:
+        r = rows.get(y, {})
+        out.append({"year": y, "registered": r.get("registered", 0),
+                    "recognized": r.get("recognized", 0),
+                    "recognition_rate": recognition_rate(r.get("recognized", 0),
+                                                         r.get("registered", 0))})
+    return out
+
+
+def _breakdown(groups, levels, grouped) -> list[dict]:
+    out = []
+    for key, label, extra in groups:
+        rows = [_levelrow(level, grouped.get((key, level.pk))) for level in levels]
+        registered = sum(r["registered"] for r in rows)
+        recognized = sum(r["recognized"] for r in rows)
+        out.append({"key": key, "label": label, "levels": rows, "registered": registered,
+                    "recognized": recognized,
+                    "recognition_rate": recognition_rate(recognized, registered), **extra})
+    return out
+
+
+def by_field(scope, phase, unit, year=None, levels=None) -> list[dict]:
+    from dvk.initiatives.models import Field
+
+    levels = levels or list(phase.ordered_levels())
+    grouped = _grouped(_registrations(scope, phase, unit, year), "field_id")
+    fields = Field.objects.order_by("order", "name")
+    return _breakdown([(f.pk, f.name, {"code": f.code}) for f in fields], levels, grouped)
+
+
+def by_sector(scope, phase, unit, year=None, levels=None) -> list[dict]:
+    levels = levels or list(phase.ordered_levels())
+    grouped = _grouped(_registrations(scope, phase, unit, year), "sector_id")
+    sectors = [(s.pk, s.name, {"code": s.code}) for s in Sector.objects.order_by("order", "name")]
+    if any(k[0] is None for k in grouped):
+        sectors.append((None, str(_("No sector")), {"code": ""}))
+    return _breakdown(sectors, levels, grouped)
+
+
+def by_unit(scope, phase, unit, year=None, levels=None) -> list[dict]:
+    """Every direct child of `unit`, each rolled up over its subtree (one GROUP BY on the
+    child's path prefix), zeros included."""
+    levels = levels or list(phase.ordered_levels())
+    width = len(unit.path) + SEGMENT + 1
+    qs = (_registrations(scope, phase, unit, year)
+          .annotate(child_path=Substr("unit__path", 1, width)))
+    grouped = _grouped(qs, "child_path")
+    children = units_for(scope).filter(parent=unit).order_by("sort_key", "code")
+    return _breakdown([(c.path, c.name, {"code": c.code, "unit": c}) for c in children],
+                      levels, grouped)
+
+
+def award_figures(scope, phase, unit, year=None) -> list[dict]:
+    """[{level, kind, count}] by level then kind, as in the summary's "awards"."""
+    qs = within(awards_for(scope), unit).filter(phase=phase).order_by()
+    if year:
+        qs = qs.filter(year=year)
+    rows = (qs.values("level__name", "level__order", "kind__name", "kind__order", "kind_id")
+            .annotate(count=Count("id")).order_by("level__order", "kind__order"))
+    return [{"level": r["level__name"] or "", "kind": r["kind__name"], "kind_id": r["kind_id"],
+             "count": r["count"]} for r in rows]
+
+
+def figures(scope: Scope, phase: Phase, unit: Unit, year: int | None = None) -> Figures:
+    levels = list(phase.ordered_levels())
+    awards = award_figures(scope, phase, unit, year)
+    kinds: dict = {}
+    for a in awards:
+        kinds.setdefault(a["kind"], 0)
+        kinds[a["kind"]] += a["count"]
+    return Figures(
+        phase=phase, unit=unit, year=year,
+        levels=level_figures(scope, phase, unit, year),
+        trend=trend(scope, phase, unit, year),
+        by_unit=by_unit(scope, phase, unit, year, levels),
+        by_field=by_field(scope, phase, unit, year, levels),
+        by_sector=by_sector(scope, phase, unit, year, levels),
+        awards=awards,
+        award_kinds=[{"kind": k, "count": n} for k, n in kinds.items()],
+    )
+
+
+# --- data problems -------------------------------------------------------------------------
+
+@dataclass
+class Problem:
+    code: str
+    title: str
+    help: str
+    count: int
+    items: list  # model instances (registrations, awards or units)
+    item_kind: str  # "registration" | "award" | "unit"
+    informational: bool = False
+
+
+def _windowed(qs) -> tuple[int, list]:
+    """The first PROBLEM_ITEMS rows and the total, in ONE query (a window count)."""
+    items = list(qs.annotate(problem_total=Window(Count("id")))[:PROBLEM_ITEMS])
+    return (items[0].problem_total if items else 0), items
+
+
+def unpromoted_registrations(scope, phase, unit, year=None) -> tuple[int, list]:
+    """Registrations above the lowest level that are neither exceptional nor backed by a
+    recognised registration of the same initiative at the level just below."""
+    from dvk.initiatives.models import Registration
+
+    levels = list(phase.ordered_levels())
+    if len(levels) < 2:
+        return 0, []
+    below = Case(*[When(level_id=upper.pk, then=Value(lower.pk))
+                   for lower, upper in zip(levels, levels[1:])],
+                 default=Value(None), output_field=IntegerField())
+    recognised_below = Registration.objects.filter(
+        initiative_id=OuterRef("initiative_id"), level_id=OuterRef("level_below"),
+        state=State.RECOGNIZED)
+    qs = (_registrations(scope, phase, unit, year)
+          .filter(state__in=REGISTERED, is_exceptional=False)
+          .exclude(level_id=levels[0].pk)
+          .annotate(level_below=below)
+          .filter(~Exists(recognised_below))
+          .order_by("level__order", "unit__path", "id"))
+    return _windowed(qs)
+
+
+def awards_without_recognition(scope, phase, unit, year=None) -> tuple[int, list]:
+    qs = within(awards_for(scope), unit).filter(phase=phase, registration__isnull=False)
+    if year:
+        qs = qs.filter(year=year)
+    qs = (qs.exclude(registration__state=State.RECOGNIZED)
+          .filter(registration__is_exceptional=False)
+          .select_related("registration__initiative").order_by("level__order", "id"))
+    return _windowed(qs)
+
+
+def units_without_committee(scope, phase, unit) -> tuple[int, list]:
+    """District-level-and-above units in force during the phase without a committee."""
+    start, end = f"{phase.start_year}-01-01", f"{phase.end_year}-12-31"
+    has_committee = committees_for(scope).filter(unit_id=OuterRef("pk"), phase=phase)
+    qs = (within(units_for(scope), unit, unit_field="")
+          .filter(kind__in=(UnitKind.PROVINCE, UnitKind.DISTRICT))
+          .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+                  Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+          .filter(~Exists(has_committee)).order_by("path"))
+    return _windowed(qs)
+
+
+def exceptional_without_basis(scope, phase, unit, year=None) -> tuple[int, list]:
+    qs = (_registrations(scope, phase, unit, year)
+          .filter(state__in=REGISTERED, is_exceptional=True)
+          .filter(Q(exceptional_reason="") | ~Q(exceptional_status=ExceptionalStatus.APPROVED))
+          .order_by("level__order", "unit__path", "id"))
+    return _windowed(qs)
+
+
+def recognised_without_number(scope, phase, unit, year=None) -> tuple[int, list]:
+    qs = (_registrations(scope, phase, unit, year)
+          .filter(state=State.RECOGNIZED, decision__isnull=True, certificate_number="")
+          .order_by("level__order", "unit__path", "id"))
+    return _windowed(qs)
+
+
+def data_problems(scope: Scope, phase: Phase, unit: Unit, year: int | None = None) -> list[Problem]:
+    """Every check, offending items included; problems with no item are kept (count 0)
+    so the page can say the check passed."""
+    checks = [
+        ("unpromoted", _("Registered above the lowest level without a recognised registration below"),
+         _("Neither exceptional nor promoted from a registration recognised at the level below."),
+         unpromoted_registrations(scope, phase, unit, year), "registration", False),
+        ("award_unrecognised", _("Awards to models that are not recognised"),
+         _("The awarded registration is neither recognised nor exceptional."),
+         awards_without_recognition(scope, phase, unit, year), "award", False),
+        ("no_committee", _("Units without a steering committee for the phase"),
+         _("District-level units and above that have no steering committee for this phase."),
+         units_without_committee(scope, phase, unit), "unit", False),
+        ("exceptional", _("Exceptional registrations without a reason or approval"),
+         _("An exceptional registration needs a reason and an approval."),
+         exceptional_without_basis(scope, phase, unit, year), "registration", False),
+        ("no_number", _("Recognised without a decision or certificate number"),
+         _("For information: the recognition is recorded but no decision or certificate "
+           "number was entered."),
+         recognised_without_number(scope, phase, unit, year), "registration", True),
+    ]
+    return [Problem(code=code, title=title, help=help_, count=count, items=items,
+                    item_kind=kind, informational=info)
+            for code, title, help_, (count, items), kind, info in checks]
+
+
+# --- units lagging behind the calendar -----------------------------------------------------
+
+def lagging(scope: Scope, phase: Phase, year: int | None):
+    """Delegates to initiatives.queries.overdue when that module exists; else None."""
+    try:
+        from dvk.initiatives import queries
+    except ImportError:
+        return None
+    overdue = getattr(queries, "overdue", None)
+    if overdue is None:
+        return None
+    return overdue(scope, phase, year or min(max(phase.start_year, _this_year()), phase.end_year))
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+__all__ = ["default_phase", "figures", "data_problems", "lagging", "registrations_url"]

@@ -1,0 +1,414 @@
+"""Exports of lists (registrations, units, awards) to CSV and XLSX.
+
+- Scoped: every queryset comes from dvk.orgs.scope; the registrations list is filtered with
+  the same GET parameters as its page (initiatives.queries.filter_registrations).
+- Streaming: CSV is generated row by row over .iterator(chunk_size=2000) with a UTF-8 BOM
+  (Excel opens it as UTF-8); XLSX is written by xlsxwriter in constant-memory mode to a
+  temporary file, so memory stays flat whatever the number of rows.
+- Formula injection: a text cell starting with = + - @ TAB or CR would be run as a formula
+  by spreadsheet programs. CSV cells get a leading apostrophe; XLSX cells are always
+  written with write_string, which stores text and never a formula.
+- Headers are Vietnamese and, where one exists, the column name of the import files
+  (CONTRACTS §3, §4), so an export can be edited and imported again.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from django.conf import settings
+from django.core.files import File
+from django.http import QueryDict
+from django.utils import timezone, translation
+
+from dvk.initiatives.enums import INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, State
+from dvk.orgs.enums import UNIT_KIND_FILE_LABELS
+from dvk.orgs.scope import Scope, awards_for, registrations_for, unit_for, units_for, within
+
+CHUNK = 2000
+PROGRESS_EVERY = 500
+FORMATS = ("xlsx", "csv")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+KIND_LABEL = {v: k for k, v in INITIATIVE_KIND_FILE_LABELS.items()}
+RESULT_LABEL = {v: k for k, v in RESULT_FILE_LABELS.items()}
+UNIT_KIND_LABEL = {v: k for k, v in UNIT_KIND_FILE_LABELS.items()}
+
+
+def sync_limit() -> int:
+    return int(getattr(settings, "DVK_EXPORT_SYNC_LIMIT", 5000))
+
+
+def neutralise(text: str) -> str:
+    """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if text and text.startswith(DANGEROUS_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _local_date(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def format_date(value) -> str:
+    value = _local_date(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
+
+
+# --- what each export contains ---------------------------------------------------------------
+
+TEXT, INT, DATE = "text", "int", "date"
+
+
+@dataclass
+class Export:
+    kind: str
+    title: str  # Vietnamese, for the job page and the sheet name
+    slug: str  # file name stem
+    columns: list[tuple[str, str, int]]  # (header, type, width)
+    queryset: object
+    row: Callable[[object], list]
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def rows(self) -> Iterator[list]:
+        for obj in self.queryset.iterator(chunk_size=CHUNK):
+            yield self.row(obj)
+
+    def filename(self, fmt: str) -> str:
+        return f"{self.slug}-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def _state_label(state: str) -> str:
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state
+
+
+def _registration_row(r) -> list:
+    ini = r.initiative
+    return [
+        ini.code or "", ini.title, KIND_LABEL.get(ini.kind, ini.kind), ini.subject,
+        r.unit.code, r.unit.name, r.sector.name if r.sector_id else "", r.field.name,
+        r.phase.code, r.level.name, r.year, _state_label(r.state), RESULT_LABEL.get(r.state, ""),
+        "x" if r.is_exceptional else "", "x" if r.is_late else "",
+        _local_date(r.submitted_at), _local_date(r.decided_at),
+        r.decision.number if r.decision_id else "", r.certificate_number,
+    ]
+
+
+REGISTRATION_COLUMNS = [
+    ("Mã mô hình", TEXT, 14), ("Tên mô hình", TEXT, 60), ("Loại", TEXT, 11),
+    ("Chủ thể", TEXT, 30), ("Mã đơn vị", TEXT, 14), ("Tên đơn vị", TEXT, 30),
+    ("Khối", TEXT, 20), ("Lĩnh vực", TEXT, 22), ("Giai đoạn", TEXT, 11), ("Cấp", TEXT, 9),
+    ("Năm", INT, 7), ("Trạng thái", TEXT, 16), ("Kết quả", TEXT, 15), ("Đặc cách", TEXT, 9),
+    ("Trễ hạn", TEXT, 8), ("Ngày gửi", DATE, 12), ("Ngày quyết định", DATE, 14),
+    ("Số quyết định", TEXT, 16), ("Số giấy chứng nhận", TEXT, 16),
+]
+
+
+def _filter_registrations(scope: Scope, qs, params: QueryDict):
+    try:
+        from dvk.initiatives.queries import filter_registrations
+    except ImportError:
+        filter_registrations = None
+    if filter_registrations is not None:
+        return filter_registrations(qs, params)
+    # Fallback until the list's filters exist: the essential ones.
+    if params.get("phase"):
+        qs = qs.filter(phase__code=params["phase"])
+    if (params.get("year") or "").isdigit():
+        qs = qs.filter(year=int(params["year"]))
+    if (params.get("level") or "").isdigit():
+        qs = qs.filter(level_id=int(params["level"]))
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    if params.get("unit"):
+        qs = within(qs, unit_for(scope, params["unit"]))
+    return qs
+
+
+def registrations_export(scope: Scope, params: QueryDict) -> Export:
+    qs = registrations_for(scope).select_related("decision")
+    qs = _filter_registrations(scope, qs, params)
+    qs = qs.order_by("phase__start_year", "year", "level__order", "unit__path", "id")
+    return Export("registrations", "Danh sách đăng ký mô hình", "dang-ky",
+                  REGISTRATION_COLUMNS, qs, _registration_row)
+
+
+UNIT_COLUMNS = [
+    ("Mã đơn vị", TEXT, 16), ("Tên đơn vị", TEXT, 40), ("Mã đơn vị cấp trên", TEXT, 16),
+    ("Loại", TEXT, 11), ("Khối", TEXT, 22), ("Hiệu lực từ", DATE, 12),
+    ("Hiệu lực đến", DATE, 12),
+]
+
+
+def _unit_row(u) -> list:
+    return [u.code, u.name, u.parent.code if u.parent_id else "",
+            UNIT_KIND_LABEL.get(u.kind, u.kind), u.sector.name if u.sector_id else "",
+            u.valid_from, u.valid_until]
+
+
+def units_export(scope: Scope, params: QueryDict) -> Export:
+    qs = units_for(scope).select_related("parent", "sector")
+    if params.get("unit"):
+        qs = within(qs, unit_for(scope, params["unit"]), unit_field="")
+    if params.get("current") == "1":
+        qs = qs.current()
+    return Export("units", "Danh sách đơn vị", "don-vi", UNIT_COLUMNS, qs.order_by("path"),
+                  _unit_row)
+
+
+AWARD_COLUMNS = [
+    ("Hình thức", TEXT, 14), ("Giai đoạn", TEXT, 11), ("Cấp", TEXT, 9), ("Năm", INT, 7),
+    ("Mã đơn vị", TEXT, 14), ("Tên đơn vị", TEXT, 30), ("Người, tập thể nhận", TEXT, 30),
+    ("Mã mô hình", TEXT, 14), ("Tên mô hình", TEXT, 60), ("Số quyết định", TEXT, 16),
+    ("Ngày quyết định", DATE, 14), ("Số tiền (đồng)", INT, 14), ("Ghi chú", TEXT, 30),
+]
+
+
+def _award_row(a) -> list:
+    ini = a.registration.initiative if a.registration_id else None
+    return [a.kind.name, a.phase.code, a.level.name if a.level_id else "", a.year,
+            a.unit.code, a.unit.name, a.recipient_name,
+            (ini.code or "") if ini else "", ini.title if ini else "",
+            a.decision.number if a.decision_id else "",
+            a.decision.date if a.decision_id else None, a.amount, a.note]
+
+
+def awards_export(scope: Scope, params: QueryDict) -> Export:
+    qs = awards_for(scope).select_related("registration__initiative", "decision")
+    if params.get("phase"):
+        qs = qs.filter(phase__code=params["phase"])
+    if (params.get("year") or "").isdigit():
+        qs = qs.filter(year=int(params["year"]))
+    if (params.get("kind") or "").isdigit():
+        qs = qs.filter(kind_id=int(params["kind"]))
+    if params.get("unit"):
+        qs = within(qs, unit_for(scope, params["unit"]))
+    qs = qs.order_by("phase__start_year", "level__order", "kind__order", "unit__path", "id")
+    return Export("awards", "Danh sách khen thưởng", "khen-thuong", AWARD_COLUMNS, qs,
+                  _award_row)
+
+
+BUILDERS = {"registrations": registrations_export, "units": units_export,
+            "awards": awards_export}
+
+
+def build(kind: str, scope: Scope, params: QueryDict) -> Export:
+    return BUILDERS[kind](scope, params)
+
+
+# --- writers -------------------------------------------------------------------------------
+
+def _csv_cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == DATE:
+        return format_date(value)
+    if kind == INT:
+        return str(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(export: Export, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The CSV text piece by piece: a BOM, the header, then one line per row."""
+    writer = csv.writer(_Echo())
+    kinds = [c[1] for c in export.columns]
+    with translation.override("vi"):
+        yield "\ufeff" + writer.writerow([c[0] for c in export.columns])
+        n = 0
+        for row in export.rows():
+            yield writer.writerow([_csv_cell(v, k) for v, k in zip(row, kinds)])
+            n += 1
+            if progress and n % PROGRESS_EVERY == 0:
+                progress(n)
+    if progress:
+        progress(n)
+
+
+def write_csv(export: Export, fh, progress=None) -> None:
+    """Write the CSV as UTF-8 bytes to a binary file object."""
+    for piece in csv_chunks(export, progress):
+        fh.write(piece.encode("utf-8"))
+
+
+def write_xlsx(export: Export, path: str, progress=None) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                    "strings_to_urls": False})
+    ws = wb.add_worksheet(export.title[:31])
+    head = wb.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1,
+                          "text_wrap": True, "valign": "top"})
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    int_fmt = wb.add_format({"num_format": "#,##0"})
+    for col, (header, _kind, width) in enumerate(export.columns):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, head)
+    ws.freeze_panes(1, 0)
+    kinds = [c[1] for c in export.columns]
+    n = 0
+    with translation.override("vi"):
+        for n, row in enumerate(export.rows(), start=1):
+            for col, (value, kind) in enumerate(zip(row, kinds)):
+                if value is None or value == "":
+                    continue
+                if kind == DATE:
+                    ws.write_datetime(n, col, dt.datetime.combine(_local_date(value), dt.time()),
+                                      date_fmt)
+                elif kind == INT:
+                    ws.write_number(n, col, value, int_fmt)
+                else:
+                    ws.write_string(n, col, str(value))  # text, never a formula
+            if progress and n % PROGRESS_EVERY == 0:
+                progress(n)
+    if n:
+        ws.autofilter(0, 0, n, len(export.columns) - 1)
+    wb.close()
+    if progress:
+        progress(n)
+
+
+def xlsx_file(export: Export, progress=None):
+    """A named temporary file holding the workbook (deleted when closed)."""
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")
+    write_xlsx(export, tmp.name, progress)
+    tmp.seek(0)
+    return tmp
+
+
+# --- background jobs -----------------------------------------------------------------------
+
+def _job_scope(job) -> Scope:
+    from dvk.orgs.scope import scope_for
+
+    return scope_for(job.owner, job.params.get("membership"))
+
+
+def _save_result(job, fh, name: str) -> None:
+    from dvk.common.models import BackgroundJob
+
+    fh.seek(0)
+    job.result_file.save(name, File(fh), save=False)
+    job.result_name = name
+    job.status = BackgroundJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.done = job.total = max(job.total, job.done)
+    job.save(update_fields=["result_file", "result_name", "status", "finished_at", "done",
+                            "total"])
+
+
+def _fail(job, message: str) -> None:
+    from dvk.common.models import BackgroundJob
+
+    job.status = BackgroundJob.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+
+
+def run_export_job(job) -> None:
+    """Write a list export for a BackgroundJob, updating its progress as it goes.
+
+    The scope is rebuilt from the job's owner and membership, so access is checked again
+    when the job runs."""
+    from dvk.common.models import BackgroundJob
+
+    params = job.params
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
+    try:
+        scope = _job_scope(job)
+        export = build(params["export"], scope, QueryDict(params.get("query", "")))
+        job.total = export.count()
+        job.status = BackgroundJob.Status.RUNNING
+        job.save(update_fields=["total", "status"])
+
+        def progress(n):
+            job.done = n
+            BackgroundJob.objects.filter(pk=job.pk).update(done=n)
+
+        fmt = params.get("format", "xlsx")
+        if fmt == "csv":
+            with tempfile.TemporaryFile() as fh:
+                write_csv(export, fh, progress)
+                _save_result(job, fh, export.filename("csv"))
+        else:
+            with xlsx_file(export, progress) as fh:
+                _save_result(job, fh, export.filename("xlsx"))
+    except Exception as exc:  # the page shows the failure; the worker logs the traceback
+        _fail(job, f"Không xuất được danh sách: {exc}")
+        raise
+
+
+# --- report documents (reports engineer's functions) ---------------------------------------
+
+DOCUMENTS = {
+    # kind: (file stem, extension)
+    "summary_json": ("tong-hop", "json"),
+    "appendix_xlsx": ("phu-luc", "xlsx"),
+    "appendix_docx": ("phu-luc", "docx"),
+    "phase_report_docx": ("bao-cao-tong-ket", "docx"),
+}
+
+
+def render_document(kind: str, phase, unit, *, year=None, structure="time") -> tuple[bytes, str]:
+    """(content, file name) of one report document."""
+    import json
+
+    from .summary import build_summary
+
+    stem, ext = DOCUMENTS[kind]
+    name = f"{stem}-{phase.code}-{unit.code}{f'-{year}' if year else ''}.{ext}"
+    if kind == "phase_report_docx":
+        from .documents import phase_report_docx
+
+        return phase_report_docx(phase, unit, year=year, structure=structure), name
+    summary = build_summary(phase, unit, structure=structure, year=year)
+    if kind == "summary_json":
+        return json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"), name
+    from . import appendix
+
+    return getattr(appendix, kind)(summary), name
+
+
+def run_document_job(job) -> None:
+    from dvk.common.models import BackgroundJob
+    from dvk.phases.models import Phase
+
+    params = job.params
+    job.status = BackgroundJob.Status.RUNNING
+    job.total = 1
+    job.save(update_fields=["status", "total"])
+    try:
+        scope = _job_scope(job)
+        unit = unit_for(scope, params["unit"])
+        phase = Phase.objects.get(code=params["phase"])
+        content, name = render_document(params["document"], phase, unit,
+                                        year=params.get("year"),
+                                        structure=params.get("structure", "time"))
+        job.done = 1
+        _save_result(job, io.BytesIO(content), name)
+    except Exception as exc:
+        _fail(job, f"Không tạo được tài liệu: {exc}")
+        raise
+
+
+def iter_bytes(chunks: Iterable[str]) -> Iterator[bytes]:
+    for piece in chunks:
+        yield piece.encode("utf-8")

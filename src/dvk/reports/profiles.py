@@ -1,0 +1,115 @@
+"""Document profiles: the layout and the fixed texts of official documents (CONVENTIONS §1).
+
+Defaults live here, as code; a DocumentProfile row (reports/models.py) overrides any of
+these fields for documents dated from its `valid_from` (optionally for one unit only), so
+a new formatting guidance or a renamed body is a new row, not a code change, and older
+documents keep the profile of their time.
+
+Texts may use {placeholders}, filled per document by `Profile.fill()`:
+  {mass_body}  the mass-mobilisation commission's name in that era ("Ban Dân vận" before
+               2025, "Ban Tuyên giáo và Dân vận" since — see body_names)
+  {committee}  the issuing Party committee ("Tỉnh ủy", "Huyện ủy"…)
+  {upper}      the Party committee above it ("Tỉnh ủy" for a district), or "Trung ương"
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+PARTY_REPORT = "party-report"  # Hướng dẫn 36-HD/VPTW (2018)
+
+
+@dataclass
+class Profile:
+    code: str = PARTY_REPORT
+    version: int = 0  # 0 = the defaults in code; rows in the database start at 1
+    guidance: str = "Hướng dẫn 36-HD/VPTW ngày 03/4/2018"
+    # Page (mm) and type
+    page_width_mm: float = 210
+    page_height_mm: float = 297
+    margin_top_mm: float = 20
+    margin_bottom_mm: float = 20
+    margin_left_mm: float = 30
+    margin_right_mm: float = 15
+    font_name: str = "Times New Roman"
+    body_size_pt: float = 14
+    first_line_indent_cm: float = 1.27
+    space_after_pt: float = 6
+    line_spacing: float = 1.0
+    # Header block
+    national_title: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    national_size_pt: float = 15
+    body_header_size_pt: float = 14
+    parent_body: str = ""     # empty = derived from the unit (see documents/bodies.py)
+    issuing_body: str = ""    # empty = derived from the unit
+    number_template: str = "Số       -BC/{number_suffix}"
+    number_suffix: str = ""   # empty = derived from the unit (TU, HU, ĐU…)
+    place: str = ""           # empty = derived from the unit
+    date_template: str = "{place}, ngày      tháng      năm {year}"
+    # Title
+    doc_type: str = "BÁO CÁO"
+    doc_type_size_pt: float = 15
+    summary_size_pt: float = 14
+    phase_summary: str = "tổng kết Phong trào thi đua “Dân vận khéo” giai đoạn {start} - {end}"
+    year_summary: str = "kết quả thực hiện Phong trào thi đua “Dân vận khéo” năm {year}"
+    # Closing
+    recipients_title: str = "Nơi nhận:"
+    recipients_size_pt: float = 12
+    recipients: list[str] = field(default_factory=lambda: [
+        "- {mass_body} {upper},",
+        "- Thường trực {committee},",
+        "- Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” các cấp,",
+        "- Các cơ quan, đơn vị trực thuộc,",
+        "- Lưu Văn phòng {committee}.",
+    ])
+    signature_on_behalf: str = "T/M BAN THƯỜNG VỤ"
+    signature_title: str = "PHÓ BÍ THƯ"
+    signer_name: str = ""
+    # Body names by era: the name in force in the document's year.
+    body_names: list[dict] = field(default_factory=lambda: [
+        {"from_year": 0, "mass_body": "Ban Dân vận"},
+        {"from_year": 2025, "mass_body": "Ban Tuyên giáo và Dân vận"},
+    ])
+    blank: str = "………"
+    # Appendix tables
+    table_size_pt: float = 12
+
+    def mass_body(self, year: int) -> str:
+        name = ""
+        for era in sorted(self.body_names, key=lambda e: e.get("from_year", 0)):
+            if year >= int(era.get("from_year", 0)):
+                name = era.get("mass_body", name)
+        return name
+
+    def with_overrides(self, overrides: dict, version: int | None = None) -> "Profile":
+        known = {f.name for f in dataclasses.fields(self)}
+        values = {k: v for k, v in overrides.items() if k in known and k not in ("code",)}
+        if version is not None:
+            values["version"] = version
+        return dataclasses.replace(self, **values)
+
+
+def unknown_keys(overrides: dict) -> list[str]:
+    known = {f.name for f in dataclasses.fields(Profile)}
+    return sorted(k for k in overrides if k not in known)
+
+
+def get_profile(code: str = PARTY_REPORT, *, on: dt.date | None = None, unit=None) -> Profile:
+    """The profile in force on a date: the defaults, overridden by the newest DocumentProfile
+    row valid on that date (a row for the unit itself wins over a row for every unit)."""
+    from .models import DocumentProfile
+
+    on = on or dt.date.today()
+    profile = Profile(code=code)
+    rows = (DocumentProfile.objects.filter(code=code, valid_from__lte=on)
+            .filter(unit__isnull=True).order_by("-valid_from", "-version"))
+    general = rows.first()
+    if general is not None:
+        profile = profile.with_overrides(general.overrides, version=general.version)
+    if unit is not None:
+        own = (DocumentProfile.objects.filter(code=code, valid_from__lte=on, unit=unit)
+               .order_by("-valid_from", "-version").first())
+        if own is not None:
+            profile = profile.with_overrides(own.overrides, version=own.version)
+    return profile

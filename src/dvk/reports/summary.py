@@ -1,0 +1,234 @@
+"""The statistics of a phase for one unit's subtree (CONTRACTS §5) and smaller selectors.
+
+Everything is counted in the database with GROUP BY; Python only adds up the grouped rows
+(a few thousand at most, whatever the number of registrations). Rolling up to the direct
+children is done in the database too: paths have fixed-width segments (orgs/models.py), so
+the first len(unit.path) + SEGMENT + 1 characters of a registration's unit path are the
+path of the child of `unit` that holds it (or the unit's own, shorter path when the
+registration belongs to the unit itself). Comparing those prefixes with the children's
+paths here is aggregation, not access control: the subtree itself is selected through
+dvk.orgs.scope.within().
+
+Two structures:
+- "time"  — a registration stays with the unit it was made under (retired units included);
+- "today" — a registration of a retired unit is first moved to the unit that carries its
+  data today (dvk.orgs.history.current_unit_map) and then grouped by today's tree. A
+  registration whose unit maps to a unit outside the subtree leaves the subtree. Rows that
+  land under a retired child without a successor count in the totals but not in by_unit
+  (that child is no longer part of today's tree).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+
+from dvk.common.formatting import recognition_rate
+from dvk.initiatives.enums import REGISTERED, State
+from dvk.orgs.models import SEGMENT, Sector, Unit
+from dvk.orgs.scope import within
+
+STRUCTURES = ("time", "today")
+NO_SECTOR = "Chưa xác định khối"
+COUNT_KEYS = ("registered", "recognized", "not_recognized", "exceptional")
+
+
+# --- counting ------------------------------------------------------------------------------
+
+class LevelCounts:
+    """Counts per level id, filled from rows grouped by (level, state, is_exceptional)."""
+
+    __slots__ = ("by_level",)
+
+    def __init__(self):
+        self.by_level: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(self, level_id: int, state: str, exceptional: bool, n: int) -> None:
+        c = self.by_level[level_id]
+        c[0] += n  # every row comes from a queryset restricted to REGISTERED states
+        if state == State.RECOGNIZED:
+            c[1] += n
+        elif state == State.NOT_RECOGNIZED:
+            c[2] += n
+        if exceptional:
+            c[3] += n
+
+    def merge(self, other: "LevelCounts") -> None:
+        for level_id, counts in other.by_level.items():
+            mine = self.by_level[level_id]
+            for i, n in enumerate(counts):
+                mine[i] += n
+
+    def rows(self, levels) -> list[dict]:
+        out = []
+        for level in levels:
+            reg, rec, notrec, exc = self.by_level.get(level.pk, (0, 0, 0, 0))
+            out.append({"level": level.name, "registered": reg, "recognized": rec,
+                        "not_recognized": notrec, "exceptional": exc,
+                        "recognition_rate": recognition_rate(rec, reg)})
+        return out
+
+
+GROUP = ("level_id", "state", "is_exceptional")
+
+
+def _grouped(qs: QuerySet, *keys: str):
+    """(key values…, level_id, state, is_exceptional, n) tuples of a registration queryset."""
+    return (qs.order_by().values(*keys, *GROUP).annotate(n=Count("pk"))
+            .values_list(*keys, *GROUP, "n"))
+
+
+def registered(phase, *, year: int | None = None) -> QuerySet:
+    """Registrations of a phase that count as registered (REGISTERED states), all units."""
+    from dvk.initiatives.models import Registration
+
+    qs = Registration.objects.filter(phase=phase, state__in=REGISTERED)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def level_rows(qs: QuerySet, levels: Iterable) -> list[dict]:
+    """LEVELROWs (CONTRACTS §5) for an already scoped registration queryset.
+
+    `qs` should contain registered registrations only (see registered())."""
+    counts = LevelCounts()
+    for level_id, state, exc, n in _grouped(qs):
+        counts.add(level_id, state, exc, n)
+    return counts.rows(levels)
+
+
+# --- the scope of a summary ----------------------------------------------------------------
+
+class _Subtree:
+    """Which registrations (or awards) belong to `unit` under a structure, and where each
+    rolls up among the unit's direct children."""
+
+    def __init__(self, unit: Unit, structure: str):
+        if structure not in STRUCTURES:
+            raise ValueError(f"structure must be one of {STRUCTURES}")
+        self.unit = unit
+        self.structure = structure
+        self.key_len = len(unit.path) + SEGMENT + 1
+        self.moved: dict[int, str] = {}  # retired unit id → today's carrier path (in subtree)
+        if structure == "today":
+            from dvk.orgs.history import current_unit_map
+
+            mapping = current_unit_map()
+            if mapping:
+                paths = dict(Unit.objects.filter(pk__in=set(mapping.values()))
+                             .values_list("pk", "path"))
+                low = unit.path
+                self.moved = {src: paths[tgt] for src, tgt in mapping.items()
+                              if tgt in paths and paths[tgt].startswith(low)}
+
+    def filter(self, qs: QuerySet, unit_field: str = "unit") -> QuerySet:
+        inside = within(qs, self.unit, unit_field)
+        if self.structure == "time":
+            return inside
+        stays = inside.filter(**{f"{unit_field}__successor__isnull": True})
+        if not self.moved:
+            return stays
+        return stays | qs.filter(**{f"{unit_field}_id__in": list(self.moved)})
+
+    def child_counts(self, qs: QuerySet) -> dict[str, LevelCounts]:
+        """{path prefix (a child's path, or the unit's own path): counts}."""
+        out: dict[str, LevelCounts] = defaultdict(LevelCounts)
+        if self.structure == "time":
+            direct = within(qs, self.unit)
+        else:
+            direct = within(qs, self.unit).filter(unit__successor__isnull=True)
+        direct = direct.annotate(child_key=Substr("unit__path", 1, self.key_len))
+        for key, level_id, state, exc, n in _grouped(direct, "child_key"):
+            out[key].add(level_id, state, exc, n)
+        if self.moved:
+            moved = qs.filter(unit_id__in=list(self.moved))
+            for unit_id, level_id, state, exc, n in _grouped(moved, "unit_id"):
+                out[self.moved[unit_id][:self.key_len]].add(level_id, state, exc, n)
+        return out
+
+    def children(self) -> list[Unit]:
+        qs = within(Unit.objects.all(), self.unit, "").filter(parent=self.unit)
+        if self.structure == "today":
+            qs = qs.current()
+        return list(qs.order_by("path"))
+
+
+# --- the summary ---------------------------------------------------------------------------
+
+def build_summary(phase, unit, *, structure: str = "time", year: int | None = None) -> dict:
+    """The summary JSON of CONTRACTS §5 for `unit`'s subtree in `phase` (optionally one year).
+
+    Six grouped queries whatever the size of the tree; see the module docstring."""
+    from dvk.awards.models import Award, AwardKind
+    from dvk.initiatives.models import Field
+
+    levels = list(phase.ordered_levels())
+    subtree = _Subtree(unit, structure)
+    base = registered(phase, year=year)
+    scoped = subtree.filter(base)
+
+    # Totals and fields from one query, sectors from another.
+    by_field: dict[int, LevelCounts] = defaultdict(LevelCounts)
+    total = LevelCounts()
+    for field_id, level_id, state, exc, n in _grouped(scoped, "field_id"):
+        by_field[field_id].add(level_id, state, exc, n)
+        total.add(level_id, state, exc, n)
+    by_sector: dict[int | None, LevelCounts] = defaultdict(LevelCounts)
+    for sector_id, level_id, state, exc, n in _grouped(scoped, "sector_id"):
+        by_sector[sector_id].add(level_id, state, exc, n)
+
+    per_child = subtree.child_counts(base)
+    by_unit = []
+    for child in subtree.children():
+        counts = per_child.get(child.path, LevelCounts())
+        by_unit.append({"code": child.code, "name": child.name, "levels": counts.rows(levels)})
+
+    sector_rows = [{"sector": s.name, "levels": by_sector.get(s.pk, LevelCounts()).rows(levels)}
+                   for s in Sector.objects.order_by("order", "name")]
+    if None in by_sector:
+        sector_rows.append({"sector": NO_SECTOR, "levels": by_sector[None].rows(levels)})
+
+    awards = Award.objects.filter(phase=phase)
+    if year is not None:
+        awards = awards.filter(year=year)
+    award_counts = dict(((lv, k), n) for lv, k, n in subtree.filter(awards).order_by()
+                        .values("level_id", "kind_id").annotate(n=Count("pk"))
+                        .values_list("level_id", "kind_id", "n"))
+    kinds = list(AwardKind.objects.order_by("order", "name"))
+    award_rows = []
+    for level in [*levels, None]:
+        for kind in kinds:
+            n = award_counts.get((level.pk if level else None, kind.pk), 0)
+            if n:
+                award_rows.append({"level": level.name if level else None,
+                                   "kind": kind.name, "count": n})
+
+    return {
+        "phase": phase.code,
+        "unit": {"code": unit.code, "name": unit.name},
+        "levels": total.rows(levels),
+        "by_unit": by_unit,
+        "by_field": [{"field": f.name, "levels": by_field.get(f.pk, LevelCounts()).rows(levels)}
+                     for f in Field.objects.order_by("order", "name")],
+        "by_sector": sector_rows,
+        "awards": award_rows,
+    }
+
+
+def trend_by_year(phase, unit, *, structure: str = "time") -> list[dict]:
+    """[{"year": 2016, "levels": [LEVELROW…]}, …] for every year of the phase."""
+    levels = list(phase.ordered_levels())
+    per_year: dict[int, LevelCounts] = defaultdict(LevelCounts)
+    scoped = _Subtree(unit, structure).filter(registered(phase))
+    for y, level_id, state, exc, n in _grouped(scoped, "year"):
+        per_year[y].add(level_id, state, exc, n)
+    years = sorted(set(phase.years) | set(per_year))
+    return [{"year": y, "levels": per_year.get(y, LevelCounts()).rows(levels)} for y in years]
+
+
+def level_row(summary_levels: list[dict], level_name: str) -> dict | None:
+    """The LEVELROW of one level in a list of LEVELROWs."""
+    return next((r for r in summary_levels if r["level"] == level_name), None)

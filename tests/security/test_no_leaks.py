@@ -1,0 +1,235 @@
+"""No endpoint leaks across units.
+
+Every URL pattern of the site and every route of the API is requested by users of
+Gò Quao (district secretariat, commune clerk, appraiser) with the ids of objects that
+belong to Rạch Giá, a sibling district: each must answer 403, 404 or 405, never data.
+Pages without object ids (lists, searches, dashboards, exports) are requested with a
+search for a marker planted only in Rạch Giá, and must not show it.
+
+A new URL keyword that this test does not know fails the test: give it an object here.
+"""
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "Zqxleakmarker"
+SEARCH = "zqxleak"  # a prefix: pages may echo the query, but never the full marker
+GQ_USERS = ["gq.thuky", "dinhhoa.vanthu", "gq.thamdinh"]
+SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/")
+DENIED = {403, 404, 405}
+
+
+def walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _first(model_label, **filters):
+    from django.apps import apps
+
+    return apps.get_model(model_label).objects.filter(**filters).order_by("pk").first()
+
+
+@pytest.fixture
+def foreign(db, user):
+    """Objects of Rạch Giá (KG-RG), one per URL keyword, plus the planted marker."""
+    from django.apps import apps
+
+    from dvk.awards.models import Award, AwardKind
+    from dvk.common.models import BackgroundJob
+    from dvk.initiatives.enums import State
+    from dvk.initiatives.models import Decision, Field, Initiative, Registration
+    from dvk.orgs.models import Unit
+    from dvk.phases.models import Phase
+
+    rg_unit = Unit.objects.get(code="KG-RG-01-PN")
+    phase = Phase.objects.get(code="2026-2030")
+    level = phase.ordered_levels().first()
+    ini = Initiative.objects.create(title=f"Khéo vận động {MARKER}", unit=rg_unit,
+                                    sector=rg_unit.sector, field=Field.objects.first(),
+                                    subject=f"Chi hội {MARKER}")
+    reg = Registration.objects.create(initiative=ini, phase=phase, level=level, year=2026,
+                                      unit=rg_unit, sector=rg_unit.sector, field=ini.field,
+                                      state=State.APPRAISED)
+    decision = Decision.objects.create(unit=Unit.objects.get(code="KG-RG"), phase=phase,
+                                       level=level, number=f"1-QĐ/{MARKER}",
+                                       date=dt.date(2026, 10, 12))
+    award = Award.objects.create(kind=AwardKind.objects.first(), phase=phase, level=level,
+                                 year=2026, registration=reg, unit=rg_unit,
+                                 recipient_name=MARKER)
+    job = BackgroundJob.objects.create(kind="export", title=MARKER,
+                                       owner=user("rachgia.vanthu"), unit=rg_unit)
+    committee = _first("phases.SteeringCommittee", unit__code="KG-RG")
+    team = _first("phases.AppraisalTeam", committee__unit__code="KG-RG")
+    ids = {
+        "unit_code": rg_unit.code,
+        "registration_id": reg.pk,
+        "initiative_id": ini.pk,
+        "decision_id": decision.pk,
+        "award_id": award.pk,
+        "job_id": job.pk,
+        "committee_id": committee.pk,
+        "team_id": team.pk,
+        "member_id": _first("phases.CommitteeMember", committee=committee).pk,
+        "phase_code": phase.code,
+    }
+    # Objects of models that other parts of the app add; created only when they exist.
+    try:
+        Appraisal = apps.get_model("initiatives", "Appraisal")
+    except LookupError:
+        Appraisal = None
+    if Appraisal is not None:
+        fields = {f.name for f in Appraisal._meta.get_fields()}
+        kwargs = {"registration": reg}
+        if "team" in fields:
+            kwargs["team"] = team
+        if "appraiser" in fields:
+            kwargs["appraiser"] = user("rachgia.vanthu")
+        ids["appraisal_id"] = Appraisal.objects.create(**kwargs).pk
+    try:
+        Attachment = apps.get_model("initiatives", "Attachment")
+    except LookupError:
+        Attachment = None
+    if Attachment is not None:
+        from django.core.files.base import ContentFile
+
+        att = Attachment(registration=reg) if hasattr(Attachment, "registration") else \
+            Attachment(initiative=ini)
+        for name, value in (("original_name", "x.pdf"), ("content_type", "application/pdf"),
+                            ("size", 5)):
+            if hasattr(att, name):
+                setattr(att, name, value)
+        att.file.save("leak.pdf", ContentFile(b"%PDF-"), save=False)
+        att.save()
+        ids["attachment_id"] = att.pk
+    return ids
+
+
+def _fill(route: str, ids: dict) -> str | None:
+    """Turn a route like 'mo-hinh/<int:registration_id>/' into a path; None if a kwarg is unknown."""
+    missing = []
+
+    def sub(m):
+        name = m.group(2)
+        if name not in ids:
+            missing.append(name)
+            return "x"
+        return str(ids[name])
+
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+    if missing:
+        pytest.fail(f"URL {route!r} has keyword(s) {missing} unknown to the leak test: "
+                    "add an object of another district for them in tests/security.")
+    return "/" + path
+
+
+def _site_routes():
+    for route, pattern in walk(get_resolver().url_patterns):
+        if route.startswith(SKIP_PREFIXES) or "(?P<" in route or route.startswith("^"):
+            continue
+        yield route, pattern
+
+
+def test_every_object_url_refuses_another_districts_objects(client_as, foreign):
+    checked = 0
+    for username in GQ_USERS:
+        client = client_as(username)
+        for route, pattern in _site_routes():
+            kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            if not kwargs or kwargs == ["phase_code"]:
+                continue  # no scoped object in the URL: covered by the marker test
+            path = _fill(route, foreign)
+            get = client.get(path).status_code
+            post = client.post(path, {}).status_code
+            assert get in DENIED and post in DENIED and (get, post) != (405, 405), (
+                f"{username} reached another district's object at {path}: GET {get}, POST {post}")
+            checked += 1
+    assert checked > 0
+
+
+def test_pages_without_ids_never_show_another_districts_data(client_as, foreign):
+    queries = ["", f"?q={SEARCH}", f"?q={SEARCH}&phase=2026-2030",
+               "?phase=2026-2030&year=2026&format=csv"]
+    checked = 0
+    for username in GQ_USERS:
+        client = client_as(username)
+        for route, pattern in _site_routes():
+            kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            if kwargs and kwargs != ["phase_code"]:
+                continue
+            path = _fill(route, foreign)
+            if route in ("dang-xuat/", "chon-vai-tro/"):
+                continue
+            for q in queries:
+                resp = client.get(path + q)
+                assert resp.status_code < 500, f"{path + q} failed with {resp.status_code}"
+                body = b"".join(resp.streaming_content) if resp.streaming else resp.content
+                assert MARKER.lower().encode() not in body.lower(), (
+                    f"{username} saw another district's data at {path + q}")
+                checked += 1
+    assert checked > 0
+
+
+def _api_routes():
+    from dvk.api.base import api
+    from dvk.api import routers  # noqa: F401
+
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            yield path, method.upper()
+
+
+def test_api_refuses_another_districts_objects(client_as, foreign):
+    checked = 0
+    for username in GQ_USERS:
+        client = client_as(username)
+        for path, method in _api_routes():
+            params = re.findall(r"{(\w+)}", path)
+            if not params:
+                continue
+            missing = [p for p in params if p not in foreign]
+            assert not missing, f"API path {path} has params {missing} unknown to the leak test"
+            url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
+            resp = getattr(client, method.lower())(url, data="{}" if method != "GET" else None,
+                                                   content_type="application/json")
+            assert resp.status_code in DENIED, (
+                f"{username}: {method} {url} answered {resp.status_code}")
+            checked += 1
+    # The unit routes exist from the start; more come with each domain.
+    assert checked > 0
+
+
+def test_api_lists_never_show_another_districts_data(client_as, foreign):
+    for username in GQ_USERS:
+        client = client_as(username)
+        for path, method in _api_routes():
+            if method != "GET" or "{" in path:
+                continue
+            for q in ("", f"?q={SEARCH}", "?phase=2026-2030"):
+                resp = client.get(path + q)
+                assert resp.status_code < 500, f"{path + q} failed with {resp.status_code}"
+                assert MARKER.lower().encode() not in resp.content.lower(), (
+                    f"{username} saw another district's data at {path + q}")
+
+
+def test_anonymous_gets_nothing(client, foreign):
+    for route, pattern in _site_routes():
+        if route in ("dang-nhap/",):
+            continue
+        path = _fill(route, foreign)
+        resp = client.get(path)
+        assert resp.status_code in (302, 401, 403, 404, 405), f"anonymous reached {path}"
+        if resp.status_code == 302:
+            assert "/dang-nhap/" in resp["Location"]
+    for path, method in _api_routes():
+        url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
+        resp = getattr(client, method.lower())(url)
+        assert resp.status_code in (401, 403, 404, 405), f"anonymous reached API {url}"
