@@ -30,7 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DVK_TEST_SQLITE") or None}
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
