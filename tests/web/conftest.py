@@ -12,3 +12,11 @@ def committee_of(db):
             unit__code=unit_code, phase__code=phase_code)
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """With DEBUG off (e.g. DATABASE_URL=postgres…) settings pick the manifest storage, which
+    needs `collectstatic`; pages rendered in tests only need the plain URLs."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.formatting import recognition_rate
@@ -46,6 +47,18 @@ def registrations_url(**params) -> str | None:
         return None
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
+
+
+def registration_link(pk: int) -> str | None:
+    """The page of one registration, whatever the initiatives section names it."""
+    for name, kwarg in (("initiatives:registration", "registration_id"),
+                        ("initiatives:registration_detail", "registration_id"),
+                        ("initiatives:registration", "pk")):
+        try:
+            return reverse(name, kwargs={kwarg: pk})
+        except NoReverseMatch:
+            continue
+    return None
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -296,6 +309,10 @@ def data_problems(scope: Scope, phase: Phase, unit: Unit, year: int | None = Non
            "number was entered."),
          recognised_without_number(scope, phase, unit, year), "registration", True),
     ]
+    for _code, _t, _h, (_n, items), kind, _i in checks:
+        for item in items:
+            reg_id = item.pk if kind == "registration" else getattr(item, "registration_id", None)
+            item.link = registration_link(reg_id) if reg_id else None
     return [Problem(code=code, title=title, help=help_, count=count, items=items,
                     item_kind=kind, informational=info)
             for code, title, help_, (count, items), kind, info in checks]
@@ -303,22 +320,29 @@ def data_problems(scope: Scope, phase: Phase, unit: Unit, year: int | None = Non
 
 # --- units lagging behind the calendar -----------------------------------------------------
 
-def lagging(scope: Scope, phase: Phase, year: int | None):
-    """Delegates to initiatives.queries.overdue when that module exists; else None."""
+def lagging(scope: Scope, phase: Phase, unit: Unit, year: int | None) -> list[dict] | None:
+    """Units behind the calendar in `unit`'s subtree, from initiatives.queries.overdue:
+    [{key, title, deadline, count, items}] (items: up to 50; count: all). None when the
+    calendar checks are not installed."""
     try:
-        from dvk.initiatives import queries
+        from dvk.initiatives.queries import overdue
     except ImportError:
         return None
-    overdue = getattr(queries, "overdue", None)
-    if overdue is None:
-        return None
-    return overdue(scope, phase, year or min(max(phase.start_year, _this_year()), phase.end_year))
-
-
-def _this_year() -> int:
-    from django.utils import timezone
-
-    return timezone.localdate().year
-
-
-__all__ = ["default_phase", "figures", "data_problems", "lagging", "registrations_url"]
+    year = year or min(max(phase.start_year, timezone.localdate().year), phase.end_year)
+    result = overdue(scope, phase, year)
+    parts = (
+        ("units", "", _("Nothing registered by the deadline"), "registration_deadline"),
+        ("not_reported", "unit", _("Achievement reports overdue"), "report_deadline"),
+        ("appraisals", "registration__unit", _("Appraisals overdue"), "commemoration_day"),
+    )
+    sections = []
+    for key, unit_field, title, deadline in parts:
+        qs = result.get(key)
+        if qs is None:
+            continue
+        qs = within(qs, unit, unit_field=unit_field)
+        items = list(qs[:50])
+        count = len(items) if len(items) < 50 else qs.count()
+        sections.append({"key": key, "title": title, "deadline": result.get(deadline),
+                         "count": count, "items": items})
+    return sections

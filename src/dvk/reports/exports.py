@@ -25,6 +25,7 @@ from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from dvk.initiatives.queries import filter_registrations
 from dvk.initiatives.enums import INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, State
 from dvk.orgs.enums import UNIT_KIND_FILE_LABELS
 from dvk.orgs.scope import Scope, awards_for, registrations_for, unit_for, units_for, within
@@ -117,30 +118,9 @@ REGISTRATION_COLUMNS = [
 ]
 
 
-def _filter_registrations(scope: Scope, qs, params: QueryDict):
-    try:
-        from dvk.initiatives.queries import filter_registrations
-    except ImportError:
-        filter_registrations = None
-    if filter_registrations is not None:
-        return filter_registrations(qs, params)
-    # Fallback until the list's filters exist: the essential ones.
-    if params.get("phase"):
-        qs = qs.filter(phase__code=params["phase"])
-    if (params.get("year") or "").isdigit():
-        qs = qs.filter(year=int(params["year"]))
-    if (params.get("level") or "").isdigit():
-        qs = qs.filter(level_id=int(params["level"]))
-    if params.get("state"):
-        qs = qs.filter(state=params["state"])
-    if params.get("unit"):
-        qs = within(qs, unit_for(scope, params["unit"]))
-    return qs
-
-
 def registrations_export(scope: Scope, params: QueryDict) -> Export:
     qs = registrations_for(scope).select_related("decision")
-    qs = _filter_registrations(scope, qs, params)
+    qs = filter_registrations(qs, params)
     qs = qs.order_by("phase__start_year", "year", "level__order", "unit__path", "id")
     return Export("registrations", "Danh sách đăng ký mô hình", "dang-ky",
                   REGISTRATION_COLUMNS, qs, _registration_row)
@@ -384,7 +364,7 @@ def render_document(kind: str, phase, unit, *, year=None, structure="time") -> t
         return json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"), name
     from . import appendix
 
-    return getattr(appendix, kind)(summary), name
+    return getattr(appendix, kind)(summary, year=year, structure=structure), name
 
 
 def run_document_job(job) -> None:

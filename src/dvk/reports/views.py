@@ -100,10 +100,20 @@ def dashboard(request):
         "phases": Phase.objects.order_by("-start_year"),
         "units": _unit_choices(scope, unit),
         "problems": dash.data_problems(scope, phase, unit, year),
-        "lagging": dash.lagging(scope, phase, year),
+        "lagging": dash.lagging(scope, phase, unit, year),
         "charts": charts, "export_query": export_query,
-        "registrations_url": url(),
+        "registrations_url": url(), "chart_js": _chart_js_url(),
     })
+
+
+def _chart_js_url() -> str | None:
+    """Chart.js when `make assets` installed it; without it the page shows tables only."""
+    from django.templatetags.static import static
+
+    try:
+        return static("vendor/chart.umd.min.js")
+    except ValueError:  # not in the manifest (collectstatic ran without it)
+        return None
 
 
 # --- reports index and documents -----------------------------------------------------------
@@ -120,6 +130,7 @@ def index(request):
         "units": _unit_choices(scope, unit),
         "structures": [("time", _("Structure of the time")), ("today", _("Today's structure"))],
         "jobs": list(jobs_for(scope).select_related("unit")[:10]),
+        "sync_limit": exports.sync_limit(),
         "query": f"phase={phase.code}&unit={unit.code}&structure={structure}"
                  + (f"&year={year}" if year else ""),
     })

@@ -33,8 +33,12 @@ def navigation(request):
             url = reverse(name)
         except Exception:  # a section not installed yet
             continue
-        items.append({"url": url, "label": label,
-                      "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        items.append({"url": url, "label": label, "active": False})
+    # Only the most specific section is current (/giai-doan/ban-chi-dao/ is not /giai-doan/).
+    matches = [i for i in items if request.path == i["url"]
+               or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     # Lazy: only pages that render the switcher pay for the query.
     return {"nav_items": items, "scope": scope, "Role": Role,
             "switchable_memberships": SimpleLazyObject(lambda: list(memberships_of(request.user)))}

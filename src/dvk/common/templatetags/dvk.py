@@ -64,3 +64,12 @@ def query_with(context, **kwargs):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def person_name(user):
+    """A user's name as Vietnamese write it: family name first ("Phạm Thị Lan")."""
+    if user is None:
+        return ""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return name or getattr(user, "username", "")

@@ -1,0 +1,328 @@
+"""Registrations API (/api/v1/…): the same scope and rules as the screens.
+
+Outside the caller's scope → 404; a role that may not act → 403; a refused state change →
+409 (400 for invalid input), always {"detail": "<Vietnamese message>"}.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from dvk.orgs.scope import get_or_404, initiatives_for, registrations_for, unit_for
+from dvk.phases.models import Level, Phase
+
+from . import services
+from .models import Field, Registration
+from .queries import filter_registrations
+from .similarity import similar_titles
+from .workflow import TransitionRefused, available
+
+router = Router(tags=["registrations"])
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+class Detail(Schema):
+    detail: str
+
+
+class TargetOut(Schema):
+    id: int
+    criterion: str
+    baseline: str
+    target: str
+    unit_of_measure: str
+    result: str
+
+
+class TransitionOut(Schema):
+    from_state: str
+    to_state: str
+    actor: str | None
+    at: dt.datetime
+    comment: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    initiative_id: int
+    title: str
+    kind: str
+    unit: str
+    unit_name: str
+    phase: str
+    level: str
+    year: int
+    field: str
+    sector: str | None
+    state: str
+    is_late: bool
+    is_exceptional: bool
+    exceptional_status: str
+    submitted_at: dt.datetime | None
+    certificate_number: str
+    version: int
+
+
+class RegistrationDetailOut(RegistrationOut):
+    return_comment: str
+    promoted_from_id: int | None
+    targets: list[TargetOut]
+    transitions: list[TransitionOut]
+    actions: list[str]
+
+
+class RegistrationPage(Schema):
+    count: int
+    items: list[RegistrationOut]
+
+
+class TargetIn(Schema):
+    criterion: str
+    target: str
+    baseline: str = ""
+    unit_of_measure: str = ""
+
+
+class InitiativeIn(Schema):
+    unit: str
+    kind: str = "collective"
+    title: str
+    field_id: int
+    subject: str = ""
+    person_name: str = ""
+    person_position: str = ""
+    description: str = ""
+    start_year: int | None = None
+    replicates_id: int | None = None
+    tags: list[str] = []
+
+
+class InitiativeOut(Schema):
+    id: int
+    title: str
+    kind: str
+    unit: str
+    field: str
+    sector: str | None
+
+
+class RegisterIn(Schema):
+    phase: str
+    level_id: int
+    year: int
+    targets: list[TargetIn] = []
+    exceptional: bool = False
+    exceptional_reason: str = ""
+
+
+class ActionIn(Schema):
+    comment: str = ""
+    expected_version: int | None = None
+
+
+class ReportIn(Schema):
+    results: dict[int, str]
+    narrative: str
+    certifier_name: str
+    certifier_position: str
+    certified_on: dt.date
+    expected_version: int | None = None
+
+
+class DecideIn(Schema):
+    recognized: bool
+    decision_number: str
+    decision_date: dt.date
+    signer: str = ""
+    certificate_prefix: str = ""
+
+
+class SimilarOut(Schema):
+    id: int
+    title: str
+    unit: str
+    unit_name: str
+    start_year: int | None
+    score: float
+
+
+ERRORS = {400: Detail, 403: Detail, 404: Detail, 409: Detail}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _reg_out(r: Registration) -> dict:
+    return {
+        "id": r.pk, "initiative_id": r.initiative_id, "title": r.initiative.title,
+        "kind": r.initiative.kind, "unit": r.unit.code, "unit_name": r.unit.name,
+        "phase": r.phase.code, "level": r.level.name, "year": r.year, "field": r.field.name,
+        "sector": r.sector.name if r.sector_id else None, "state": r.state,
+        "is_late": r.is_late, "is_exceptional": r.is_exceptional,
+        "exceptional_status": r.exceptional_status, "submitted_at": r.submitted_at,
+        "certificate_number": r.certificate_number, "version": r.version,
+    }
+
+
+def _detail(request, r: Registration) -> dict:
+    out = _reg_out(r)
+    out.update(
+        return_comment=r.return_comment, promoted_from_id=r.promoted_from_id,
+        targets=list(r.targets.values("id", "criterion", "baseline", "target",
+                                      "unit_of_measure", "result")),
+        transitions=[{"from_state": t.from_state, "to_state": t.to_state,
+                      "actor": t.actor.username if t.actor_id else None, "at": t.at,
+                      "comment": t.comment}
+                     for t in r.transitions.select_related("actor")],
+        actions=[s.value for s in available(r, scope=request.scope)],
+    )
+    return out
+
+
+def _registration(request, registration_id: int) -> Registration:
+    return get_or_404(registrations_for(request.scope), pk=registration_id)
+
+
+def _act(request, registration_id: int, fn, **kwargs):
+    reg = _registration(request, registration_id)
+    try:
+        fn(reg, actor=request.user, scope=request.scope, **kwargs)
+    except TransitionRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return Status(200, _detail(request, _registration(request, registration_id)))
+
+
+# --- routes -------------------------------------------------------------------------------
+
+@router.get("/registrations", response=RegistrationPage)
+def list_registrations(request, phase: str = "", year: str = "", level: str = "",
+                       state: str = "", field: str = "", sector: str = "", unit: str = "",
+                       q: str = "", late: str = "", exceptional: str = "", kind: str = "",
+                       limit: int = 50, offset: int = 0):
+    """Registrations in the caller's scope, filtered like the list screen."""
+    params = {"phase": phase, "year": year, "level": level, "state": state, "field": field,
+              "sector": sector, "unit": unit, "q": q, "late": late,
+              "exceptional": exceptional, "kind": kind}
+    qs = filter_registrations(registrations_for(request.scope), params)
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    items = qs.order_by("-year", "initiative__sort_key", "pk")[offset:offset + limit]
+    return {"count": qs.count(), "items": [_reg_out(r) for r in items]}
+
+
+@router.get("/registrations/{registration_id}", response={200: RegistrationDetailOut, **ERRORS})
+def get_registration(request, registration_id: int):
+    return Status(200, _detail(request, _registration(request, registration_id)))
+
+
+@router.post("/initiatives", response={201: InitiativeOut, **ERRORS})
+def create_initiative(request, payload: InitiativeIn):
+    unit = unit_for(request.scope, payload.unit)
+    field = Field.objects.filter(pk=payload.field_id).first()
+    if field is None:
+        raise HttpError(400, "Lĩnh vực không hợp lệ.")
+    replicates = None
+    if payload.replicates_id:
+        replicates = get_or_404(initiatives_for(request.scope), pk=payload.replicates_id)
+    try:
+        ini = services.create_initiative(
+            actor=request.user, scope=request.scope, unit=unit, kind=payload.kind,
+            title=payload.title, field=field, subject=payload.subject,
+            person_name=payload.person_name, person_position=payload.person_position,
+            description=payload.description, start_year=payload.start_year,
+            replicates=replicates, tags=payload.tags)
+    except TransitionRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return Status(201, {"id": ini.pk, "title": ini.title, "kind": ini.kind, "unit": unit.code,
+                        "field": field.name, "sector": ini.sector.name if ini.sector_id else None})
+
+
+@router.post("/initiatives/{initiative_id}/registrations",
+             response={201: RegistrationDetailOut, **ERRORS})
+def register(request, initiative_id: int, payload: RegisterIn):
+    ini = get_or_404(initiatives_for(request.scope), pk=initiative_id)
+    phase = Phase.objects.filter(code=payload.phase).first()
+    level = Level.objects.filter(pk=payload.level_id).first()
+    if phase is None or level is None:
+        raise HttpError(400, "Giai đoạn hoặc cấp không hợp lệ.")
+    try:
+        reg = services.register(actor=request.user, scope=request.scope, initiative=ini,
+                                phase=phase, level=level, year=payload.year,
+                                targets=[t.dict() for t in payload.targets],
+                                exceptional=payload.exceptional,
+                                exceptional_reason=payload.exceptional_reason)
+    except TransitionRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return Status(201, _detail(request, _registration(request, reg.pk)))
+
+
+@router.get("/initiatives/similar", response=list[SimilarOut])
+def similar(request, title: str, unit: str = "", year: int | None = None, limit: int = 10,
+            exclude_id: int | None = None):
+    """Initiatives with a similar title (accent- and case-insensitive), within scope."""
+    u = unit_for(request.scope, unit) if unit else None
+    found = similar_titles(title, unit=u, year=year, limit=max(1, min(limit, 50)),
+                           exclude_id=exclude_id, queryset=initiatives_for(request.scope))
+    return [{"id": i.pk, "title": i.title, "unit": i.unit.code, "unit_name": i.unit.name,
+             "start_year": i.start_year, "score": s} for i, s in found]
+
+
+@router.post("/registrations/{registration_id}/submit",
+             response={200: RegistrationDetailOut, **ERRORS})
+def submit(request, registration_id: int, payload: ActionIn):
+    return _act(request, registration_id, services.submit, comment=payload.comment,
+                expected_version=payload.expected_version)
+
+
+@router.post("/registrations/{registration_id}/accept",
+             response={200: RegistrationDetailOut, **ERRORS})
+def accept(request, registration_id: int, payload: ActionIn):
+    return _act(request, registration_id, services.accept, comment=payload.comment,
+                expected_version=payload.expected_version)
+
+
+@router.post("/registrations/{registration_id}/return",
+             response={200: RegistrationDetailOut, **ERRORS})
+def return_to_unit(request, registration_id: int, payload: ActionIn):
+    return _act(request, registration_id, services.return_to_unit, comment=payload.comment,
+                expected_version=payload.expected_version)
+
+
+@router.post("/registrations/{registration_id}/withdraw",
+             response={200: RegistrationDetailOut, **ERRORS})
+def withdraw(request, registration_id: int, payload: ActionIn):
+    return _act(request, registration_id, services.withdraw, comment=payload.comment,
+                expected_version=payload.expected_version)
+
+
+@router.post("/registrations/{registration_id}/report",
+             response={200: RegistrationDetailOut, **ERRORS})
+def report(request, registration_id: int, payload: ReportIn):
+    return _act(request, registration_id, services.report_achievement,
+                results=payload.results, narrative=payload.narrative,
+                certifier_name=payload.certifier_name,
+                certifier_position=payload.certifier_position,
+                certified_on=payload.certified_on, expected_version=payload.expected_version)
+
+
+@router.post("/registrations/{registration_id}/decide",
+             response={200: RegistrationDetailOut, **ERRORS})
+def decide(request, registration_id: int, payload: DecideIn):
+    def one(reg, *, actor, scope, **kw):
+        return services.decide([reg], actor=actor, scope=scope, **kw)
+
+    return _act(request, registration_id, one, **payload.dict())
+
+
+@router.post("/registrations/{registration_id}/promote",
+             response={201: RegistrationDetailOut, **ERRORS})
+def promote(request, registration_id: int):
+    reg = _registration(request, registration_id)
+    try:
+        new = services.propose_promotion(reg, actor=request.user, scope=request.scope)
+    except TransitionRefused as exc:
+        raise HttpError(exc.status, exc.message) from None
+    return Status(201, _detail(request, _registration(request, new.pk)))

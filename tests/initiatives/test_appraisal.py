@@ -1,0 +1,161 @@
+"""Appraisal: assignment, scoring with optimistic locking, conflict of interest, minutes."""
+import datetime as dt
+import io
+
+import pytest
+
+from dvk.initiatives import services
+from dvk.initiatives.appraisal import appraisal_minutes_docx
+from dvk.initiatives.enums import State
+from dvk.initiatives.models import Appraisal, Registration
+from dvk.initiatives.workflow import TransitionRefused
+
+SCORES = {"effectiveness": 9, "replicability": 8, "participation": 9, "creativity": 7,
+          "difficulty": 8}
+
+
+@pytest.fixture
+def gq_team(db):
+    from dvk.phases.models import AppraisalTeam
+
+    return AppraisalTeam.objects.get(committee__unit__code="KG-GQ",
+                                     committee__phase__code="2026-2030")
+
+
+@pytest.fixture
+def commune_appraiser(unit, gq_team):
+    """An appraiser who works at Xã Định Hòa itself (the model's grassroots unit)."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.orgs.enums import Role
+    from dvk.orgs.models import Membership
+
+    u = get_user_model().objects.create_user("dinhhoa.thamdinh", first_name="Lê Văn Xã")
+    Membership.objects.create(user=u, unit=unit("KG-GQ-02"), role=Role.APPRAISER)
+    gq_team.members.create(user=u, full_name="Lê Văn Xã")
+    return u
+
+
+@pytest.fixture
+def assigned(at_state, user, gq_team):
+    def make(appraiser="gq.thamdinh"):
+        reg = at_state(State.REPORTED)
+        a = appraiser if not isinstance(appraiser, str) else user(appraiser)
+        return services.assign_appraisal(reg, actor=user("gq.thuky"), team=gq_team, appraiser=a)
+
+    return make
+
+
+def test_appraisal_happy_path(assigned, user):
+    a = assigned()
+    a = services.save_appraisal(a, actor=user("gq.thamdinh"), expected_version=a.version,
+                                scores=SCORES, comments="Mô hình thiết thực.",
+                                site_visit_date=dt.date(2026, 10, 5), conclusion="recommend")
+    assert a.total == 41
+    services.complete_appraisal(a, actor=user("gq.thamdinh"))
+    reg = Registration.objects.get(pk=a.registration_id)
+    assert reg.state == State.APPRAISED
+    assert reg.transitions.last().actor == user("gq.thamdinh")
+
+
+def test_two_saves_with_the_same_version_second_is_refused(assigned, user):
+    a = assigned()
+    seen = a.version
+    first = Appraisal.objects.get(pk=a.pk)
+    second = Appraisal.objects.get(pk=a.pk)
+    services.save_appraisal(first, actor=user("gq.thamdinh"), expected_version=seen,
+                            scores={"effectiveness": 9})
+    with pytest.raises(TransitionRefused, match="người khác lưu"):
+        services.save_appraisal(second, actor=user("gq.thamdinh"), expected_version=seen,
+                                scores={"effectiveness": 2})
+    assert Appraisal.objects.get(pk=a.pk).effectiveness == 9
+
+
+@pytest.mark.parametrize("scores", [{"effectiveness": 11}, {"effectiveness": -1},
+                                    {"beauty": 5}, {"creativity": "nhiều"}])
+def test_scores_are_validated(assigned, user, scores):
+    a = assigned()
+    with pytest.raises(TransitionRefused):
+        services.save_appraisal(a, actor=user("gq.thamdinh"), expected_version=a.version,
+                                scores=scores)
+
+
+def test_only_the_assigned_appraiser_saves(assigned, user):
+    a = assigned()
+    with pytest.raises(TransitionRefused) as exc:
+        services.save_appraisal(a, actor=user("tinh.thamdinh"), expected_version=a.version,
+                                scores=SCORES)
+    assert exc.value.status == 403
+
+
+def test_incomplete_appraisal_cannot_be_completed(assigned, user):
+    a = assigned()
+    services.save_appraisal(a, actor=user("gq.thamdinh"), expected_version=a.version,
+                            scores={"effectiveness": 9})
+    with pytest.raises(TransitionRefused, match="Chưa chấm đủ"):
+        services.complete_appraisal(a, actor=user("gq.thamdinh"))
+
+
+def test_only_reported_registrations_are_assigned(at_state, user, gq_team):
+    reg = at_state(State.ACCEPTED)
+    with pytest.raises(TransitionRefused):
+        services.assign_appraisal(reg, actor=user("gq.thuky"), team=gq_team,
+                                  appraiser=user("gq.thamdinh"))
+
+
+def test_own_unit_appraiser_is_blocked_until_declared_and_accepted(assigned, user,
+                                                                   commune_appraiser):
+    a = assigned(commune_appraiser)
+    with pytest.raises(TransitionRefused, match="thuộc đơn vị của bạn"):
+        services.save_appraisal(a, actor=commune_appraiser, expected_version=a.version,
+                                scores=SCORES)
+    services.declare_conflict(a, actor=commune_appraiser, reason="Tôi công tác tại xã Định Hòa.")
+    with pytest.raises(TransitionRefused, match="chưa xem xét"):
+        services.save_appraisal(a, actor=commune_appraiser, expected_version=a.version,
+                                scores=SCORES)
+    with pytest.raises(TransitionRefused) as exc:
+        services.rule_on_conflict(a, actor=commune_appraiser, accept=True)
+    assert exc.value.status == 403
+    services.rule_on_conflict(a, actor=user("gq.thuky"), accept=True)
+    services.save_appraisal(a, actor=commune_appraiser, expected_version=a.version,
+                            scores=SCORES, conclusion="recommend")
+    services.complete_appraisal(a, actor=commune_appraiser)
+    assert Registration.objects.get(pk=a.registration_id).state == State.APPRAISED
+
+
+def test_refused_conflict_recuses_the_appraiser(assigned, user, commune_appraiser):
+    a = assigned(commune_appraiser)
+    services.declare_conflict(a, actor=commune_appraiser, reason="Người nhà là chủ thể.")
+    services.rule_on_conflict(a, actor=user("gq.thuky"), accept=False)
+    assert Appraisal.objects.get(pk=a.pk).status == "cancelled"
+    with pytest.raises(TransitionRefused):
+        services.save_appraisal(a, actor=commune_appraiser, expected_version=a.version,
+                                scores=SCORES)
+
+
+def test_district_appraiser_is_not_in_conflict_with_a_commune_model(at_state, user,
+                                                                    commune_appraiser):
+    reg = at_state(State.REPORTED)
+    assert services.is_own_unit(user("gq.thamdinh"), reg) is False
+    assert services.is_own_unit(commune_appraiser, reg) is True
+
+
+def test_minutes_document(assigned, user):
+    from docx import Document
+
+    a = assigned()
+    services.save_appraisal(a, actor=user("gq.thamdinh"), expected_version=a.version,
+                            scores=SCORES, comments="Mô hình thiết thực.",
+                            site_visit_date=dt.date(2026, 10, 5), conclusion="recommend")
+    doc = Document(io.BytesIO(appraisal_minutes_docx(a)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert cells[1].startswith("ĐẢNG CỘNG SẢN VIỆT NAM")  # top right
+    assert cells[0].startswith("BAN CHỈ ĐẠO")  # issuing body, top left
+    assert "BIÊN BẢN THẨM ĐỊNH" in text
+    assert "ngày 5 tháng 10 năm 2026" in cells[1]
+    assert "41/50" in cells and "9" in cells
+    assert "Đề nghị Ban Chỉ đạo công nhận" in text
+    section = doc.sections[0]
+    assert round(section.left_margin.mm) == 30 and round(section.page_width.mm) == 210
+    assert doc.styles["Normal"].font.name == "Times New Roman"

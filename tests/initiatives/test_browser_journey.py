@@ -1,0 +1,137 @@
+"""End to end in a real browser: one model through the whole annual cycle, by four people."""
+import re
+
+import pytest
+
+from tests.conftest import screenshot
+from tests.initiatives.ui_helpers import live_ready  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Khéo vận động phụ nữ nuôi heo đất giúp hội viên nghèo xây nhà tình thương"
+
+
+def select_containing(page, selector, text):
+    """Choose the option whose label contains `text`."""
+    value = page.eval_on_selector(
+        selector, "(el, t) => [...el.options].find(o => o.textContent.includes(t)).value", text)
+    page.select_option(selector, value=value)
+
+
+def expect_text(page, text):
+    assert text in page.inner_text("main"), f"{text!r} not on {page.url}"
+
+
+def test_model_goes_through_the_annual_cycle(live_ready, page_as, live_app):
+    # 1. The commune clerk registers the model for the Women's Union and sends it.
+    clerk = page_as("dinhhoa.vanthu")
+    clerk.goto(live_app + "/mo-hinh/dang-ky/")
+    select_containing(clerk, "select[name=unit]", "Hội Liên hiệp Phụ nữ xã Định Hòa")
+    clerk.fill("input[name=title]", TITLE)
+    clerk.fill("input[name=subject]", "Chi hội Phụ nữ ấp Minh Cường")
+    clerk.select_option("select[name=field]", index=2)
+    select_containing(clerk, "select[name=phase]", "2026-2030")
+    select_containing(clerk, "select[name=level]", "Cơ sở (2026-2030)")
+    clerk.fill("input[name=year]", "2026")
+    clerk.fill("textarea[name=description]", "Mỗi hội viên nuôi một heo đất, cuối năm góp xây nhà.")
+    clerk.fill("input[name=t-0-criterion]", "Số nhà tình thương xây mới")
+    clerk.fill("input[name=t-0-baseline]", "0")
+    clerk.fill("input[name=t-0-target]", "2")
+    clerk.fill("input[name=t-0-unit_of_measure]", "căn")
+    clerk.fill("input[name=t-1-criterion]", "Số hội viên tham gia")
+    clerk.fill("input[name=t-1-baseline]", "30")
+    clerk.fill("input[name=t-1-target]", "150")
+    clerk.fill("input[name=t-1-unit_of_measure]", "người")
+    # typing the title asks for similar titles (htmx); the warning area exists either way
+    clerk.type("input[name=title]", " ")
+    clerk.wait_for_timeout(900)
+    screenshot(clerk, "journey-01-register")
+    clerk.click("button[name=submit]")
+    clerk.wait_for_load_state("networkidle")
+    expect_text(clerk, "Đã gửi đăng ký đến Ban Chỉ đạo")
+    expect_text(clerk, "Đã gửi")
+    detail = clerk.url
+    assert re.search(r"/mo-hinh/ho-so/\d+/$", detail)
+    screenshot(clerk, "journey-02-submitted")
+
+    # 2. The district secretariat accepts it from its queue (bulk, with a checkbox).
+    sec = page_as("gq.thuky")
+    sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=submitted&q=heo+dat")
+    expect_text(sec, TITLE)
+    sec.check(f"input[name=ids][aria-label='{TITLE}']")
+    screenshot(sec, "journey-03-queue")
+    sec.click("button[value=accept]")
+    sec.wait_for_load_state("networkidle")
+    expect_text(sec, "1 hồ sơ đã được tiếp nhận")
+
+    # 3. In October the clerk reports achievements, certified by the Party committee.
+    clerk.goto(detail)
+    expect_text(clerk, "Đã tiếp nhận")
+    clerk.click("text=Báo cáo thành tích")
+    inputs = clerk.locator("input[name^=result_]")
+    assert inputs.count() == 2
+    inputs.nth(0).fill("3")
+    inputs.nth(1).fill("162")
+    clerk.fill("textarea[name=narrative]", "Xây mới 3 căn nhà tình thương, 162 hội viên tham gia.")
+    clerk.fill("input[name=certifier_name]", "Nguyễn Văn Hùng")
+    clerk.fill("input[name=certifier_position]", "Bí thư Đảng ủy xã Định Hòa")
+    clerk.fill("input[name=certified_on]", "2026-10-02")
+    screenshot(clerk, "journey-04-report")
+    clerk.click("text=Gửi báo cáo thành tích")
+    clerk.wait_for_load_state("networkidle")
+    expect_text(clerk, "Đã báo cáo thành tích")
+
+    # 4. The secretariat assigns the district appraisal team and appraiser.
+    sec.goto(detail)
+    select_containing(sec, "select[name=team]", "Tổ thẩm định số 1")
+    select_containing(sec, "select[name=appraiser]", "(gq.thamdinh)")
+    screenshot(sec, "journey-05-assign")
+    sec.click("#assign-form button.primary")
+    sec.wait_for_load_state("networkidle")
+    expect_text(sec, "Đã phân công thẩm định")
+
+    # 5. The appraiser scores it and concludes.
+    appraiser = page_as("gq.thamdinh")
+    appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
+    appraiser.click(f"text={TITLE}")
+    for name, score in (("effectiveness", "9"), ("replicability", "8"), ("participation", "9"),
+                        ("creativity", "7"), ("difficulty", "8")):
+        appraiser.fill(f"input[name={name}]", score)
+    appraiser.fill("textarea[name=comments]", "Mô hình thiết thực, cần nhân rộng.")
+    appraiser.fill("input[name=site_visit_date]", "2026-10-06")
+    appraiser.select_option("select[name=conclusion]", value="recommend")
+    screenshot(appraiser, "journey-06-appraisal")
+    appraiser.click("button[name=complete]")
+    appraiser.wait_for_load_state("networkidle")
+    expect_text(appraiser, "Đã hoàn thành thẩm định")
+    expect_text(appraiser, "41")
+
+    # 6. The secretariat recognises it by a bulk decision.
+    sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=appraised&q=heo+dat")
+    sec.check(f"input[name=ids][aria-label='{TITLE}']")
+    sec.fill("input[name=decision_number]", "25-QĐ/BCĐ")
+    sec.fill("input[name=decision_date]", "2026-10-12")
+    sec.fill("input[name=signer]", "Phạm Văn Tư")
+    screenshot(sec, "journey-07-decide")
+    sec.click("button[value=decide]")
+    sec.wait_for_load_state("networkidle")
+    expect_text(sec, "Đã ghi nhận Quyết định số 25-QĐ/BCĐ cho 1 hồ sơ")
+
+    # 7. …and proposes it at the next level, where it waits in the upper queue.
+    sec.goto(detail)
+    expect_text(sec, "Được công nhận")
+    sec.click("text=Đề nghị đăng ký cấp trên")
+    sec.wait_for_load_state("networkidle")
+    expect_text(sec, "Đã đề nghị đăng ký ở cấp Huyện")
+    screenshot(sec, "journey-08-promoted")
+    sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")
+    expect_text(sec, TITLE)
+    screenshot(sec, "journey-09-upper-queue")
+
+    # The whole story is on the registration's timeline.
+    clerk.goto(detail)
+    timeline = clerk.inner_text("#timeline")
+    for state in ("Đã gửi", "Đã tiếp nhận", "Đã báo cáo thành tích", "Đã thẩm định",
+                  "Được công nhận"):
+        assert state in timeline
+    screenshot(clerk, "journey-10-timeline")

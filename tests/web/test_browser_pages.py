@@ -1,0 +1,60 @@
+"""The main pages in a real browser, in Vietnamese, with screenshots to look at."""
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_secretariat(page_as):
+    page = page_as("tinh.thuky")
+    assert page.locator("h1").inner_text() == "Trang chủ"
+    assert page.locator(".brand").inner_text().startswith("★")
+    assert "Dân vận khéo" in page.locator(".brand").inner_text()
+    assert page.locator("#queue .kpi").count() >= 9
+    assert page.get_by_role("link", name="Cây tổ chức").first.is_visible()
+    screenshot(page, "web-home-secretariat")
+
+
+def test_tree_expand_and_search(page_as, live_app):
+    page = page_as("gq.thuky")
+    page.goto(live_app + "/don-vi/")
+    assert page.locator("h1").inner_text() == "Cây tổ chức"
+    # Expanding a commune loads its children with htmx.
+    page.locator("summary:has(a[href='/don-vi/KG-GQ-02/'])").click(position={"x": 5, "y": 8})
+    page.get_by_text("Hội Nông dân xã Định Hòa").first.wait_for()
+    screenshot(page, "web-tree-expanded")
+    page.fill("input[name=q]", "hoi nong dan")
+    page.click("form.filters button.primary")
+    page.wait_for_load_state("networkidle")
+    results = page.locator("#search-results")
+    assert "Hội Nông dân xã Định Hòa" in results.inner_text()
+    assert "Huyện Gò Quao › Xã Định Hòa" in results.inner_text()
+    screenshot(page, "web-tree-search")
+
+
+def test_committee_detail(page_as, live_app):
+    page = page_as("gq.thuky")
+    page.goto(live_app + "/giai-doan/ban-chi-dao/?phase=2021-2025")
+    page.get_by_role("link", name="Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” Huyện Gò Quao (2021-2025)").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Quyết định thành lập").first.is_visible()
+    assert page.locator("#members table").get_by_text("Phó Trưởng ban Thường trực").is_visible()
+    assert page.get_by_text("Tổ thẩm định số 1 – Huyện Gò Quao").is_visible()
+    screenshot(page, "web-committee-detail")
+
+
+def test_unit_and_phase_pages_on_a_phone(page_as, live_app):
+    page = page_as("gq.thuky")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_app + "/don-vi/KG-GQ/")
+    assert page.locator("h1").inner_text().startswith("Huyện Gò Quao")
+    assert page.get_by_text("Đơn vị trực thuộc").first.is_visible()
+    # Nothing wider than the screen except scrollable tables.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400
+    screenshot(page, "web-unit-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_app + "/giai-doan/2021-2025/")
+    assert page.get_by_text("Lịch hằng năm").is_visible()
+    screenshot(page, "web-phase-detail")
