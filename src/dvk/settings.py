@@ -150,9 +150,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names once `dvk collectstatic` has written its manifest (deployments);
+    # plain names before that (development, tests), so pages never fail on a missing manifest.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEBUG and (STATIC_ROOT / "staticfiles.json").exists()
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
