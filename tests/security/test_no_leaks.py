@@ -21,6 +21,11 @@ SEARCH = "zqxleak"  # a prefix: pages may echo the query, but never the full mar
 GQ_USERS = ["gq.thuky", "dinhhoa.vanthu", "gq.thamdinh"]
 SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/")
 DENIED = {403, 404, 405}
+# URL keywords that are parameters, not objects.
+PARAMETERS = {"fmt": "docx", "format": "xlsx", "year": "2026", "state": "submitted",
+              "kind": "summary_json"}
+OBJECT_KWARGS = lambda route: [k for k in re.findall(r"<(?:\w+:)?(\w+)>", route)
+                               if k not in PARAMETERS]
 
 
 def walk(patterns, prefix=""):
@@ -118,6 +123,8 @@ def _fill(route: str, ids: dict) -> str | None:
 
     def sub(m):
         name = m.group(2)
+        if name in PARAMETERS:
+            return PARAMETERS[name]
         if name not in ids:
             missing.append(name)
             return "x"
@@ -142,7 +149,7 @@ def test_every_object_url_refuses_another_districts_objects(client_as, foreign):
     for username in GQ_USERS:
         client = client_as(username)
         for route, pattern in _site_routes():
-            kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            kwargs = OBJECT_KWARGS(route)
             if not kwargs or kwargs == ["phase_code"]:
                 continue  # no scoped object in the URL: covered by the marker test
             path = _fill(route, foreign)
@@ -156,12 +163,14 @@ def test_every_object_url_refuses_another_districts_objects(client_as, foreign):
 
 def test_pages_without_ids_never_show_another_districts_data(client_as, foreign):
     queries = ["", f"?q={SEARCH}", f"?q={SEARCH}&phase=2026-2030",
-               "?phase=2026-2030&year=2026&format=csv"]
+               "?phase=2026-2030&year=2026&format=csv",
+               # objects named in the query string instead of the path
+               "?unit=KG-RG&phase=2026-2030", "?unit=KG-RG-01-PN&phase=2026-2030&format=csv"]
     checked = 0
     for username in GQ_USERS:
         client = client_as(username)
         for route, pattern in _site_routes():
-            kwargs = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            kwargs = OBJECT_KWARGS(route)
             if kwargs and kwargs != ["phase_code"]:
                 continue
             path = _fill(route, foreign)
@@ -177,14 +186,59 @@ def test_pages_without_ids_never_show_another_districts_data(client_as, foreign)
     assert checked > 0
 
 
-def _api_routes():
-    from dvk.api.base import api
+def _api_schema():
     from dvk.api import routers  # noqa: F401
+    from dvk.api.base import api
 
-    schema = api.get_openapi_schema()
-    for path, methods in schema["paths"].items():
+    return api.get_openapi_schema()
+
+
+def _api_routes():
+    for path, methods in _api_schema()["paths"].items():
         for method in methods:
             yield path, method.upper()
+
+
+def _example(schema, components, depth=0):
+    """A minimal instance of a JSON schema, so body validation passes and the route runs."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    for key in ("allOf", "anyOf", "oneOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            return _example(options[0], components, depth + 1)
+    kind = schema.get("type")
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object" or "properties" in schema:
+        return {name: _example(sub, components, depth + 1)
+                for name, sub in schema.get("properties", {}).items()
+                if name in schema.get("required", []) and depth < 5}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return 1
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return "2026-01-15"
+    if schema.get("format") == "date-time":
+        return "2026-01-15T08:00:00Z"
+    return "x"
+
+
+def _body(path, method):
+    import json
+
+    schema = _api_schema()
+    op = schema["paths"][path][method.lower()]
+    content = op.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    return json.dumps(_example(content["application/json"]["schema"],
+                               schema.get("components", {}).get("schemas", {})))
 
 
 def test_api_refuses_another_districts_objects(client_as, foreign):
@@ -198,8 +252,9 @@ def test_api_refuses_another_districts_objects(client_as, foreign):
             missing = [p for p in params if p not in foreign]
             assert not missing, f"API path {path} has params {missing} unknown to the leak test"
             url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
-            resp = getattr(client, method.lower())(url, data="{}" if method != "GET" else None,
-                                                   content_type="application/json")
+            resp = getattr(client, method.lower())(
+                url, data=_body(path, method) if method != "GET" else None,
+                content_type="application/json")
             assert resp.status_code in DENIED, (
                 f"{username}: {method} {url} answered {resp.status_code}")
             checked += 1

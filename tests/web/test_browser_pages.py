@@ -53,6 +53,10 @@ def test_unit_and_phase_pages_on_a_phone(page_as, live_app):
     # Nothing wider than the screen except scrollable tables.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('.card')].filter(c => c.scrollWidth > c.clientWidth + 1)"
+        ".map(c => c.id)")
+    assert overflowing == []
     screenshot(page, "web-unit-phone")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_app + "/giai-doan/2021-2025/")

@@ -87,16 +87,21 @@ def test_login_page_is_vietnamese_and_correct_login_works(client):
 def test_five_wrong_passwords_lock_the_account(client):
     for _ in range(5):
         r = client.post(reverse("login"), {"username": "gq.thuky", "password": "sai-mat-khau"})
+    # The sixth attempt, even with the right password, shows the locked page.
     r = client.post(reverse("login"), {"username": "gq.thuky", "password": DEMO_PASSWORD})
-    assert r.status_code != 302
-    assert "tạm khóa" in text(r)
+    assert r.status_code == 429
+    assert "<h1>Tài khoản tạm khóa</h1>" in text(r)
     assert "_auth_user_id" not in client.session
+    # Another account from the same address is not affected.
+    r = client.post(reverse("login"), {"username": "gq.thamdinh", "password": DEMO_PASSWORD})
+    assert r.status_code == 302
 
 
 def test_wrong_password_shows_error_in_vietnamese(client):
     r = client.post(reverse("login"), {"username": "gq.thuky", "password": "x"})
     assert r.status_code == 200
     assert "Sai tên đăng nhập hoặc mật khẩu" in text(r)
+    assert "<h1>Tài khoản tạm khóa</h1>" not in text(r)
 
 
 def test_language_switch_to_english(client_as):
