@@ -114,12 +114,16 @@ def live_app(tmp_path_factory):
     worker = subprocess.Popen([dvk, "db_worker", "--queue-name", "*", "--interval", "0.2"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    # A busy 2-core machine can take a while to start the server: wait up to 2 minutes.
+    deadline = time.monotonic() + 120
+    while True:
         try:
-            urllib.request.urlopen(url + "/dang-nhap/", timeout=1)
+            urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
             break
         except Exception:
-            time.sleep(0.2)
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the DVK server for browser tests did not start")
+            time.sleep(0.3)
     yield url
     for p in (server, worker):
         p.terminate()

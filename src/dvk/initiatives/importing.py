@@ -16,13 +16,15 @@ existing registration backwards (it may have progressed in the app since).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dvk.awards.models import Award, AwardKind
-from dvk.common import history
+from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Column, Problems, as_int, as_text, read_table
 from dvk.common.text import fold, sort_key
 from dvk.orgs.models import Sector, Unit
@@ -249,32 +251,73 @@ def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
     return _write(rows, phase, existing_ini, actor, phase_created)
 
 
+def _insert(model, rows: list[dict]) -> list[int]:
+    """Insert plain dicts (attname → value) and return the new ids, in order.
+
+    PostgreSQL: ids are drawn from the table's sequence and rows streamed with COPY (no
+    model instances: ~10× faster than bulk_create for 10⁵ rows). Elsewhere: bulk_create.
+    """
+    if not rows:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        objs = [model(**r) for r in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return [o.pk for o in objs]
+    defaults = {f.attname: f.get_default() for f in fields}
+    cols = [f.attname for f in fields]
+    json_cols = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                    "FROM generate_series(1, %s)", [table, len(rows)])
+        ids = [r[0] for r in cur.fetchall()]
+        names = ", ".join(f'"{f.column}"' for f in fields)
+        with cur.cursor.copy(f'COPY "{table}" (id, {names}) FROM STDIN') as copy:
+            for pk, row in zip(ids, rows):
+                values = [row.get(c, defaults[c]) for c in cols]
+                if json_cols:
+                    values = [json.dumps(v) if c in json_cols else v for c, v in zip(cols, values)]
+                copy.write_row((pk, *values))
+    return ids
+
+
+def _history(objs_ids, ct_id, actor_id, now, comment, changes=None) -> None:
+    _insert(HistoryEntry, [{"content_type_id": ct_id, "object_id": str(pk), "action": "import",
+                            "actor_id": actor_id, "at": now, "changes": changes or {},
+                            "comment": comment} for pk in objs_ids])
+
+
 def _write(rows: list[Row], phase: Phase, existing_ini: dict, actor, phase_created) -> Result:
     res = Result(rows=len(rows), phase_created=phase_created)
     now = timezone.now()
     user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    user_id = user.pk if user else None
+    comment = f"Nhập dữ liệu giai đoạn {phase.code}"
     sort_cache: dict[str, str] = {}
     with transaction.atomic():
-        new_inis: dict[tuple, Initiative] = {}
+        new_keys, new_rows = [], []
+        pending = set()
         for row in rows:
-            if row.key in existing_ini or row.key in new_inis:
+            if row.key in existing_ini or row.key in pending:
                 continue
+            pending.add(row.key)
             individual = row.kind == InitiativeKind.INDIVIDUAL
-            ini = Initiative(code=row.code or None, kind=row.kind, title=row.title,
-                             subject=row.subject, person_name=row.subject if individual else "",
-                             unit_id=row.unit_id, sector_id=row.sector_id,
-                             field_id=row.field_id, start_year=row.year, created_by=user,
-                             created_at=now, updated_at=now)
-            ini.search_text = fold(f"{ini.title} {ini.subject} {ini.person_name}")[:800]
-            sk = sort_cache.get(ini.title)
+            person = row.subject if individual else ""
+            sk = sort_cache.get(row.title)
             if sk is None:
-                sk = sort_cache[ini.title] = sort_key(ini.title)[:1500]
-            ini.sort_key = sk
-            new_inis[row.key] = ini
-        Initiative.objects.bulk_create(list(new_inis.values()), batch_size=BATCH)
-        res.initiatives_created = len(new_inis)
+                sk = sort_cache[row.title] = sort_key(row.title)[:1500]
+            new_keys.append(row.key)
+            new_rows.append({
+                "code": row.code or None, "kind": row.kind, "title": row.title,
+                "subject": row.subject, "person_name": person, "unit_id": row.unit_id,
+                "sector_id": row.sector_id, "field_id": row.field_id, "start_year": row.year,
+                "created_by_id": user_id, "created_at": now, "updated_at": now,
+                "search_text": fold(f"{row.title} {row.subject} {person}")[:800],
+                "sort_key": sk})
         ini_ids = dict(existing_ini)
-        ini_ids.update({k: ini.pk for k, ini in new_inis.items()})
+        ini_ids.update(zip(new_keys, _insert(Initiative, new_rows)))
+        res.initiatives_created = len(new_rows)
 
         # Existing registrations of those initiatives (only the known ones can have any).
         existing_reg: dict[tuple, Registration] = {}
@@ -284,63 +327,65 @@ def _write(rows: list[Row], phase: Phase, existing_ini: dict, actor, phase_creat
                     "exceptional_status", "version", "unit_id"):
                 existing_reg[(reg.initiative_id, reg.level_id, reg.year)] = reg
 
-        new_regs: list[tuple[Row, Registration]] = []
+        new_regs: list[dict] = []
+        new_reg_rows: list[Row] = []
         changed: dict[tuple, list[Registration]] = {}
-        row_reg: list[tuple[Row, Registration]] = []
+        row_reg: list[tuple[Row, int]] = []
         for row in rows:
             ini_id = ini_ids[row.key]
             reg = existing_reg.get((ini_id, row.level_id, row.year))
             if reg is None:
-                reg = Registration(
-                    initiative_id=ini_id, phase=phase, level_id=row.level_id, year=row.year,
-                    unit_id=row.unit_id, sector_id=row.sector_id, field_id=row.field_id,
-                    state=row.state or State.ACCEPTED, is_exceptional=row.exceptional,
-                    exceptional_status=ExceptionalStatus.APPROVED if row.exceptional
-                    else ExceptionalStatus.NONE, imported=True, created_by=user,
-                    created_at=now, updated_at=now)
-                new_regs.append((row, reg))
-            else:
-                diff = {}
-                if row.state and reg.state != row.state:
-                    diff["state"] = (reg.state, row.state)
-                    reg.state = row.state
-                if row.exceptional and not (reg.is_exceptional and
-                                            reg.exceptional_status == ExceptionalStatus.APPROVED):
-                    diff["is_exceptional"] = (reg.is_exceptional, True)
-                    reg.is_exceptional = True
-                    reg.exceptional_status = ExceptionalStatus.APPROVED
-                if diff:
-                    reg.version += 1
-                    reg.updated_at = now
-                    changed.setdefault(tuple(sorted(diff.items())), []).append(reg)
-            row_reg.append((row, reg))
-        Registration.objects.bulk_create([r for _, r in new_regs], batch_size=BATCH)
+                new_regs.append({
+                    "initiative_id": ini_id, "phase_id": phase.pk, "level_id": row.level_id,
+                    "year": row.year, "unit_id": row.unit_id, "sector_id": row.sector_id,
+                    "field_id": row.field_id, "state": row.state or State.ACCEPTED,
+                    "is_exceptional": row.exceptional,
+                    "exceptional_status": ExceptionalStatus.APPROVED if row.exceptional
+                    else ExceptionalStatus.NONE, "imported": True, "created_by_id": user_id,
+                    "created_at": now, "updated_at": now})
+                new_reg_rows.append(row)
+                continue
+            diff = {}
+            if row.state and reg.state != row.state:
+                diff["state"] = (reg.state, row.state)
+                reg.state = row.state
+            if row.exceptional and not (reg.is_exceptional and
+                                        reg.exceptional_status == ExceptionalStatus.APPROVED):
+                diff["is_exceptional"] = (reg.is_exceptional, True)
+                reg.is_exceptional = True
+                reg.exceptional_status = ExceptionalStatus.APPROVED
+            if diff:
+                reg.version += 1
+                reg.updated_at = now
+                changed.setdefault(tuple(sorted(diff.items())), []).append(reg)
+            row_reg.append((row, reg.pk))
+        new_ids = _insert(Registration, new_regs)
+        row_reg.extend(zip(new_reg_rows, new_ids))
         res.registrations_created = len(new_regs)
         updated = [r for regs in changed.values() for r in regs]
         Registration.objects.bulk_update(updated, ["state", "is_exceptional", "exceptional_status",
                                                    "version", "updated_at"], batch_size=BATCH)
         res.registrations_updated = len(updated)
 
-        history.record_many([r for _, r in new_regs], "import", actor=actor,
-                            comment=f"Nhập dữ liệu giai đoạn {phase.code}")
+        reg_ct = ContentType.objects.get_for_model(Registration).pk
+        _history(new_ids, reg_ct, user_id, now, comment)
         for diff, regs in changed.items():
-            history.record_many(regs, "import", actor=actor,
-                                changes={k: list(v) for k, v in diff},
-                                comment=f"Nhập dữ liệu giai đoạn {phase.code}")
+            _history([r.pk for r in regs], reg_ct, user_id, now, comment,
+                     {k: list(v) for k, v in diff})
 
         # Awards: one per (registration, kind); an existing one is kept as is.
-        wanted = [(row, reg) for row, reg in row_reg if row.award_kind_id]
+        wanted = [(row, pk) for row, pk in row_reg if row.award_kind_id]
         have = set()
-        for chunk in _chunks({reg.pk for _, reg in wanted}):
+        for chunk in _chunks({pk for _, pk in wanted}):
             have.update(Award.objects.filter(registration_id__in=chunk)
                         .values_list("registration_id", "kind_id"))
-        awards = [Award(kind_id=row.award_kind_id, phase=phase, level_id=row.level_id,
-                        year=row.year, registration_id=reg.pk, unit_id=reg.unit_id,
-                        recipient_name=(row.subject or row.title)[:255], created_by=user,
-                        created_at=now, updated_at=now)
-                  for row, reg in wanted if (reg.pk, row.award_kind_id) not in have]
-        Award.objects.bulk_create(awards, batch_size=BATCH)
-        history.record_many(awards, "import", actor=actor,
-                            comment=f"Nhập dữ liệu giai đoạn {phase.code}")
+        unit_of = {pk: row.unit_id for row, pk in wanted}
+        awards = [{"kind_id": row.award_kind_id, "phase_id": phase.pk, "level_id": row.level_id,
+                   "year": row.year, "registration_id": pk, "unit_id": unit_of[pk],
+                   "recipient_name": (row.subject or row.title)[:255], "created_by_id": user_id,
+                   "created_at": now, "updated_at": now}
+                  for row, pk in wanted if (pk, row.award_kind_id) not in have]
+        award_ids = _insert(Award, awards)
+        _history(award_ids, ContentType.objects.get_for_model(Award).pk, user_id, now, comment)
         res.awards_created = len(awards)
     return res

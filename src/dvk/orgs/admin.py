@@ -133,11 +133,13 @@ class UnitAdmin(CatalogAdmin):
     def get_search_results(self, request, queryset, search_term):
         from dvk.common.text import fold
 
-        if search_term:
-            # Accent-insensitive: officials type "dinh hoa" for "Định Hòa".
-            folded = fold(search_term)
-            return queryset.filter(search_text__contains=folded) | queryset.filter(
-                code__iexact=search_term.strip()), False
+        if search_term.strip():
+            # Accent-insensitive, every word: officials type "dinh hoa" for "Định Hòa".
+            matched = queryset.filter(code__iexact=search_term.strip())
+            words = queryset
+            for word in fold(search_term).split():
+                words = words.filter(search_text__contains=word)
+            return matched | words, False
         return queryset, False
 
     def save_model(self, request, obj, form, change):

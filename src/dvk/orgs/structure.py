@@ -101,10 +101,8 @@ def _retire(units: list[Unit], *, date: dt.date, successor: Unit | None, kind: s
     """
     along = 0
     for unit in units:
-        below = list(_current_descendants(unit).values_list("pk", flat=True))
-        if below:
-            along += Unit.objects.filter(pk__in=below).update(
-                valid_until=date, successor=successor)
+        # One UPDATE over the path range: no id list, whatever the subtree's size.
+        along += _current_descendants(unit).update(valid_until=date, successor=successor)
         unit.valid_until = date
         unit.successor = successor
         unit.save(update_fields=["valid_until", "successor"])
