@@ -56,7 +56,8 @@ class ImportResult:
         text = (f"Đã nhập {self.rows} dòng: {self.created} đơn vị tạo mới, "
                 f"{self.updated} cập nhật, {self.unchanged} không đổi.")
         if self.moved:
-            text += f" Trong số đơn vị cập nhật, {self.moved} đơn vị chuyển sang đơn vị cấp trên khác."
+            text += (f" Trong số đơn vị cập nhật, {self.moved} đơn vị chuyển sang "
+                     "đơn vị cấp trên khác.")
         return text
 
 
