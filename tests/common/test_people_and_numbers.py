@@ -12,7 +12,11 @@ def test_names_are_written_family_name_first(user):
 def test_vietnamese_numbers_and_rates():
     assert vn_int(7995) == "7.995"
     assert vn_int(1234567) == "1.234.567"
-    assert recognition_rate(6360, 7995) == 79.55
+    assert recognition_rate(6360, 7995) == 79.55  # the JSON value (2 decimals)
+    # Displays round once from the exact 79,5497…%, never from 79.55 again.
+    assert vn_percent(recognition_rate(6360, 7995)) == "79,5%"
+    assert vn_percent(recognition_rate(2158, 2692)) == "80,2%"
+    assert abs(recognition_rate(6360, 7995).ratio() - 6360 / 7995) < 1e-12
     assert vn_percent(recognition_rate(825, 985)) == "83,8%"
     assert vn_percent(None) == "–"
     assert recognition_rate(1, 0) is None

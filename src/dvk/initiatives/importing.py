@@ -6,9 +6,17 @@ Idempotent: initiatives are matched by Mã mô hình, else by (unit, title folde
 registrations by (initiative, level, year); awards by (registration, kind). Importing the
 same file twice creates nothing new.
 
-Fast: no per-row queries. Units, sectors, fields, levels, award kinds and the existing
-initiatives/registrations/awards touched by the file are loaded into dicts up front;
-writes are bulk_create / bulk_update in batches.
+Fast (≥ 20 000 rows/s on PostgreSQL, see docs/benchmarks.md):
+- no per-row queries: units, sectors, fields, levels, award kinds and the existing
+  initiatives/registrations/awards touched by the file are loaded up front;
+- validation memoises every cell of the repeating columns (unit codes, kinds, fields,
+  levels, years, outcomes…) by its raw value, so each distinct value is cleaned, folded and
+  checked once; rows are plain tuples;
+- folding and Vietnamese sort keys of titles are built word by word from cached words
+  (exactly what fold()/sort_key() give for the whole text: tests compare them);
+- PostgreSQL: ids are reserved from the sequences in one query and every table (models,
+  registrations, awards, history) is streamed with COPY; outcome changes are one
+  UPDATE … FROM unnest(). Elsewhere (SQLite): bulk_create / bulk_update.
 
 What a re-import changes on an existing registration: the outcome when the file gives one
 (Kết quả), the exceptional flag when the file sets it. An empty Kết quả never moves an
@@ -17,6 +25,7 @@ existing registration backwards (it may have progressed in the app since).
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,26 +59,13 @@ COLUMNS = [
     Column("Khen thưởng"),
 ]
 YES = {"x", "co", "yes", "1", "true"}
+NO = {"khong", "no", "0"}
 BATCH = 2000
-CHUNK = 5000  # ids per IN (...) when loading existing rows
+CHUNK = 5000      # ids per IN (...) when loading existing rows (SQLite)
+PG_CHUNK = 50000  # values per = ANY(%s) array (PostgreSQL)
 
-
-@dataclass
-class Row:
-    n: int
-    code: str
-    title: str
-    kind: str
-    subject: str
-    unit_id: int
-    sector_id: int | None
-    field_id: int
-    level_id: int
-    year: int
-    state: str | None          # None = no outcome in the file
-    exceptional: bool
-    award_kind_id: int | None
-    key: tuple = ()
+# Row tuple layout (validated file rows).
+N, CODE, TITLE, KIND, SUBJECT, UNIT, SECTOR, FIELD, LEVEL, YEAR, STATE, EXC, AWARD = range(13)
 
 
 @dataclass
@@ -88,14 +84,92 @@ class Result:
                 f"lượt đăng ký cập nhật, {self.awards_created} khen thưởng mới.")
 
 
+# --- Folding and sort keys, word by word -----------------------------------------------
+
+_FOLD_WORDS: dict[str, str] = {}
+_KEY_WORDS: dict[str, tuple[str, str, str] | None] = {}
+_SPACE_PRIMARY = sort_key("a b")[2:4]  # the primary weight of a space, as hex
+
+
+def fast_fold(text: str) -> str:
+    """fold(text) for a clean() text (single spaces, no other whitespace), word by word.
+
+    fold() strips marks, lower-cases and collapses spaces character by character, so the
+    fold of a text is the folds of its words joined by single spaces (empty ones dropped).
+    """
+    out = []
+    for word in text.split(" "):
+        f = _FOLD_WORDS.get(word)
+        if f is None:
+            if len(_FOLD_WORDS) > 500_000:
+                _FOLD_WORDS.clear()
+            f = _FOLD_WORDS[word] = fold(word)
+        if f:
+            out.append(f)
+    return " ".join(out)
+
+
+def fast_sort_key(text: str) -> str:
+    """sort_key(text) for a clean() text, from cached per-word keys.
+
+    The key is primaries, terminator, secondaries, terminator, tertiaries, terminator, two
+    hex digits per character cluster (all weights < 0x100), and NFD never moves marks
+    across a space, so a text's key is its words' levels joined by the space's weights.
+    """
+    ps, ss, ts = [], [], []
+    for word in text.split(" "):
+        parts = _KEY_WORDS.get(word, False)
+        if parts is False:
+            if len(_KEY_WORDS) > 500_000:
+                _KEY_WORDS.clear()
+            parts = _KEY_WORDS[word] = _word_key(word)
+        if parts is None:
+            return sort_key(text)
+        ps.append(parts[0])
+        ss.append(parts[1])
+        ts.append(parts[2])
+    return (_SPACE_PRIMARY.join(ps) + "00" + "00".join(ss) + "00" + "00".join(ts) + "00")
+
+
+def _word_key(word: str):
+    if not word or word != word.strip():
+        return None
+    nfd = unicodedata.normalize("NFD", word)
+    if unicodedata.combining(nfd[0]):
+        return None  # a leading mark would attach to the preceding space
+    key = sort_key(word)
+    c, rest = divmod(len(key), 6)
+    c -= 1
+    if rest or c < 1 or key[2 * c:2 * c + 2] != "00" or key[4 * c + 2:4 * c + 4] != "00" \
+            or not key.endswith("00"):
+        return None
+    return key[:2 * c], key[2 * c + 2:4 * c + 2], key[4 * c + 4:6 * c + 4]
+
+
+# --- Validation ----------------------------------------------------------------------------
+
+def _lookup(names) -> dict[str, object]:
+    return {fold(n): v for n, v in names}
+
+
+def _memo(parse):
+    """Memoise a cell parser by the raw cell (its type too: 1, 1.0 and True differ)."""
+    cache: dict = {}
+
+    def get(value):
+        key = value if type(value) is str else (type(value), value)
+        try:
+            return cache[key]
+        except KeyError:
+            res = cache[key] = parse(value)
+            return res
+    return get
+
+
 def _chunks(seq, size=CHUNK):
     seq = list(seq)
     for i in range(0, len(seq), size):
         yield seq[i:i + size]
-
-
-def _lookup(names) -> dict[str, object]:
-    return {fold(n): v for n, v in names}
 
 
 def import_registrations(path, *, phase_code: str, actor=None) -> Result:
@@ -110,8 +184,7 @@ def import_registrations(path, *, phase_code: str, actor=None) -> Result:
         raise
 
 
-def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
-    problems = Problems()
+def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
     levels = list(phase.ordered_levels())
     level_by_key = {k: lv.pk for lv in levels for k in lv.keys()}
     level_names = ", ".join(lv.name for lv in levels)
@@ -120,272 +193,467 @@ def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
     award_kinds = _lookup(AwardKind.objects.values_list("name", "pk"))
     kinds = _lookup(INITIATIVE_KIND_FILE_LABELS.items())
     results = _lookup(RESULT_FILE_LABELS.items())
+    years = set(phase.years)
 
-    raw_rows = list(table)
-    codes = {as_text(r.get("Mã đơn vị")) for _, r in raw_rows}
+    index = table.index
+    width = max(index.values()) + 1
+    # Absent optional columns read the always-empty cell at `width`.
+    col = {c.name: index.get(c.name, width) for c in COLUMNS}
+    absent = width in col.values()
+    raw_rows = []
+    for n, raw in enumerate(table.rows, start=2):
+        if not any(v not in (None, "") and str(v).strip() for v in raw):
+            continue  # blank lines are common at the end of sheets
+        if absent:
+            raw = list(raw[:width])
+            raw.extend([None] * (width + 1 - len(raw)))
+        elif len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
+        raw_rows.append((n, raw))
+
+    codes = set()
+    text = _memo(as_text)
+    for _, raw in raw_rows:
+        codes.add(text(raw[col["Mã đơn vị"]]))
+    codes.discard("")
     units = {}
-    for chunk in _chunks(c for c in codes if c):
-        units.update({c: (pk, s) for c, pk, s in
-                      Unit.objects.filter(code__in=chunk).values_list("code", "pk", "sector_id")})
+    if connection.vendor == "postgresql":
+        for chunk in _chunks(codes, PG_CHUNK):
+            with connection.cursor() as cur:
+                cur.execute("SELECT code, id, sector_id FROM orgs_unit WHERE code = ANY(%s)",
+                            [chunk])
+                units.update({c: (pk, s) for c, pk, s in cur.fetchall()})
+    else:
+        for chunk in _chunks(codes):
+            units.update({c: (pk, s) for c, pk, s in Unit.objects.filter(code__in=chunk)
+                          .values_list("code", "pk", "sector_id")})
 
-    rows: list[Row] = []
+    # Each parser gives (value, problem or None); memoised by raw cell.
+    def p_kind(v):
+        t = as_text(v)
+        k = kinds.get(fold(t))
+        return k, (None if k is not None else
+                   f"«{t}» không hợp lệ; dùng «Mô hình» hoặc «Điển hình».")
+
+    def p_unit(v):
+        t = as_text(v)
+        if not t:
+            return None, "thiếu mã đơn vị."
+        u = units.get(t)
+        return u, (None if u is not None else f"không có đơn vị mã «{t}».")
+
+    def p_sector(v):  # value False = empty cell (take the unit's)
+        t = as_text(v)
+        if not t:
+            return False, None
+        s = sectors.get(fold(t))
+        return s, (None if s is not None else f"khối «{t}» không có trong danh mục.")
+
+    def p_field(v):
+        t = as_text(v)
+        f = fields.get(fold(t))
+        return f, (None if f is not None else
+                   f"«{t}» không hợp lệ; dùng Kinh tế, Văn hóa - Xã hội, Quốc phòng - An ninh, "
+                   "Xây dựng hệ thống chính trị.")
+
+    def p_level(v):
+        t = as_text(v)
+        lv = level_by_key.get(fold(t))
+        return lv, (None if lv is not None else
+                    f"cấp «{t}» không có trong giai đoạn {phase.code} ({level_names}).")
+
+    def p_year(v):
+        y = as_int(v)
+        if y is None:
+            return None, f"«{as_text(v)}» không phải là năm."
+        if y not in years:
+            return None, f"năm {y} không thuộc giai đoạn {phase.code}."
+        return y, None
+
+    def p_result(v):
+        t = as_text(v)
+        if not t:
+            return None, None
+        s = results.get(fold(t))
+        return s, (None if s is not None else
+                   f"«{t}» không hợp lệ; dùng «Công nhận», «Không công nhận» hoặc để trống.")
+
+    def p_exc(v):
+        t = as_text(v)
+        f = fold(t)
+        if f in YES:
+            return True, None
+        if t and f not in NO:
+            return False, f"«{t}» không hợp lệ; ghi «x» hoặc «Có», hoặc để trống."
+        return False, None
+
+    def p_award(v):  # value False = empty cell
+        t = as_text(v)
+        if not t:
+            return False, None
+        a = award_kinds.get(fold(t))
+        return a, (None if a is not None else
+                   "«" + t + "» không hợp lệ; dùng Giấy khen, Bằng khen hoặc Cờ thi đua.")
+
+    def p_subject(v):
+        return as_text(v)[:255]
+
+    def p_code(v):
+        return as_text(v)[:64]
+
+    kind_of, unit_of, sector_of = _memo(p_kind), _memo(p_unit), _memo(p_sector)
+    field_of, level_of, year_of = _memo(p_field), _memo(p_level), _memo(p_year)
+    result_of, exc_of, award_of = _memo(p_result), _memo(p_exc), _memo(p_award)
+    subject_of, code_of = _memo(p_subject), _memo(p_code)
+    i_code, i_title, i_kind, i_subject = (col["Mã mô hình"], col["Tên mô hình"], col["Loại"],
+                                          col["Chủ thể"])
+    i_unit, i_sector, i_field, i_level = (col["Mã đơn vị"], col["Khối"], col["Lĩnh vực"],
+                                          col["Cấp"])
+    i_year, i_result, i_exc, i_award = col["Năm"], col["Kết quả"], col["Đặc cách"], col["Khen thưởng"]
+    individual = InitiativeKind.INDIVIDUAL
+    not_recognized = State.NOT_RECOGNIZED
+    add = problems.add
+
+    rows: list[tuple] = []
+    append = rows.append
     for n, r in raw_rows:
-        title = as_text(r.get("Tên mô hình"))
+        bad = False
+        title = as_text(r[i_title])
         if not title:
-            problems.add(n, "Tên mô hình", "thiếu tên mô hình.")
+            add(n, "Tên mô hình", "thiếu tên mô hình.")
+            bad = True
         elif len(title) > 500:
-            problems.add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
-        kind_text = as_text(r.get("Loại"))
-        kind = kinds.get(fold(kind_text))
-        if kind is None:
-            problems.add(n, "Loại", f"«{kind_text}» không hợp lệ; dùng «Mô hình» hoặc «Điển hình».")
-        unit_code = as_text(r.get("Mã đơn vị"))
-        unit = units.get(unit_code)
-        if not unit_code:
-            problems.add(n, "Mã đơn vị", "thiếu mã đơn vị.")
-        elif unit is None:
-            problems.add(n, "Mã đơn vị", f"không có đơn vị mã «{unit_code}».")
-        sector_text = as_text(r.get("Khối"))
-        sector_id = None
-        if sector_text:
-            sector_id = sectors.get(fold(sector_text))
-            if sector_id is None:
-                problems.add(n, "Khối", f"khối «{sector_text}» không có trong danh mục.")
-        elif unit:
-            sector_id = unit[1]
-        field_text = as_text(r.get("Lĩnh vực"))
-        field_id = fields.get(fold(field_text))
-        if field_id is None:
-            problems.add(n, "Lĩnh vực", f"«{field_text}» không hợp lệ; dùng Kinh tế, Văn hóa - "
-                                        "Xã hội, Quốc phòng - An ninh, Xây dựng hệ thống chính trị.")
-        level_text = as_text(r.get("Cấp"))
-        level_id = level_by_key.get(fold(level_text))
-        if level_id is None:
-            problems.add(n, "Cấp", f"cấp «{level_text}» không có trong giai đoạn {phase.code} "
-                                   f"({level_names}).")
-        year_raw = r.get("Năm")
-        year = as_int(year_raw)
-        if year is None:
-            problems.add(n, "Năm", f"«{as_text(year_raw)}» không phải là năm.")
-        elif year not in phase.years:
-            problems.add(n, "Năm", f"năm {year} không thuộc giai đoạn {phase.code}.")
-        result_text = as_text(r.get("Kết quả"))
-        state = None
-        if result_text:
-            state = results.get(fold(result_text))
-            if state is None:
-                problems.add(n, "Kết quả", f"«{result_text}» không hợp lệ; dùng «Công nhận», "
-                                           "«Không công nhận» hoặc để trống.")
-        exc_text = as_text(r.get("Đặc cách"))
-        exceptional = fold(exc_text) in YES
-        if exc_text and not exceptional and fold(exc_text) not in ("khong", "no", "0"):
-            problems.add(n, "Đặc cách", f"«{exc_text}» không hợp lệ; ghi «x» hoặc «Có», "
-                                        "hoặc để trống.")
-        award_text = as_text(r.get("Khen thưởng"))
-        award_kind_id = None
-        if award_text:
-            award_kind_id = award_kinds.get(fold(award_text))
-            if award_kind_id is None:
-                problems.add(n, "Khen thưởng", f"«{award_text}» không hợp lệ; dùng Giấy khen, "
-                                               "Bằng khen hoặc Cờ thi đua.")
-            elif state == State.NOT_RECOGNIZED:
-                problems.add(n, "Khen thưởng", "mô hình không được công nhận thì không thể "
-                                               "khen thưởng.")
-        subject = as_text(r.get("Chủ thể"))[:255]
-        if kind == InitiativeKind.INDIVIDUAL and not subject:
-            problems.add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
+            add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
+            bad = True
+        kind, msg = kind_of(r[i_kind])
+        if msg:
+            add(n, "Loại", msg)
+            bad = True
+        unit, msg = unit_of(r[i_unit])
+        if msg:
+            add(n, "Mã đơn vị", msg)
+            bad = True
+        sector_id, msg = sector_of(r[i_sector])
+        if msg:
+            add(n, "Khối", msg)
+            bad = True
+        elif sector_id is False:
+            sector_id = unit[1] if unit else None
+        field_id, msg = field_of(r[i_field])
+        if msg:
+            add(n, "Lĩnh vực", msg)
+            bad = True
+        level_id, msg = level_of(r[i_level])
+        if msg:
+            add(n, "Cấp", msg)
+            bad = True
+        year, msg = year_of(r[i_year])
+        if msg:
+            add(n, "Năm", msg)
+            bad = True
+        state, msg = result_of(r[i_result])
+        if msg:
+            add(n, "Kết quả", msg)
+            bad = True
+        exceptional, msg = exc_of(r[i_exc])
+        if msg:
+            add(n, "Đặc cách", msg)
+            bad = True
+        award_kind_id, msg = award_of(r[i_award])
+        if msg:
+            add(n, "Khen thưởng", msg)
+            bad = True
+        elif award_kind_id is False:
+            award_kind_id = None
+        elif state == not_recognized:
+            add(n, "Khen thưởng", "mô hình không được công nhận thì không thể khen thưởng.")
+            bad = True
+        subject = subject_of(r[i_subject])
+        if kind == individual and not subject:
+            add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
+            bad = True
         if problems.dropped:
             break
-        if problems.items and problems.items[-1].row == n:
+        if bad:
             continue
-        rows.append(Row(n=n, code=as_text(r.get("Mã mô hình"))[:64], title=title, kind=kind,
-                        subject=subject, unit_id=unit[0], sector_id=sector_id,
-                        field_id=field_id, level_id=level_id, year=year, state=state,
-                        exceptional=exceptional, award_kind_id=award_kind_id))
+        append((n, code_of(r[i_code]), title, kind, subject, unit[0], sector_id, field_id,
+                level_id, year, state, exceptional, award_kind_id))
+    return rows
+
+
+def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
+    problems = Problems()
+    rows = _validate(table, phase, problems)
 
     # Identity of each row's initiative; the same code must stay in the same unit.
-    first_of_code: dict[str, Row] = {}
+    first_of_code: dict[str, tuple] = {}
+    keys: list = []
     for row in rows:
-        if row.code:
-            first = first_of_code.setdefault(row.code, row)
-            if first.unit_id != row.unit_id:
-                problems.add(row.n, "Mã đơn vị", f"mô hình mã «{row.code}» đã ghi đơn vị khác ở "
-                                                 f"dòng {first.n}.")
-            row.key = ("code", row.code)
+        code = row[CODE]
+        if code:
+            first = first_of_code.setdefault(code, row)
+            if first[UNIT] != row[UNIT]:
+                problems.add(row[N], "Mã đơn vị", f"mô hình mã «{code}» đã ghi đơn vị khác ở "
+                                                  f"dòng {first[N]}.")
+            keys.append(code)
         else:
-            row.key = ("title", row.unit_id, fold(row.title))
+            keys.append((row[UNIT], fast_fold(row[TITLE])))
     seen: dict[tuple, int] = {}
-    for row in rows:
-        k = (row.key, row.level_id, row.year)
-        if k in seen:
-            problems.add(row.n, "Cấp", f"trùng với dòng {seen[k]}: cùng mô hình, cùng cấp, "
-                                       "cùng năm.")
-        else:
-            seen[k] = row.n
+    for row, key in zip(rows, keys):
+        k = (key, row[LEVEL], row[YEAR])
+        n = seen.setdefault(k, row[N])
+        if n != row[N]:
+            problems.add(row[N], "Cấp", f"trùng với dòng {n}: cùng mô hình, cùng cấp, "
+                                        "cùng năm.")
+    del seen
     problems.raise_if_any()
 
-    # Existing initiatives the file refers to.
-    existing_ini: dict[tuple, int] = {}
-    file_codes = {r.code for r in rows if r.code}
-    for chunk in _chunks(file_codes):
-        for pk, code in Initiative.objects.filter(code__in=chunk).values_list("pk", "code"):
-            existing_ini[("code", code)] = pk
-    titled_units = {r.unit_id for r in rows if not r.code}
-    for chunk in _chunks(titled_units):
-        for pk, unit_id, title in Initiative.objects.filter(unit_id__in=chunk).values_list(
-                "pk", "unit_id", "title"):
-            existing_ini.setdefault(("title", unit_id, fold(title)), pk)
+    # Existing initiatives the file refers to (key: code, or (unit, folded title)).
+    existing_ini: dict = {}
+    code_units: dict[str, int] = {}
+    titled_units = {row[UNIT] for row in rows if not row[CODE]}
+    pg = connection.vendor == "postgresql"
+    if pg:
+        with connection.cursor() as cur:
+            for chunk in _chunks(first_of_code, PG_CHUNK):
+                cur.execute("SELECT id, code, unit_id FROM initiatives_initiative "
+                            "WHERE code = ANY(%s)", [chunk])
+                for pk, code, unit_id in cur.fetchall():
+                    existing_ini[code] = pk
+                    code_units[code] = unit_id
+            titled = []
+            for chunk in _chunks(titled_units, PG_CHUNK):
+                cur.execute("SELECT id, unit_id, title FROM initiatives_initiative "
+                            "WHERE unit_id = ANY(%s) ORDER BY sort_key, id", [chunk])
+                titled.extend(cur.fetchall())
+    else:
+        for chunk in _chunks(first_of_code):
+            for pk, code, unit_id in Initiative.objects.filter(code__in=chunk).values_list(
+                    "pk", "code", "unit_id"):
+                existing_ini[code] = pk
+                code_units[code] = unit_id
+        titled = []
+        for chunk in _chunks(titled_units):
+            titled.extend(Initiative.objects.filter(unit_id__in=chunk).order_by("sort_key", "pk")
+                          .values_list("pk", "unit_id", "title"))
+    for pk, unit_id, title in titled:
+        existing_ini.setdefault((unit_id, fast_fold(title)), pk)
 
     # Existing codes must belong to the same unit as in the file.
-    if file_codes:
-        code_units = {}
-        for chunk in _chunks(file_codes):
-            code_units.update(dict(Initiative.objects.filter(code__in=chunk)
-                                   .values_list("code", "unit_id")))
-        for code, row in first_of_code.items():
-            if code in code_units and code_units[code] != row.unit_id:
-                problems.add(row.n, "Mã mô hình", f"mã «{code}» đã dùng cho mô hình của đơn vị "
-                                                  "khác trong hệ thống.")
-        problems.raise_if_any()
+    for code, row in first_of_code.items():
+        if code in code_units and code_units[code] != row[UNIT]:
+            problems.add(row[N], "Mã mô hình", f"mã «{code}» đã dùng cho mô hình của đơn vị "
+                                               "khác trong hệ thống.")
+    problems.raise_if_any()
 
-    return _write(rows, phase, existing_ini, actor, phase_created)
+    return _write(rows, keys, phase, existing_ini, actor, phase_created)
 
 
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert plain dicts (attname → value) and return the new ids, in order.
+# --- Writing -------------------------------------------------------------------------------
 
-    PostgreSQL: ids are drawn from the table's sequence and rows streamed with COPY (no
-    model instances: ~10× faster than bulk_create for 10⁵ rows). Elsewhere: bulk_create.
+def _insert(model, cols: list[str], rows: list[tuple]) -> list[int]:
+    """Insert rows (tuples of the attnames `cols`; other fields get their defaults) and
+    return the new ids, in order.
+
+    PostgreSQL: ids reserved from the table's sequence in one query, rows streamed with
+    COPY (no model instances). Elsewhere: bulk_create.
     """
     if not rows:
         return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    by_att = {f.attname: f for f in fields}
+    rest = [f for f in fields if f.attname not in cols]
     if connection.vendor != "postgresql":
-        objs = [model(**r) for r in rows]
+        defaults = {f.attname: f.get_default() for f in rest}
+        objs = [model(**defaults, **dict(zip(cols, r))) for r in rows]
         model.objects.bulk_create(objs, batch_size=BATCH)
         return [o.pk for o in objs]
-    defaults = {f.attname: f.get_default() for f in fields}
-    cols = [f.attname for f in fields]
-    json_cols = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    consts = tuple(json.dumps(f.get_default()) if f.get_internal_type() == "JSONField"
+                   else f.get_default() for f in rest)
     table = model._meta.db_table
+    names = ", ".join(f'"{f.column}"' for f in [by_att[c] for c in cols] + rest)
     with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+        cur.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
                     "FROM generate_series(1, %s)", [table, len(rows)])
-        ids = [r[0] for r in cur.fetchall()]
-        names = ", ".join(f'"{f.column}"' for f in fields)
+        ids = cur.fetchone()[0]
         with cur.cursor.copy(f'COPY "{table}" (id, {names}) FROM STDIN') as copy:
-            for pk, row in zip(ids, rows):
-                values = [row.get(c, defaults[c]) for c in cols]
-                if json_cols:
-                    values = [json.dumps(v) if c in json_cols else v for c, v in zip(cols, values)]
-                copy.write_row((pk, *values))
+            write = copy.write_row
+            if consts:
+                for pk, row in zip(ids, rows):
+                    write((pk, *row, *consts))
+            else:
+                for pk, row in zip(ids, rows):
+                    write((pk, *row))
     return ids
 
 
-def _history(objs_ids, ct_id, actor_id, now, comment, changes=None) -> None:
-    _insert(HistoryEntry, [{"content_type_id": ct_id, "object_id": str(pk), "action": "import",
-                            "actor_id": actor_id, "at": now, "changes": changes or {},
-                            "comment": comment} for pk in objs_ids])
+def _history(ids, ct_id, actor_id, now, comment, changes=None) -> None:
+    changes = json.dumps(changes or {}) if connection.vendor == "postgresql" else changes or {}
+    _insert(HistoryEntry, ["content_type_id", "object_id", "action", "actor_id", "at",
+                           "changes", "comment"],
+            [(ct_id, str(pk), "import", actor_id, now, changes, comment) for pk in ids])
 
 
-def _write(rows: list[Row], phase: Phase, existing_ini: dict, actor, phase_created) -> Result:
+def _tune_session() -> None:
+    """PostgreSQL, inside the transaction: more memory for the trigram GIN index's pending
+    list and its flushes (fewer, bigger merges), only for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL work_mem = '256MB'")
+            cur.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+
+
+def _write(rows: list[tuple], keys: list, phase: Phase, existing_ini: dict, actor,
+           phase_created) -> Result:
     res = Result(rows=len(rows), phase_created=phase_created)
     now = timezone.now()
     user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
     user_id = user.pk if user else None
     comment = f"Nhập dữ liệu giai đoạn {phase.code}"
-    sort_cache: dict[str, str] = {}
+    pg = connection.vendor == "postgresql"
+    individual = InitiativeKind.INDIVIDUAL
     with transaction.atomic():
+        _tune_session()
         new_keys, new_rows = [], []
         pending = set()
-        for row in rows:
-            if row.key in existing_ini or row.key in pending:
+        for row, key in zip(rows, keys):
+            if key in existing_ini or key in pending:
                 continue
-            pending.add(row.key)
-            individual = row.kind == InitiativeKind.INDIVIDUAL
-            person = row.subject if individual else ""
-            sk = sort_cache.get(row.title)
-            if sk is None:
-                sk = sort_cache[row.title] = sort_key(row.title)[:1500]
-            new_keys.append(row.key)
-            new_rows.append({
-                "code": row.code or None, "kind": row.kind, "title": row.title,
-                "subject": row.subject, "person_name": person, "unit_id": row.unit_id,
-                "sector_id": row.sector_id, "field_id": row.field_id, "start_year": row.year,
-                "created_by_id": user_id, "created_at": now, "updated_at": now,
-                "search_text": fold(f"{row.title} {row.subject} {person}")[:800],
-                "sort_key": sk})
-        ini_ids = dict(existing_ini)
-        ini_ids.update(zip(new_keys, _insert(Initiative, new_rows)))
+            pending.add(key)
+            title, subject = row[TITLE], row[SUBJECT]
+            person = subject if row[KIND] == individual else ""
+            search = fast_fold(title)
+            if subject:
+                fs = fast_fold(subject)
+                if fs:
+                    search = f"{search} {fs}" if search else fs
+                    if person:
+                        search = f"{search} {fs}"
+            new_keys.append(key)
+            new_rows.append((row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
+                             row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
+                             search[:800], fast_sort_key(title)[:1500]))
+        del pending
+        new_ini = _insert(Initiative, ["code", "kind", "title", "subject", "person_name",
+                                       "unit_id", "sector_id", "field_id", "start_year",
+                                       "created_by_id", "created_at", "updated_at",
+                                       "search_text", "sort_key"], new_rows)
         res.initiatives_created = len(new_rows)
+        del new_rows
+        ini_ids = dict(existing_ini)
+        ini_ids.update(zip(new_keys, new_ini))
 
         # Existing registrations of those initiatives (only the known ones can have any).
-        existing_reg: dict[tuple, Registration] = {}
-        for chunk in _chunks(set(existing_ini.values())):
-            for reg in Registration.objects.filter(initiative_id__in=chunk, phase=phase).only(
-                    "pk", "initiative_id", "level_id", "year", "state", "is_exceptional",
-                    "exceptional_status", "version", "unit_id"):
-                existing_reg[(reg.initiative_id, reg.level_id, reg.year)] = reg
+        existing_reg: dict[tuple, tuple] = {}
+        known = list(set(existing_ini.values()))
+        reg_cols = "id, initiative_id, level_id, year, state, is_exceptional, exceptional_status"
+        if pg:
+            with connection.cursor() as cur:
+                for chunk in _chunks(known, PG_CHUNK):
+                    cur.execute(f"SELECT {reg_cols} FROM initiatives_registration WHERE "
+                                "phase_id = %s AND initiative_id = ANY(%s)", [phase.pk, chunk])
+                    for reg in cur.fetchall():
+                        existing_reg[(reg[1], reg[2], reg[3])] = reg
+        else:
+            for chunk in _chunks(known):
+                for reg in Registration.objects.filter(initiative_id__in=chunk, phase=phase) \
+                        .values_list(*[c.strip() for c in reg_cols.split(",")]):
+                    existing_reg[(reg[1], reg[2], reg[3])] = reg
 
-        new_regs: list[dict] = []
-        new_reg_rows: list[Row] = []
-        changed: dict[tuple, list[Registration]] = {}
-        row_reg: list[tuple[Row, int]] = []
-        for row in rows:
-            ini_id = ini_ids[row.key]
-            reg = existing_reg.get((ini_id, row.level_id, row.year))
+        approved, none = ExceptionalStatus.APPROVED, ExceptionalStatus.NONE
+        accepted = State.ACCEPTED
+        new_regs: list[tuple] = []
+        new_reg_rows: list[tuple] = []
+        changed: dict[tuple, list[int]] = {}   # diff → registration ids
+        updates: list[tuple] = []               # (id, state, is_exceptional, exc_status)
+        row_reg: list[tuple[tuple, int]] = []
+        phase_id = phase.pk
+        for row, key in zip(rows, keys):
+            ini_id = ini_ids[key]
+            reg = existing_reg.get((ini_id, row[LEVEL], row[YEAR])) if existing_reg else None
             if reg is None:
-                new_regs.append({
-                    "initiative_id": ini_id, "phase_id": phase.pk, "level_id": row.level_id,
-                    "year": row.year, "unit_id": row.unit_id, "sector_id": row.sector_id,
-                    "field_id": row.field_id, "state": row.state or State.ACCEPTED,
-                    "is_exceptional": row.exceptional,
-                    "exceptional_status": ExceptionalStatus.APPROVED if row.exceptional
-                    else ExceptionalStatus.NONE, "imported": True, "created_by_id": user_id,
-                    "created_at": now, "updated_at": now})
+                exc = row[EXC]
+                new_regs.append((ini_id, phase_id, row[LEVEL], row[YEAR], row[UNIT], row[SECTOR],
+                                 row[FIELD], row[STATE] or accepted, exc,
+                                 approved if exc else none, True, user_id, now, now))
                 new_reg_rows.append(row)
                 continue
-            diff = {}
-            if row.state and reg.state != row.state:
-                diff["state"] = (reg.state, row.state)
-                reg.state = row.state
-            if row.exceptional and not (reg.is_exceptional and
-                                        reg.exceptional_status == ExceptionalStatus.APPROVED):
-                diff["is_exceptional"] = (reg.is_exceptional, True)
-                reg.is_exceptional = True
-                reg.exceptional_status = ExceptionalStatus.APPROVED
+            pk, _, _, _, state, is_exc, exc_status = reg
+            diff = []
+            if row[STATE] and state != row[STATE]:
+                diff.append(("state", (state, row[STATE])))
+                state = row[STATE]
+            if row[EXC] and not (is_exc and exc_status == approved):
+                diff.append(("is_exceptional", (is_exc, True)))
+                is_exc, exc_status = True, approved
             if diff:
-                reg.version += 1
-                reg.updated_at = now
-                changed.setdefault(tuple(sorted(diff.items())), []).append(reg)
-            row_reg.append((row, reg.pk))
-        new_ids = _insert(Registration, new_regs)
-        row_reg.extend(zip(new_reg_rows, new_ids))
+                changed.setdefault(tuple(sorted(diff)), []).append(pk)
+                updates.append((pk, state, is_exc, exc_status))
+            row_reg.append((row, pk))
+        new_reg_ids = _insert(Registration, [
+            "initiative_id", "phase_id", "level_id", "year", "unit_id", "sector_id", "field_id",
+            "state", "is_exceptional", "exceptional_status", "imported", "created_by_id",
+            "created_at", "updated_at"], new_regs)
         res.registrations_created = len(new_regs)
-        updated = [r for regs in changed.values() for r in regs]
-        Registration.objects.bulk_update(updated, ["state", "is_exceptional", "exceptional_status",
-                                                   "version", "updated_at"], batch_size=BATCH)
-        res.registrations_updated = len(updated)
+        del new_regs
+        row_reg.extend(zip(new_reg_rows, new_reg_ids))
+        _update_registrations(updates, now)
+        res.registrations_updated = len(updates)
 
         reg_ct = ContentType.objects.get_for_model(Registration).pk
-        _history(new_ids, reg_ct, user_id, now, comment)
-        for diff, regs in changed.items():
-            _history([r.pk for r in regs], reg_ct, user_id, now, comment,
-                     {k: list(v) for k, v in diff})
+        _history(new_reg_ids, reg_ct, user_id, now, comment)
+        for diff, ids in changed.items():
+            _history(ids, reg_ct, user_id, now, comment, {k: list(v) for k, v in diff})
 
-        # Awards: one per (registration, kind); an existing one is kept as is.
-        wanted = [(row, pk) for row, pk in row_reg if row.award_kind_id]
+        # Awards: one per (registration, kind); an existing one is kept as is. Only
+        # registrations that existed before can have one.
+        new_reg_set = set(new_reg_ids)
+        wanted = [(row, pk) for row, pk in row_reg if row[AWARD]]
+        old = list({pk for _, pk in wanted if pk not in new_reg_set})
         have = set()
-        for chunk in _chunks({pk for _, pk in wanted}):
-            have.update(Award.objects.filter(registration_id__in=chunk)
-                        .values_list("registration_id", "kind_id"))
-        unit_of = {pk: row.unit_id for row, pk in wanted}
-        awards = [{"kind_id": row.award_kind_id, "phase_id": phase.pk, "level_id": row.level_id,
-                   "year": row.year, "registration_id": pk, "unit_id": unit_of[pk],
-                   "recipient_name": (row.subject or row.title)[:255], "created_by_id": user_id,
-                   "created_at": now, "updated_at": now}
-                  for row, pk in wanted if (pk, row.award_kind_id) not in have]
-        award_ids = _insert(Award, awards)
+        if pg:
+            with connection.cursor() as cur:
+                for chunk in _chunks(old, PG_CHUNK):
+                    cur.execute("SELECT registration_id, kind_id FROM awards_award "
+                                "WHERE registration_id = ANY(%s)", [chunk])
+                    have.update(cur.fetchall())
+        else:
+            for chunk in _chunks(old):
+                have.update(Award.objects.filter(registration_id__in=chunk)
+                            .values_list("registration_id", "kind_id"))
+        awards = [(row[AWARD], phase_id, row[LEVEL], row[YEAR], pk, row[UNIT],
+                   (row[SUBJECT] or row[TITLE])[:255], user_id, now, now)
+                  for row, pk in wanted if (pk, row[AWARD]) not in have]
+        award_ids = _insert(Award, ["kind_id", "phase_id", "level_id", "year", "registration_id",
+                                    "unit_id", "recipient_name", "created_by_id", "created_at",
+                                    "updated_at"], awards)
         _history(award_ids, ContentType.objects.get_for_model(Award).pk, user_id, now, comment)
         res.awards_created = len(awards)
     return res
+
+
+def _update_registrations(updates: list[tuple], now) -> None:
+    """Apply (id, state, is_exceptional, exceptional_status), bumping version/updated_at."""
+    if not updates:
+        return
+    if connection.vendor == "postgresql":
+        ids, states, excs, statuses = (list(c) for c in zip(*updates))
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE initiatives_registration AS r SET state = u.state, "
+                "is_exceptional = u.exc, exceptional_status = u.status, "
+                "version = r.version + 1, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::varchar[], %s::boolean[], %s::varchar[]) "
+                "AS u(id, state, exc, status) WHERE r.id = u.id",
+                [now, ids, states, excs, statuses])
+        return
+    regs = {r.pk: r for r in Registration.objects.filter(pk__in=[u[0] for u in updates])
+            .only("pk", "state", "is_exceptional", "exceptional_status", "version")}
+    for pk, state, exc, status in updates:
+        reg = regs[pk]
+        reg.state, reg.is_exceptional, reg.exceptional_status = state, exc, status
+        reg.version += 1
+        reg.updated_at = now
+    Registration.objects.bulk_update(list(regs.values()), [
+        "state", "is_exceptional", "exceptional_status", "version", "updated_at"],
+        batch_size=BATCH)

@@ -76,7 +76,9 @@ class Initiative(TimeStamped):
     replicates = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="replications",
                                    verbose_name=_("replicates model"))
-    search_text = models.CharField(max_length=800, editable=False, db_index=True)
+    # Searched with `contains` / trigram similarity: the GIN trigram index of migration 0002
+    # serves both; a btree here would only slow writes (bulk imports) down.
+    search_text = models.CharField(max_length=800, editable=False)
     sort_key = models.CharField(max_length=1500, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import io
 
-from dvk.common.formatting import vn_int, vn_percent
+from dvk.common.formatting import recognition_rate, vn_int, vn_percent
 
 from .profiles import Profile
+
+
+def _rate(row):
+    """The rate from the counts (exact, rounded once), whatever float the summary carries."""
+    return recognition_rate(row["recognized"], row["registered"])
 
 SUBCOLUMNS = ("Đăng ký", "Công nhận", "Tỷ lệ")
 
@@ -98,11 +103,11 @@ def appendix_xlsx(summary: dict, *, year: int | None = None, structure: str = "t
                 c = 2 + 3 * i
                 ws.write_number(r, c, row["registered"], f_total_int if is_total else f_int)
                 ws.write_number(r, c + 1, row["recognized"], f_total_int if is_total else f_int)
-                rate = row["recognition_rate"]
+                rate = _rate(row)
                 if rate is None:
                     ws.write_blank(r, c + 2, None, f_total_rate if is_total else f_rate)
                 else:
-                    ws.write_number(r, c + 2, rate / 100, f_total_rate if is_total else f_rate)
+                    ws.write_number(r, c + 2, rate.ratio(), f_total_rate if is_total else f_rate)
             r += 1
         if total:
             for line in notes(summary):
@@ -181,7 +186,7 @@ def add_appendix_tables(doc, summary: dict, profile: Profile, *, year: int | Non
                 c = 2 + 3 * i
                 set_cell(cells[c], vn_int(row["registered"]), profile, size, bold=bold, right=True)
                 set_cell(cells[c + 1], vn_int(row["recognized"]), profile, size, bold=bold, right=True)
-                set_cell(cells[c + 2], vn_percent(row["recognition_rate"]), profile, size,
+                set_cell(cells[c + 2], vn_percent(_rate(row)), profile, size,
                          bold=bold, right=True)
         set_col_widths(t, [1.2, 5.4] + [1.75] * (3 * len(levels)))
         return t
