@@ -140,7 +140,9 @@ FORMAT_MODULE_PATH = ["dvk.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: automatic grouping turns ids and years inside attributes and URLs into
+# "1.234" / "2.026". Figures are grouped explicitly with the `vn_int` filter (7.995).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -66,3 +66,15 @@ def test_every_message_is_translated_and_compiled(po):
         if msgstr != "\x00plural" and "%" not in msgid and got != msgstr:
             stale.append(msgid)
     assert not stale, f"{mo} is older than its .po for: {stale[:5]} — run compilemessages"
+
+
+def test_the_same_message_reads_the_same_in_every_app():
+    """Django merges the apps' catalogues; one English text must have one Vietnamese wording,
+    or pages would change words depending on which app's catalogue wins."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for po in PO_FILES:
+        for ctx, msgid, msgstr, _ in parse_po(po):
+            if msgid and msgstr:
+                seen.setdefault((ctx, msgid), {})[po.parts[-5]] = msgstr
+    conflicts = {k[1]: v for k, v in seen.items() if len(set(v.values())) > 1}
+    assert not conflicts, f"translated differently across apps: {conflicts}"
