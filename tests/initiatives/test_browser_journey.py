@@ -4,7 +4,6 @@ import re
 import pytest
 
 from tests.conftest import screenshot
-from tests.initiatives.ui_helpers import live_ready  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ def expect_text(page, text):
     assert text in page.inner_text("main"), f"{text!r} not on {page.url}"
 
 
-def test_model_goes_through_the_annual_cycle(live_ready, page_as, live_app):
+def test_model_goes_through_the_annual_cycle(page_as, live_app):
     # 1. The commune clerk registers the model for the Women's Union and sends it.
     clerk = page_as("dinhhoa.vanthu")
     clerk.goto(live_app + "/mo-hinh/dang-ky/")

@@ -13,10 +13,3 @@ def committee_of(db):
 
     return get
 
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """With DEBUG off (e.g. DATABASE_URL=postgres…) settings pick the manifest storage, which
-    needs `collectstatic`; pages rendered in tests only need the plain URLs."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
