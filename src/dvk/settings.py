@@ -170,6 +170,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("TASKS_BACKEND", "db") == "rq":
     INSTALLED_APPS += ["django_tasks_rq", "django_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # The worker (`dvk rqworker default`) must run jobs as django-tasks-rq's Job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif os.environ.get("TASKS_BACKEND") == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
