@@ -209,3 +209,49 @@ def test_missing_arguments_exit_2():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "--phase" in proc.stderr or "file" in proc.stderr
+
+
+def test_fast_fold_and_sort_key_match_the_reference():
+    from dvk.common.text import clean, fold, sort_key
+    from dvk.initiatives.importing import fast_fold, fast_sort_key
+
+    samples = [
+        "Khéo vận động làm đường giao thông nông thôn", "Nguyễn Văn Tư – gương vận động hiến đất",
+        "ĐOÀN THANH NIÊN  xã Đông Hòa", "Mô hình “Dân vận khéo” số 12", "a", "Ă Â Ê Ô Ơ Ư đ Đ",
+        "Thắp sáng đường quê 2019-2020", "x\u0301 y", "Ngõ 7/12, ấp Bình An (cũ)", "İstanbul ß",
+        "mix 中文 and ﬁ ligature", "  leading and trailing  ", "tab\there", "e\u0301 \u0301e",
+        "Hợp tác xã   nông nghiệp", "ỹ ỵ ự ữ ử ừ ứ",
+    ]
+    for text in samples:
+        assert fast_fold(text) == fold(text), text
+        c = clean(text)
+        assert fast_sort_key(c) == sort_key(c), c
+        assert fast_sort_key(c) == fast_sort_key(c)  # cached path too
+
+
+@pytest.mark.django_db
+def test_blank_lines_and_absent_optional_columns(tmp_path):
+    required = ["Tên mô hình", "Loại", "Mã đơn vị", "Lĩnh vực", "Cấp", "Năm"]
+    header = required + ["Ghi chú"]  # an extra column, ignored
+    rows = [["Khéo vận động trồng cây", "Mô hình", "KG-GQ-02", "Kinh tế", "Cơ sở", 2017, "x"],
+            ["", "", "", "", "", "", ""],
+            ["Khéo vận động trồng cây", "Mô hình", "KG-GQ-02", "Kinh tế", "Huyện", 2018, "ghi"]]
+    before = counts()
+    out, _ = run(write_csv(tmp_path / "min.csv", header, rows))
+    assert "1 mô hình mới, 2 lượt đăng ký mới" in out
+    assert counts() == (before[0] + 1, before[1] + 2, before[2])
+    reg = Registration.objects.get(initiative__title="Khéo vận động trồng cây", year=2017)
+    assert not reg.is_exceptional and reg.state == State.ACCEPTED  # "x" was in Ghi chú
+    out2, _ = run(write_csv(tmp_path / "min.csv", header, rows))
+    assert "0 mô hình mới, 0 lượt đăng ký mới, 0 lượt đăng ký cập nhật" in out2
+    assert counts() == (before[0] + 1, before[1] + 2, before[2])
+
+
+@pytest.mark.django_db
+def test_import_derived_fields_match_model_save(tmp_path):
+    """The bulk path computes search_text / sort_key itself: same as Initiative.save()."""
+    run(write_csv(tmp_path / "a.csv", HEADER, ROWS))
+    for ini in Initiative.objects.filter(title__in=[r[1] for r in ROWS]):
+        search, key = ini.search_text, ini.sort_key
+        ini.refresh_derived()
+        assert (search, key) == (ini.search_text, ini.sort_key)

@@ -1,13 +1,14 @@
 """The statistics of a phase for one unit's subtree (CONTRACTS §5) and smaller selectors.
 
-Everything is counted in the database with GROUP BY; Python only adds up the grouped rows
-(a few thousand at most, whatever the number of registrations). Rolling up to the direct
-children is done in the database too: paths have fixed-width segments (orgs/models.py), so
-the first len(unit.path) + SEGMENT + 1 characters of a registration's unit path are the
-path of the child of `unit` that holds it (or the unit's own, shorter path when the
-registration belongs to the unit itself). Comparing those prefixes with the children's
-paths here is aggregation, not access control: the subtree itself is selected through
-dvk.orgs.scope.within().
+Everything is counted in the database with one GROUP BY per unit (unit, level, state,
+exceptional, field, sector): the covering index `registration_summary` (initiatives/models.py)
+lets PostgreSQL stream those groups from the index alone, without a join or a hash table.
+Python then folds the per-unit rows into per-child rows: paths have fixed-width segments
+(orgs/models.py), so the first len(unit.path) + SEGMENT + 1 characters of a unit's path are
+the path of the child of `unit` that holds it (or the unit's own, shorter path). Comparing
+those prefixes is aggregation, not access control: the subtree itself is selected through
+dvk.orgs.scope.within(). On 1,000,000 registrations this is what keeps the whole-country
+summary under a second (bench/summary_1m.py, docs/benchmarks.md).
 
 Two structures:
 - "time"  — a registration stays with the unit it was made under (retired units included);
@@ -23,7 +24,6 @@ from collections import defaultdict
 from typing import Iterable
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
 
 from dvk.common.formatting import recognition_rate
 from dvk.initiatives.enums import REGISTERED, State
@@ -76,7 +76,8 @@ GROUP = ("level_id", "state", "is_exceptional")
 
 def _grouped(qs: QuerySet, *keys: str):
     """(key values…, level_id, state, is_exceptional, n) tuples of a registration queryset."""
-    return (qs.order_by().values(*keys, *GROUP).annotate(n=Count("pk"))
+    # COUNT(*), not COUNT(id): the id is not in the covering index.
+    return (qs.order_by().values(*keys, *GROUP).annotate(n=Count("*"))
             .values_list(*keys, *GROUP, "n"))
 
 
@@ -136,16 +137,27 @@ class _Subtree:
     def grouped_rows(self, qs: QuerySet, *keys: str):
         """(child key, *keys, level_id, state, is_exceptional, n) for every registration of
         the subtree. The child key is a child's path, or the unit's own shorter path."""
-        if self.structure == "time":
-            direct = within(qs, self.unit)
-        else:
-            direct = within(qs, self.unit).filter(unit__successor__isnull=True)
-        direct = direct.annotate(child_key=Substr("unit__path", 1, self.key_len))
-        yield from _grouped(direct, "child_key", *keys)
-        if self.moved:
-            moved = qs.filter(unit_id__in=list(self.moved))
-            for unit_id, *rest in _grouped(moved, "unit_id", *keys):
-                yield (self.moved[unit_id][:self.key_len], *rest)
+        # unit id → (path, has a successor), for every unit of the subtree, retired included.
+        units = {pk: (path, succ is not None) for pk, path, succ in
+                 within(Unit.objects.all(), self.unit, "").values_list("pk", "path",
+                                                                       "successor_id")}
+        # Hot loop (one row per unit and combination: ~150,000 for a country): plain
+        # tuple work only.
+        folded: dict[tuple, int] = defaultdict(int)
+        key_len, today, moved = self.key_len, self.structure == "today", self.moved
+        for row in _grouped(within(qs, self.unit), "unit_id", *keys):
+            path, retired_with_successor = units[row[0]]
+            if today and retired_with_successor:
+                path = moved.get(row[0])
+                if path is None:  # its data is carried by a unit outside this subtree
+                    continue
+            folded[(path[:key_len],) + row[1:-1]] += row[-1]
+        outside = [pk for pk in self.moved if pk not in units]
+        if outside:  # retired units elsewhere whose data is carried inside this subtree
+            for unit_id, *rest, n in _grouped(qs.filter(unit_id__in=outside), "unit_id", *keys):
+                folded[(self.moved[unit_id][:self.key_len], *rest)] += n
+        for key, n in folded.items():
+            yield (*key, n)
 
     def children(self) -> list[Unit]:
         qs = within(Unit.objects.all(), self.unit, "").filter(parent=self.unit)
