@@ -180,8 +180,11 @@ def within(qs: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
     low, high = subtree_bounds(unit.path)
     if not unit_field:
         return qs.filter(path__gte=low, path__lt=high)
-    if unit.parent_id is None and not Unit.objects.filter(
-            parent__isnull=True).exclude(pk=unit.pk).exists():
-        return qs
+    if unit.parent_id is None:
+        if not hasattr(unit, "_only_root"):  # asked once per unit object (i.e. per request)
+            unit._only_root = not Unit.objects.filter(
+                parent__isnull=True).exclude(pk=unit.pk).exists()
+        if unit._only_root:
+            return qs
     subtree = Unit.objects.filter(path__gte=low, path__lt=high).values("pk")
     return qs.filter(**{f"{unit_field}__in": subtree})
