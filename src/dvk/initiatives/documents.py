@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from dvk.reports.documents.docx_utils import remove_borders as _no_borders
+
 FORM1_TITLE = "PHIẾU ĐĂNG KÝ XÂY DỰNG MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO”"
 FORM2_TITLE = "BIỂU TỔNG HỢP ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” NĂM {year}"
 TARGET_HEADERS = ["STT", "Tiêu chí đăng ký", "Hiện trạng", "Chỉ tiêu", "Đơn vị tính"]
@@ -128,16 +130,6 @@ def _cell_para(cell, text="", **kw):
             p.alignment = kw["align"]
         return p
     return _para(cell, text, **kw)
-
-
-def _no_borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
 
 
 def _repeat_header(row):

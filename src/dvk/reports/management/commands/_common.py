@@ -2,6 +2,16 @@ from django.core.management.base import CommandError
 
 from dvk.orgs.models import Unit
 from dvk.phases.models import Phase
+from dvk.reports.summary import STRUCTURES
+
+
+def add_scope_arguments(parser) -> None:
+    """--phase, --unit, --year, --structure: what every report command is asked for."""
+    parser.add_argument("--phase", required=True, help="mã giai đoạn, ví dụ 2016-2020")
+    parser.add_argument("--unit", default="", help="mã đơn vị (mặc định: đơn vị gốc)")
+    parser.add_argument("--year", type=int, default=None, help="chỉ một năm của giai đoạn")
+    parser.add_argument("--structure", choices=STRUCTURES, default="time",
+                        help="time: theo tổ chức của thời kỳ; today: theo tổ chức hiện nay")
 
 
 def resolve_phase_unit(phase_code: str, unit_code: str, year: int | None):

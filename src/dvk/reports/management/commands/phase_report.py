@@ -4,9 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dvk.reports.documents import phase_report_docx
-from dvk.reports.summary import STRUCTURES
-
-from ._common import resolve_phase_unit
+from ._common import add_scope_arguments, resolve_phase_unit
 
 
 class Command(BaseCommand):
@@ -15,11 +13,7 @@ class Command(BaseCommand):
     requires_system_checks = []  # a read-only report; don't load URLconfs
 
     def add_arguments(self, parser):
-        parser.add_argument("--phase", required=True, help="mã giai đoạn, ví dụ 2016-2020")
-        parser.add_argument("--unit", default="", help="mã đơn vị (mặc định: đơn vị gốc)")
-        parser.add_argument("--year", type=int, default=None,
-                            help="báo cáo năm (một năm của giai đoạn)")
-        parser.add_argument("--structure", choices=STRUCTURES, default="time")
+        add_scope_arguments(parser)  # --year makes it the annual report of that year
         parser.add_argument("--output", required=True, help="tệp .docx")
 
     def handle(self, *args, phase, unit, year, structure, output, **opts):

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dvk.reports.summary import STRUCTURES, build_summary
+from dvk.reports.summary import build_summary
 
-from ._common import resolve_phase_unit
+from ._common import add_scope_arguments, resolve_phase_unit
 
 
 class Command(BaseCommand):
@@ -16,13 +16,9 @@ class Command(BaseCommand):
     requires_system_checks = []  # a read-only report; don't load URLconfs
 
     def add_arguments(self, parser):
-        parser.add_argument("--phase", required=True, help="mã giai đoạn, ví dụ 2016-2020")
-        parser.add_argument("--unit", default="", help="mã đơn vị (mặc định: đơn vị gốc)")
+        add_scope_arguments(parser)
         parser.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
         parser.add_argument("--output", default="", help="tệp kết quả")
-        parser.add_argument("--structure", choices=STRUCTURES, default="time",
-                            help="time: theo tổ chức của thời kỳ; today: theo tổ chức hiện nay")
-        parser.add_argument("--year", type=int, default=None, help="chỉ một năm của giai đoạn")
 
     def handle(self, *args, phase, unit, format, output, structure, year, **opts):
         if format != "json" and not output:
