@@ -309,7 +309,8 @@ def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
                                           col["Chủ thể"])
     i_unit, i_sector, i_field, i_level = (col["Mã đơn vị"], col["Khối"], col["Lĩnh vực"],
                                           col["Cấp"])
-    i_year, i_result, i_exc, i_award = col["Năm"], col["Kết quả"], col["Đặc cách"], col["Khen thưởng"]
+    i_year, i_result, i_exc, i_award = (col["Năm"], col["Kết quả"], col["Đặc cách"],
+                                        col["Khen thưởng"])
     individual = InitiativeKind.INDIVIDUAL
     not_recognized = State.NOT_RECOGNIZED
     add = problems.add
