@@ -63,31 +63,40 @@ class Initiative(TimeStamped):
                                help_text=_("The collective or person who carries the model"))
     person_name = models.CharField(_("person's name"), max_length=255, blank=True)
     person_position = models.CharField(_("person's position"), max_length=255, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="initiatives",
+    unit = models.ForeignKey(Unit, db_index=False, on_delete=models.PROTECT, related_name="initiatives",
                              verbose_name=_("unit"))
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True,
+    sector = models.ForeignKey(Sector, db_index=False, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="initiatives", verbose_name=_("sector"))
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="initiatives",
+    field = models.ForeignKey(Field, db_index=False, on_delete=models.PROTECT, related_name="initiatives",
                               verbose_name=_("field"))
     tags = models.ManyToManyField(Tag, blank=True, related_name="initiatives",
                                   verbose_name=_("topics"))
     description = models.TextField(_("description"), blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    replicates = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    replicates = models.ForeignKey("self", db_index=False, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="replications",
                                    verbose_name=_("replicates model"))
     # Searched with `contains` / trigram similarity: the GIN trigram index of migration 0002
     # serves both; a btree here would only slow writes (bulk imports) down.
     search_text = models.CharField(max_length=800, editable=False)
     sort_key = models.CharField(max_length=1500, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("model")
         verbose_name_plural = _("models")
-        indexes = [models.Index(fields=["unit", "start_year"])]
+        # Foreign keys carry no single-column index of their own (db_index=False): each one
+        # costs every import; (unit, start_year) covers unit lookups, and the sparse links get
+        # partial indexes. Deleting a catalogue row (sector, field) scans, which is rare.
+        indexes = [
+            models.Index(fields=["unit", "start_year"]),
+            models.Index(fields=["replicates"], condition=models.Q(replicates__isnull=False),
+                         name="initiative_replicates"),
+            models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
+                         name="initiative_created_by"),
+        ]
 
     def __str__(self):
         return self.title
@@ -132,19 +141,19 @@ class Decision(TimeStamped):
 
 
 class Registration(TimeStamped):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE,
+    initiative = models.ForeignKey(Initiative, db_index=False, on_delete=models.CASCADE,
                                    related_name="registrations", verbose_name=_("model"))
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="registrations",
+    phase = models.ForeignKey(Phase, db_index=False, on_delete=models.PROTECT, related_name="registrations",
                               verbose_name=_("phase"))
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="registrations",
+    level = models.ForeignKey(Level, db_index=False, on_delete=models.PROTECT, related_name="registrations",
                               verbose_name=_("level"))
     year = models.PositiveSmallIntegerField(_("year"))
     # Snapshot of the initiative's values at registration (see module docstring).
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations",
+    unit = models.ForeignKey(Unit, db_index=False, on_delete=models.PROTECT, related_name="registrations",
                              verbose_name=_("unit"))
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True,
+    sector = models.ForeignKey(Sector, db_index=False, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="registrations", verbose_name=_("sector"))
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="registrations",
+    field = models.ForeignKey(Field, db_index=False, on_delete=models.PROTECT, related_name="registrations",
                               verbose_name=_("field"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices,
                              default=State.DRAFT)
@@ -156,17 +165,17 @@ class Registration(TimeStamped):
     is_late = models.BooleanField(_("late"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT,
+    decision = models.ForeignKey(Decision, db_index=False, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="registrations", verbose_name=_("decision"))
     certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
-    promoted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    promoted_from = models.ForeignKey("self", db_index=False, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="promotions",
                                       verbose_name=_("promoted from"))
     return_comment = models.TextField(_("committee's comment"), blank=True)
     # Optimistic locking: every update checks and bumps it.
     version = models.PositiveIntegerField(default=1)
     imported = models.BooleanField(default=False, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -177,11 +186,25 @@ class Registration(TimeStamped):
             models.UniqueConstraint(fields=["initiative", "level", "year"],
                                     name="registration_once_per_level_year"),
         ]
+        # Single-column foreign-key indexes are off (db_index=False): the unique constraint
+        # leads with initiative, the composites below lead with phase and unit, and the sparse
+        # links get partial indexes. Fewer indexes is what makes imports fast.
         indexes = [
             models.Index(fields=["phase", "level", "state"]),
             models.Index(fields=["unit", "phase", "level"]),
             models.Index(fields=["phase", "year", "state"]),
             models.Index(fields=["state", "level"]),
+            # The statistics (reports/summary.py) read per-unit groups from this index alone,
+            # in this column order (the GROUP BY order); year is there to filter one year.
+            models.Index(fields=["phase", "unit", "field", "sector", "level", "state",
+                                 "is_exceptional"], include=["year"],
+                         name="registration_summary"),
+            models.Index(fields=["decision"], condition=models.Q(decision__isnull=False),
+                         name="registration_decision"),
+            models.Index(fields=["promoted_from"], condition=models.Q(promoted_from__isnull=False),
+                         name="registration_promoted_from"),
+            models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
+                         name="registration_created_by"),
         ]
 
     def __str__(self):
