@@ -196,8 +196,8 @@ class Registration(TimeStamped):
             models.Index(fields=["state", "level"]),
             # The statistics (reports/summary.py) read per-unit groups from this index alone,
             # in this column order (the GROUP BY order); year is there to filter one year.
-            models.Index(fields=["phase", "unit", "field", "sector", "level", "state",
-                                 "is_exceptional"], include=["year"],
+            models.Index(fields=["phase", "unit", "field", "sector", "level", "is_exceptional",
+                                 "state"], include=["year"],
                          name="registration_summary"),
             models.Index(fields=["decision"], condition=models.Q(decision__isnull=False),
                          name="registration_decision"),

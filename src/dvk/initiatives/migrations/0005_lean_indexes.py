@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='registration',
-            index=models.Index(fields=['phase', 'unit', 'field', 'sector', 'level', 'state', 'is_exceptional'], include=('year',), name='registration_summary'),
+            index=models.Index(fields=['phase', 'unit', 'field', 'sector', 'level', 'is_exceptional', 'state'], include=('year',), name='registration_summary'),
         ),
         migrations.AddIndex(
             model_name='registration',
