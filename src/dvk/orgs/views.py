@@ -1,7 +1,7 @@
 """Org tree browser and unit pages. Every queryset comes from orgs.scope."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Prefetch, Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -96,8 +96,11 @@ def unit_detail(request, unit_code):
     scope = request.scope
     unit = unit_for(scope, unit_code)
     ancestors = list(units_for(scope).filter(pk__in=unit.ancestor_ids()).order_by("depth"))
+    # The other units of a merge or split are named only when they are in scope too.
+    visible = units_for(scope).order_by("sort_key")
     events = (UnitEvent.objects.filter(Q(sources=unit) | Q(targets=unit)).distinct()
-              .prefetch_related("sources", "targets"))
+              .prefetch_related(Prefetch("sources", queryset=visible),
+                                Prefetch("targets", queryset=visible)))
     ctx = {
         "unit": unit,
         "ancestors": ancestors,
