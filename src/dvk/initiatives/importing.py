@@ -334,6 +334,8 @@ def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
         if msg:
             add(n, "Mã đơn vị", msg)
             bad = True
+        # Unrolled on purpose, one block per column: this loop runs once per row of files
+        # of hundreds of thousands of rows, and each lookup is a memoised dict hit.
         sector_id, msg = sector_of(r[i_sector])
         if msg:
             add(n, "Khối", msg)
