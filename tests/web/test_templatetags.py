@@ -27,7 +27,7 @@ def test_query_with_keeps_other_parameters():
 
 
 def test_person_name_family_name_first():
-    class U:
-        first_name, last_name, username = "Lan", "Phạm Thị", "gq.thuky"
+    from django.contrib.auth.models import User
 
-    assert render("{{ u|person_name }}", u=U()) == "Phạm Thị Lan"
+    user = User(first_name="Lan", last_name="Phạm Thị", username="gq.thuky")
+    assert render("{{ u|person_name }}", u=user) == "Phạm Thị Lan"

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from dvk.reports.documents.docx_utils import remove_borders as _no_borders
+from dvk.reports.documents.docx_utils import set_style_font
 
 FORM1_TITLE = "PHIẾU ĐĂNG KÝ XÂY DỰNG MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO”"
 FORM2_TITLE = "BIỂU TỔNG HỢP ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” NĂM {year}"
@@ -84,15 +85,7 @@ def _new_document(profile, landscape=False):
         sec.top_margin, sec.bottom_margin = Mm(profile.margin_top_mm), Mm(profile.margin_bottom_mm)
         sec.left_margin, sec.right_margin = Mm(profile.margin_left_mm), Mm(profile.margin_right_mm)
     style = doc.styles["Normal"]
-    style.font.name = profile.font_name
-    style.font.size = Pt(profile.body_size_pt)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), profile.font_name)
+    set_style_font(style, profile.font_name, profile.body_size_pt)
     style.paragraph_format.space_after = Pt(0)
     style.paragraph_format.space_before = Pt(0)
     return doc

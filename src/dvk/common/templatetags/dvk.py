@@ -71,5 +71,5 @@ def person_name(user):
     """A user's name as Vietnamese write it: family name first ("Phạm Thị Lan")."""
     if user is None:
         return ""
-    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
-    return name or getattr(user, "username", "")
+    # The order itself lives in User.get_full_name (dvk.common.apps).
+    return user.get_full_name() or user.username

@@ -13,35 +13,36 @@ from docx.shared import Cm, Mm, Pt
 from ..profiles import Profile
 
 
-def set_run_font(run, name: str) -> None:
-    """Set a font for every script (ascii, hAnsi, cs, eastAsia): Vietnamese letters with
-    stacked diacritics must not fall back to another font."""
-    run.font.name = name
-    rpr = run._element.get_or_add_rPr()
+def font_for_all_scripts(rpr, name: str) -> None:
+    """Name one font for every script (ascii, hAnsi, cs, eastAsia) in a run-properties
+    element: Vietnamese letters with stacked diacritics must not fall back to another font."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), name)
+    # Theme fonts override the named ones in Word: drop them.
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        if fonts.get(qn(theme_attr)) is not None:
+            del fonts.attrib[qn(theme_attr)]
+
+
+def set_style_font(style, name: str, size_pt: float) -> None:
+    style.font.name = name
+    style.font.size = Pt(size_pt)
+    font_for_all_scripts(style.element.get_or_add_rPr(), name)
+
+
+def set_run_font(run, name: str) -> None:
+    run.font.name = name
+    font_for_all_scripts(run._element.get_or_add_rPr(), name)
 
 
 def new_document(profile: Profile) -> Document:
     doc = Document()
     for style_name in ("Normal", "Table Grid"):
-        style = doc.styles[style_name]
-        style.font.name = profile.font_name
-        style.font.size = Pt(profile.body_size_pt)
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attr), profile.font_name)
-        for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-            if fonts.get(qn(theme_attr)) is not None:
-                del fonts.attrib[qn(theme_attr)]
+        set_style_font(doc.styles[style_name], profile.font_name, profile.body_size_pt)
     normal = doc.styles["Normal"].paragraph_format
     normal.space_before = Pt(0)
     normal.space_after = Pt(profile.space_after_pt)
