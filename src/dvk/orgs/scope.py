@@ -146,12 +146,6 @@ def registrations_for(scope: Scope):
         "initiative", "unit", "phase", "level", "field", "sector"))
 
 
-def decisions_for(scope: Scope):
-    from dvk.initiatives.models import Decision
-
-    return scope.restrict(Decision.objects.select_related("unit", "phase", "level"))
-
-
 def awards_for(scope: Scope):
     from dvk.awards.models import Award
 

@@ -289,8 +289,3 @@ def trend_by_year(phase, unit, *, structure: str = "time") -> list[dict]:
         per_year[y].add(level_id, state, exc, n)
     years = sorted(set(phase.years) | set(per_year))
     return [{"year": y, "levels": per_year.get(y, LevelCounts()).rows(levels)} for y in years]
-
-
-def level_row(summary_levels: list[dict], level_name: str) -> dict | None:
-    """The LEVELROW of one level in a list of LEVELROWs."""
-    return next((r for r in summary_levels if r["level"] == level_name), None)
