@@ -26,6 +26,9 @@ def main():
     import django
 
     django.setup()
+    from django.db import connection
+
+    from dvk.common.bulk import _may_set_replication_role
     from dvk.initiatives.importing import import_registrations
     from dvk.orgs.models import Unit
 
@@ -64,6 +67,11 @@ def main():
                 if n >= args.rows or result != "Công nhận" or rng.random() > 0.35:
                     break
     print(f"Tạo tệp {n} dòng trong {time.perf_counter() - t0:.1f} s: {path}")
+    if connection.vendor == "postgresql":
+        print("Khóa ngoại: " + ("kiểm tra theo tập hợp (session_replication_role)"
+                                if _may_set_replication_role(connection)
+                                else "trigger từng dòng (vai trò không được đổi "
+                                     "session_replication_role)"))
 
     t0 = time.perf_counter()
     first = import_registrations(path, phase_code=args.phase)

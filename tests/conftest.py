@@ -25,6 +25,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         DemoBuilder(scale=DEMO_SCALE).build()
+    yield
+    # Playwright's sync API runs test code in greenlets, each with its own context, so the
+    # ORM may have opened a second connection there that nothing closes; PostgreSQL then
+    # refuses to drop the test database. End such sessions before pytest-django drops it.
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture

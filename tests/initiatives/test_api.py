@@ -92,3 +92,25 @@ def test_openapi_names_the_routes(client_as):
     schema = client_as("gq.thuky").get("/api/v1/openapi.json").json()
     assert "/api/v1/registrations/{registration_id}/submit" in schema["paths"]
     assert "RegistrationDetailOut" in schema["components"]["schemas"]
+
+
+def test_correct_a_returned_registration_and_return_a_report_through_the_api(
+        at_state, client_as):
+    clerk, sec = client_as("dinhhoa.vanthu"), client_as("gq.thuky")
+    reg = at_state(State.RETURNED)
+    r = clerk.patch(f"/api/v1/registrations/{reg.pk}", json.dumps({
+        "title": "Khéo vận động người dân hiến máu tình nguyện",
+        "targets": [{"criterion": "Số đơn vị máu", "target": "200"}]}),
+        content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["title"] == "Khéo vận động người dân hiến máu tình nguyện"
+    assert [t["criterion"] for t in r.json()["targets"]] == ["Số đơn vị máu"]
+    assert post(clerk, f"/api/v1/registrations/{reg.pk}/submit").json()["state"] == "submitted"
+    r = clerk.patch(f"/api/v1/registrations/{reg.pk}", json.dumps({"title": "Tên khác"}),
+                    content_type="application/json")
+    assert r.status_code == 409 and "Chỉ sửa được hồ sơ nháp" in r.json()["detail"]
+
+    reported = at_state(State.REPORTED, title="Khéo vận động trồng cây xanh ven lộ")
+    r = post(sec, f"/api/v1/registrations/{reported.pk}/return",
+             {"comment": "Thiếu xác nhận của Ủy ban nhân dân xã."})
+    assert r.status_code == 200 and r.json()["state"] == "accepted"

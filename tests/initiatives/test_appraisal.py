@@ -58,6 +58,34 @@ def test_appraisal_happy_path(assigned, user):
     assert reg.transitions.last().actor == user("gq.thamdinh")
 
 
+def test_with_several_appraisers_the_last_to_complete_moves_the_registration(
+        assigned, user, commune_appraiser, gq_team):
+    first = assigned()
+    reg = Registration.objects.get(pk=first.registration_id)
+    second = services.assign_appraisal(reg, actor=user("gq.thuky"), team=gq_team,
+                                       appraiser=user("tinh.thamdinh"))
+    recused = services.assign_appraisal(reg, actor=user("gq.thuky"), team=gq_team,
+                                        appraiser=commune_appraiser)
+    services.declare_conflict(recused, actor=commune_appraiser, reason="Tôi công tác ở xã.")
+    services.rule_on_conflict(Appraisal.objects.get(pk=recused.pk), actor=user("gq.thuky"),
+                              accept=False)  # cancelled: not waited for
+    for appraisal, who, scores, conclusion in (
+            (first, "gq.thamdinh", SCORES, "recommend"),
+            (second, "tinh.thamdinh", dict(SCORES, creativity=4), "not_recommend")):
+        appraisal = services.save_appraisal(
+            Appraisal.objects.get(pk=appraisal.pk), actor=user(who),
+            expected_version=Appraisal.objects.get(pk=appraisal.pk).version, scores=scores,
+            conclusion=conclusion)
+        services.complete_appraisal(appraisal, actor=user(who))
+        reg.refresh_from_db()
+        if who == "gq.thamdinh":
+            assert reg.state == State.REPORTED  # the other appraiser hasn't finished
+    assert reg.state == State.APPRAISED
+    assert reg.transitions.last().comment == (
+        "Kết luận của 2 thành viên thẩm định: 1 đề nghị công nhận, 1 không đề nghị công "
+        "nhận; điểm bình quân 39,5/50")
+
+
 def test_two_saves_with_the_same_version_second_is_refused(assigned, user):
     a = assigned()
     seen = a.version

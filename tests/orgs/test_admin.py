@@ -65,3 +65,25 @@ def test_unit_tree_fields_are_read_only_and_rename_is_recorded(client_as, unit):
     assert c.get("/admin/orgs/unitevent/").status_code == 200
     found = c.get("/admin/orgs/unit/?q=dinh+hoa+moi")
     assert found.status_code == 200 and "Xã Định Hòa (mới)" in found.content.decode()
+
+
+def test_anonymous_admin_visitors_sign_in_on_the_app_page_even_without_staff_flag(
+        client, user, unit):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from dvk.orgs.demo.builder import DEMO_PASSWORD
+
+    first = client.get("/admin/orgs/sector/")
+    assert first.status_code == 302
+    second = client.get(first["Location"])
+    login = reverse(settings.LOGIN_URL)
+    assert second.status_code == 302 and second["Location"].startswith(login)
+    assert "next=/admin/orgs/sector/" in second["Location"]
+    u = user("tinh.lanhdao")
+    Membership.objects.create(user=u, unit=unit("KG"), role=Role.ADMIN)
+    assert not u.is_staff
+    resp = client.post(second["Location"], {"username": "tinh.lanhdao",
+                                             "password": DEMO_PASSWORD})
+    assert resp.status_code == 302 and resp["Location"] == "/admin/orgs/sector/"
+    assert client.get("/admin/orgs/sector/").status_code == 200

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.models import TimeStamped
-from dvk.initiatives.models import Decision, Registration
+from dvk.initiatives.models import Decision, ImportBatch, Registration
 from dvk.orgs.models import Unit
 from dvk.phases.models import Level, Phase
 
@@ -24,27 +24,32 @@ class AwardKind(models.Model):
 
 
 class Award(TimeStamped):
-    kind = models.ForeignKey(AwardKind, on_delete=models.PROTECT, related_name="awards",
-                             verbose_name=_("kind"))
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="awards",
-                              verbose_name=_("phase"))
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="awards", verbose_name=_("level"))
+    # Single-column FK indexes only where no composite or partial index leads with the
+    # column (as for registrations): fewer indexes, faster imports.
+    kind = models.ForeignKey(AwardKind, db_index=False, on_delete=models.PROTECT,
+                             related_name="awards", verbose_name=_("kind"))
+    phase = models.ForeignKey(Phase, db_index=False, on_delete=models.PROTECT,
+                              related_name="awards", verbose_name=_("phase"))
+    level = models.ForeignKey(Level, db_index=False, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="awards", verbose_name=_("level"))
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     # The awarded model, when the award goes to a model (else to a unit or person).
-    registration = models.ForeignKey(Registration, null=True, blank=True,
+    registration = models.ForeignKey(Registration, db_index=False, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="awards",
                                      verbose_name=_("registration"))
     # Scope: the model's unit, or the awarded unit.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="awards",
                              verbose_name=_("unit"))
     recipient_name = models.CharField(_("recipient"), max_length=255, blank=True)
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="awards", verbose_name=_("decision"))
+    decision = models.ForeignKey(Decision, db_index=False, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="awards",
+                                 verbose_name=_("decision"))
     amount = models.PositiveIntegerField(_("amount (đồng)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_batch = models.ForeignKey(ImportBatch, db_index=False, null=True, blank=True,
+                                     editable=False, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-phase__start_year", "level__order", "kind__order"]
@@ -55,7 +60,13 @@ class Award(TimeStamped):
                                     condition=models.Q(registration__isnull=False),
                                     name="award_once_per_registration_kind"),
         ]
-        indexes = [models.Index(fields=["phase", "level", "kind"])]
+        indexes = [
+            models.Index(fields=["phase", "level", "kind"]),
+            models.Index(fields=["decision"], condition=models.Q(decision__isnull=False),
+                         name="award_decision"),
+            models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
+                         name="award_created_by"),
+        ]
 
     def __str__(self):
         return f"{self.kind} · {self.recipient_name or self.unit}"

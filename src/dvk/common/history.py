@@ -37,21 +37,13 @@ def record(obj: models.Model, action: str, *, actor=None, changes=None, comment:
     )
 
 
-def record_many(objs, action: str, *, actor=None, changes=None, comment: str = "") -> None:
-    """Bulk version for imports: one row per object, one INSERT."""
-    objs = list(objs)
-    if not objs:
-        return
-    ct = ContentType.objects.get_for_model(objs[0].__class__)
-    actor = actor if (actor is not None and actor.is_authenticated) else None
-    HistoryEntry.objects.bulk_create(
-        [HistoryEntry(content_type=ct, object_id=str(o.pk), action=action, actor=actor,
-                      changes=changes or {}, comment=comment) for o in objs],
-        batch_size=2000,
-    )
-
-
 def history_of(obj: models.Model):
-    return HistoryEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
-    ).select_related("actor")
+    """The object's entries, and the entry of the import that created it, if any (a bulk
+    import records itself once rather than once per row it creates)."""
+    get_ct = ContentType.objects.get_for_model
+    where = models.Q(content_type=get_ct(obj.__class__), object_id=str(obj.pk))
+    batch_id = getattr(obj, "import_batch_id", None)
+    if batch_id:
+        batch_model = obj._meta.get_field("import_batch").related_model
+        where |= models.Q(content_type=get_ct(batch_model), object_id=str(batch_id))
+    return HistoryEntry.objects.filter(where).select_related("actor")

@@ -17,7 +17,8 @@ class TimeStamped(models.Model):
 class HistoryEntry(models.Model):
     """One row per change of a tracked object: who, when, what (field: [old, new])."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No single-column index: the composite index below leads with it.
+    content_type = models.ForeignKey(ContentType, db_index=False, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=64)

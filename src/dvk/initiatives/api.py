@@ -110,6 +110,18 @@ class InitiativeOut(Schema):
     sector: str | None
 
 
+class RegistrationEditIn(Schema):
+    kind: str | None = None
+    title: str | None = None
+    field_id: int | None = None
+    subject: str | None = None
+    person_name: str | None = None
+    person_position: str | None = None
+    description: str | None = None
+    start_year: int | None = None
+    targets: list[TargetIn] | None = None
+
+
 class RegisterIn(Schema):
     phase: str
     level_id: int
@@ -287,8 +299,25 @@ def accept(request, registration_id: int, payload: ActionIn):
 @router.post("/registrations/{registration_id}/return",
              response={200: RegistrationDetailOut, **ERRORS})
 def return_to_unit(request, registration_id: int, payload: ActionIn):
-    return _act(request, registration_id, services.return_to_unit, comment=payload.comment,
+    """Send back a submitted registration (→ returned) or an achievement report
+    (→ accepted), with what the unit must correct."""
+    return _act(request, registration_id, services.send_back, comment=payload.comment,
                 expected_version=payload.expected_version)
+
+
+@router.patch("/registrations/{registration_id}",
+              response={200: RegistrationDetailOut, **ERRORS})
+def edit(request, registration_id: int, payload: RegistrationEditIn):
+    """Correct a draft or returned registration: the model's fields given, and the
+    targets when given (they replace the registered ones)."""
+    fields = payload.dict(exclude_unset=True)
+    targets = fields.pop("targets", None)
+    if "field_id" in fields:
+        fields["field"] = Field.objects.filter(pk=fields.pop("field_id")).first()
+        if fields["field"] is None:
+            raise HttpError(400, "Lĩnh vực không hợp lệ.")
+    return _act(request, registration_id, services.update_registration, targets=targets,
+                **fields)
 
 
 @router.post("/registrations/{registration_id}/withdraw",

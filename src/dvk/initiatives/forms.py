@@ -7,16 +7,15 @@ from dvk.orgs.models import Sector
 from dvk.phases.models import Level, Phase
 
 from .enums import RUBRIC, RUBRIC_MAX, Conclusion, InitiativeKind
-from .models import Field, Initiative
+from .models import Field, Initiative, RegistrationTarget
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class RegisterForm(forms.Form):
-    """An initiative and its registration at a level in a year, in one page."""
+class InitiativeForm(forms.Form):
+    """The model's own fields (form 1, part I)."""
 
-    unit = forms.ModelChoiceField(label=_("Unit / organisation"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=InitiativeKind.choices,
                              initial=InitiativeKind.COLLECTIVE)
     title = forms.CharField(label=_("Name of the model"), max_length=500)
@@ -36,6 +35,32 @@ class RegisterForm(forms.Form):
     replicates = forms.ModelChoiceField(label=_("Replicates model"), required=False,
                                         queryset=Initiative.objects.all(),
                                         widget=forms.HiddenInput)
+
+    MODEL_FIELDS = ("kind", "title", "subject", "person_name", "person_position", "field",
+                    "sector", "description", "start_year", "replicates")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    @classmethod
+    def initial_for(cls, initiative: Initiative) -> dict:
+        return {name: getattr(initiative, name) for name in cls.MODEL_FIELDS}
+
+    def model_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.MODEL_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == InitiativeKind.INDIVIDUAL and not (data.get("person_name") or "").strip():
+            self.add_error("person_name", _("An exemplar needs the person's name."))
+        return data
+
+
+class RegisterForm(InitiativeForm):
+    """An initiative and its registration at a level in a year, in one page."""
+
+    unit = forms.ModelChoiceField(label=_("Unit / organisation"), queryset=None)
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.all())
     level = forms.ModelChoiceField(label=_("Level"), queryset=Level.objects.select_related("phase"))
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
@@ -48,7 +73,6 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["level"].label_from_instance = lambda lv: f"{lv.name} ({lv.phase.code})"
-        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean(self):
         data = super().clean()
@@ -61,8 +85,6 @@ class RegisterForm(forms.Form):
         if data.get("exceptional") and not (data.get("exceptional_reason") or "").strip():
             self.add_error("exceptional_reason",
                            _("Give the reason for an exceptional registration."))
-        if data.get("kind") == InitiativeKind.INDIVIDUAL and not (data.get("person_name") or "").strip():
-            self.add_error("person_name", _("An exemplar needs the person's name."))
         return data
 
 
@@ -83,8 +105,7 @@ class BaseTargetFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Register at least one measurable target."))
 
     def targets(self) -> list[dict]:
-        return [{k: f.cleaned_data.get(k, "") for k in
-                 ("criterion", "baseline", "target", "unit_of_measure")}
+        return [{k: f.cleaned_data.get(k, "") for k in RegistrationTarget.REGISTERED}
                 for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 

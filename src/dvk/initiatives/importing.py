@@ -1,7 +1,7 @@
 """Import historical registrations and outcomes (CONTRACTS §4).
 
-All or nothing: every row is validated first and every problem reported (row, column,
-reason, in Vietnamese); only a clean file is written, in one transaction.
+All or nothing: every row is validated and every problem reported (row, column, reason, in
+Vietnamese); the file is written in one transaction that commits only if there was none.
 Idempotent: initiatives are matched by Mã mô hình, else by (unit, title folded);
 registrations by (initiative, level, year); awards by (registration, kind). Importing the
 same file twice creates nothing new.
@@ -9,14 +9,15 @@ same file twice creates nothing new.
 Fast (≥ 20 000 rows/s on PostgreSQL, see docs/benchmarks.md):
 - no per-row queries: units, sectors, fields, levels, award kinds and the existing
   initiatives/registrations/awards touched by the file are loaded up front;
-- validation memoises every cell of the repeating columns (unit codes, kinds, fields,
-  levels, years, outcomes…) by its raw value, so each distinct value is cleaned, folded and
-  checked once; rows are plain tuples;
-- folding and Vietnamese sort keys of titles are built word by word from cached words
-  (exactly what fold()/sort_key() give for the whole text: tests compare them);
-- PostgreSQL: ids are reserved from the sequences in one query and every table (models,
-  registrations, awards, history) is streamed with COPY; outcome changes are one
-  UPDATE … FROM unnest(). Elsewhere (SQLite): bulk_create / bulk_update.
+- validation memoises the repeating columns (kind, sector, field, level, year, outcome,
+  exceptional, award: one combination at a time; unit codes apart), so each distinct value
+  is cleaned, folded and checked once; rows are plain tuples;
+- folding and Vietnamese sort keys of titles are table-driven (common/text.py);
+- validation of one chunk runs while a worker thread writes the previous one (PostgreSQL);
+- rows are written through common/bulk.py: COPY streamed from generators on PostgreSQL,
+  with foreign keys checked set-wise when the role may do so; bulk_create elsewhere;
+  outcome changes are one UPDATE … FROM unnest();
+- what the import creates has one history entry in all, its ImportBatch's.
 
 What a re-import changes on an existing registration: the outcome when the file gives one
 (Kết quả), the exceptional flag when the file sets it. An empty Kết quả never moves an
@@ -24,15 +25,21 @@ existing registration backwards (it may have progressed in the app since).
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
-import unicodedata
+import queue
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from dvk.awards.models import Award, AwardKind
+from dvk.common import history
+from dvk.common.bulk import BulkWriter
 from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Column, Problems, as_int, as_text, read_table
 from dvk.common.text import fold, sort_key
@@ -42,7 +49,7 @@ from dvk.phases.services import get_or_create_phase
 
 from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, ExceptionalStatus,
                     InitiativeKind, State)
-from .models import Field, Initiative, Registration
+from .models import Field, ImportBatch, Initiative, Registration
 
 COLUMNS = [
     Column("Mã mô hình"),
@@ -63,6 +70,7 @@ NO = {"khong", "no", "0"}
 BATCH = 2000
 CHUNK = 5000      # ids per IN (...) when loading existing rows (SQLite)
 PG_CHUNK = 50000  # values per = ANY(%s) array (PostgreSQL)
+PIPELINE_CHUNK = 20000  # rows validated while the database writes the previous ones
 
 # Row tuple layout (validated file rows).
 N, CODE, TITLE, KIND, SUBJECT, UNIT, SECTOR, FIELD, LEVEL, YEAR, STATE, EXC, AWARD = range(13)
@@ -84,66 +92,19 @@ class Result:
                 f"lượt đăng ký cập nhật, {self.awards_created} khen thưởng mới.")
 
 
-# --- Folding and sort keys, word by word -----------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """The imported file, as its import batch records it."""
+    name: str
+    sha256: str
 
-_FOLD_WORDS: dict[str, str] = {}
-_KEY_WORDS: dict[str, tuple[str, str, str] | None] = {}
-_SPACE_PRIMARY = sort_key("a b")[2:4]  # the primary weight of a space, as hex
-
-
-def fast_fold(text: str) -> str:
-    """fold(text) for a clean() text (single spaces, no other whitespace), word by word.
-
-    fold() strips marks, lower-cases and collapses spaces character by character, so the
-    fold of a text is the folds of its words joined by single spaces (empty ones dropped).
-    """
-    out = []
-    for word in text.split(" "):
-        f = _FOLD_WORDS.get(word)
-        if f is None:
-            if len(_FOLD_WORDS) > 500_000:
-                _FOLD_WORDS.clear()
-            f = _FOLD_WORDS[word] = fold(word)
-        if f:
-            out.append(f)
-    return " ".join(out)
-
-
-def fast_sort_key(text: str) -> str:
-    """sort_key(text) for a clean() text, from cached per-word keys.
-
-    The key is primaries, terminator, secondaries, terminator, tertiaries, terminator, two
-    hex digits per character cluster (all weights < 0x100), and NFD never moves marks
-    across a space, so a text's key is its words' levels joined by the space's weights.
-    """
-    ps, ss, ts = [], [], []
-    for word in text.split(" "):
-        parts = _KEY_WORDS.get(word, False)
-        if parts is False:
-            if len(_KEY_WORDS) > 500_000:
-                _KEY_WORDS.clear()
-            parts = _KEY_WORDS[word] = _word_key(word)
-        if parts is None:
-            return sort_key(text)
-        ps.append(parts[0])
-        ss.append(parts[1])
-        ts.append(parts[2])
-    return (_SPACE_PRIMARY.join(ps) + "00" + "00".join(ss) + "00" + "00".join(ts) + "00")
-
-
-def _word_key(word: str):
-    if not word or word != word.strip():
-        return None
-    nfd = unicodedata.normalize("NFD", word)
-    if unicodedata.combining(nfd[0]):
-        return None  # a leading mark would attach to the preceding space
-    key = sort_key(word)
-    c, rest = divmod(len(key), 6)
-    c -= 1
-    if rest or c < 1 or key[2 * c:2 * c + 2] != "00" or key[4 * c + 2:4 * c + 4] != "00" \
-            or not key.endswith("00"):
-        return None
-    return key[:2 * c], key[2 * c + 2:4 * c + 2], key[4 * c + 4:6 * c + 4]
+    @classmethod
+    def of(cls, path) -> "Source":
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return cls(Path(path).name, digest.hexdigest())
 
 
 # --- Validation ----------------------------------------------------------------------------
@@ -174,17 +135,38 @@ def _chunks(seq, size=CHUNK):
 
 def import_registrations(path, *, phase_code: str, actor=None) -> Result:
     """Validate then write. Raises ImportRefused (nothing written) or ValueError (bad code)."""
-    table = read_table(path, COLUMNS)
-    phase, phase_created = get_or_create_phase(phase_code)
+    # The cyclic garbage collector would rescan the file's hundreds of thousands of live
+    # rows again and again while they are built (~10% of an import). The few cycles an
+    # import leaves are collected once it is switched back on.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return _import(table, phase, phase_created, actor)
-    except BaseException:
-        if phase_created:  # refused input writes nothing, not even the phase
-            Phase.objects.filter(pk=phase.pk).delete()
-        raise
+        table = read_table(path, COLUMNS)
+        phase, phase_created = get_or_create_phase(phase_code)
+        try:
+            return _import(table, phase, phase_created, actor, Source.of(path))
+        except BaseException:
+            if phase_created:  # refused input writes nothing, not even the phase
+                Phase.objects.filter(pk=phase.pk).delete()
+            raise
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
+@dataclass
+class _Checker:
+    """The file's non-blank raw rows, `check(chunk)` that turns (n, raw) rows into row
+    tuples (layout N, CODE, …; problems go to `problems` and their rows are left out), and
+    what the database must be asked before writing: the codes, and the units of the rows
+    without a code (read from the raw cells, so the lookups can come before validation)."""
+    raw_rows: list
+    check: object
+    codes: set
+    titled_units: set
+
+
+def _checker(table, phase: Phase, problems: Problems) -> _Checker:
     levels = list(phase.ordered_levels())
     level_by_key = {k: lv.pk for lv in levels for k in lv.keys()}
     level_names = ", ".join(lv.name for lv in levels)
@@ -202,7 +184,10 @@ def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
     absent = width in col.values()
     raw_rows = []
     for n, raw in enumerate(table.rows, start=2):
-        if not any(v not in (None, "") and str(v).strip() for v in raw):
+        for v in raw:  # usually stops at the first cell
+            if v is not None and v != "" and (type(v) is not str or not v.isspace()):
+                break
+        else:
             continue  # blank lines are common at the end of sheets
         if absent:
             raw = list(raw[:width])
@@ -301,128 +286,359 @@ def _validate(table, phase: Phase, problems: Problems) -> list[tuple]:
     def p_code(v):
         return as_text(v)[:64]
 
-    kind_of, unit_of, sector_of = _memo(p_kind), _memo(p_unit), _memo(p_sector)
-    field_of, level_of, year_of = _memo(p_field), _memo(p_level), _memo(p_year)
-    result_of, exc_of, award_of = _memo(p_result), _memo(p_exc), _memo(p_award)
+    not_recognized = State.NOT_RECOGNIZED
+
+    def p_outcome(key):
+        """The repeating columns of a row at once: ((kind, sector, field, level, year,
+        state, exceptional, award), [(column, problem)…]). A file has few distinct
+        combinations, so each is checked once; `key` is (cells, their types)."""
+        kind_v, sector_v, field_v, level_v, year_v, result_v, exc_v, award_v = key[0]
+        out, msgs = [], []
+        for column, parse, value in (
+                ("Loại", p_kind, kind_v), ("Khối", p_sector, sector_v),
+                ("Lĩnh vực", p_field, field_v), ("Cấp", p_level, level_v),
+                ("Năm", p_year, year_v), ("Kết quả", p_result, result_v),
+                ("Đặc cách", p_exc, exc_v), ("Khen thưởng", p_award, award_v)):
+            v, msg = parse(value)
+            out.append(v)
+            if msg:
+                msgs.append((column, msg))
+        if out[7] is False:
+            out[7] = None
+        elif out[7] is not None and out[5] == not_recognized:
+            msgs.append(("Khen thưởng", "mô hình không được công nhận thì không thể khen "
+                                        "thưởng."))
+        return tuple(out), msgs
+
+    outcome_of, unit_of = _memo(p_outcome), _memo(p_unit)
     subject_of, code_of = _memo(p_subject), _memo(p_code)
-    i_code, i_title, i_kind, i_subject = (col["Mã mô hình"], col["Tên mô hình"], col["Loại"],
-                                          col["Chủ thể"])
-    i_unit, i_sector, i_field, i_level = (col["Mã đơn vị"], col["Khối"], col["Lĩnh vực"],
-                                          col["Cấp"])
+    i_code, i_title, i_subject, i_unit = (col["Mã mô hình"], col["Tên mô hình"], col["Chủ thể"],
+                                          col["Mã đơn vị"])
+    i_kind, i_sector, i_field, i_level = col["Loại"], col["Khối"], col["Lĩnh vực"], col["Cấp"]
     i_year, i_result, i_exc, i_award = (col["Năm"], col["Kết quả"], col["Đặc cách"],
                                         col["Khen thưởng"])
     individual = InitiativeKind.INDIVIDUAL
-    not_recognized = State.NOT_RECOGNIZED
     add = problems.add
 
-    rows: list[tuple] = []
-    append = rows.append
-    for n, r in raw_rows:
-        bad = False
-        title = as_text(r[i_title])
-        if not title:
-            add(n, "Tên mô hình", "thiếu tên mô hình.")
-            bad = True
-        elif len(title) > 500:
-            add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
-            bad = True
-        kind, msg = kind_of(r[i_kind])
-        if msg:
-            add(n, "Loại", msg)
-            bad = True
-        unit, msg = unit_of(r[i_unit])
-        if msg:
-            add(n, "Mã đơn vị", msg)
-            bad = True
-        # Unrolled on purpose, one block per column: this loop runs once per row of files
-        # of hundreds of thousands of rows, and each lookup is a memoised dict hit.
-        sector_id, msg = sector_of(r[i_sector])
-        if msg:
-            add(n, "Khối", msg)
-            bad = True
-        elif sector_id is False:
-            sector_id = unit[1] if unit else None
-        field_id, msg = field_of(r[i_field])
-        if msg:
-            add(n, "Lĩnh vực", msg)
-            bad = True
-        level_id, msg = level_of(r[i_level])
-        if msg:
-            add(n, "Cấp", msg)
-            bad = True
-        year, msg = year_of(r[i_year])
-        if msg:
-            add(n, "Năm", msg)
-            bad = True
-        state, msg = result_of(r[i_result])
-        if msg:
-            add(n, "Kết quả", msg)
-            bad = True
-        exceptional, msg = exc_of(r[i_exc])
-        if msg:
-            add(n, "Đặc cách", msg)
-            bad = True
-        award_kind_id, msg = award_of(r[i_award])
-        if msg:
-            add(n, "Khen thưởng", msg)
-            bad = True
-        elif award_kind_id is False:
-            award_kind_id = None
-        elif state == not_recognized:
-            add(n, "Khen thưởng", "mô hình không được công nhận thì không thể khen thưởng.")
-            bad = True
-        subject = subject_of(r[i_subject])
-        if kind == individual and not subject:
-            add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
-            bad = True
-        if problems.dropped:
-            break
-        if bad:
-            continue
-        append((n, code_of(r[i_code]), title, kind, subject, unit[0], sector_id, field_id,
-                level_id, year, state, exceptional, award_kind_id))
-    return rows
+    def check(chunk) -> list[tuple]:
+        rows: list[tuple] = []
+        append = rows.append
+        for n, r in chunk:
+            bad = False
+            title = as_text(r[i_title])
+            if not title:
+                add(n, "Tên mô hình", "thiếu tên mô hình.")
+                bad = True
+            elif len(title) > 500:
+                add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
+                bad = True
+            cells = (r[i_kind], r[i_sector], r[i_field], r[i_level], r[i_year], r[i_result],
+                     r[i_exc], r[i_award])
+            (kind, sector_id, field_id, level_id, year, state, exceptional, award_kind_id), msgs = \
+                outcome_of((cells, tuple(map(type, cells))))
+            unit, unit_msg = unit_of(r[i_unit])
+            if msgs or unit_msg:
+                bad = True
+                if msgs and msgs[0][0] == "Loại":  # messages in column order
+                    add(n, *msgs[0])
+                if unit_msg:
+                    add(n, "Mã đơn vị", unit_msg)
+                for column, msg in msgs:
+                    if column != "Loại":
+                        add(n, column, msg)
+            if sector_id is False:
+                sector_id = unit[1] if unit else None
+            subject = subject_of(r[i_subject])
+            if kind == individual and not subject:
+                add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
+                bad = True
+            if problems.dropped:
+                break
+            if bad:
+                continue
+            append((n, code_of(r[i_code]), title, kind, subject, unit[0], sector_id, field_id,
+                    level_id, year, state, exceptional, award_kind_id))
+        return rows
 
-
-def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
-    problems = Problems()
-    rows = _validate(table, phase, problems)
-
-    # Identity of each row's initiative; the same code must stay in the same unit.
-    first_of_code: dict[str, tuple] = {}
-    keys: list = []
-    for row in rows:
-        code = row[CODE]
+    codes, titled_units = set(), set()
+    for _, r in raw_rows:
+        code = code_of(r[i_code])
         if code:
-            first = first_of_code.setdefault(code, row)
-            if first[UNIT] != row[UNIT]:
-                problems.add(row[N], "Mã đơn vị", f"mô hình mã «{code}» đã ghi đơn vị khác ở "
-                                                  f"dòng {first[N]}.")
-            keys.append(code)
+            codes.add(code)
         else:
-            keys.append((row[UNIT], fast_fold(row[TITLE])))
-    seen: dict[tuple, int] = {}
-    for row, key in zip(rows, keys):
-        k = (key, row[LEVEL], row[YEAR])
-        n = seen.setdefault(k, row[N])
-        if n != row[N]:
-            problems.add(row[N], "Cấp", f"trùng với dòng {n}: cùng mô hình, cùng cấp, "
-                                        "cùng năm.")
-    del seen
-    problems.raise_if_any()
+            unit = unit_of(r[i_unit])[0]
+            if unit:
+                titled_units.add(unit[0])
+    return _Checker(raw_rows, check, codes, titled_units)
 
-    # Existing initiatives the file refers to (key: code, or (unit, folded title)).
-    existing_ini: dict = {}
+
+def _import(table, phase: Phase, phase_created: bool, actor, source: Source) -> Result:
+    problems = Problems()
+    checker = _checker(table, phase, problems)
+    existing_ini, code_units = _existing_initiatives(checker.codes, checker.titled_units)
+    existing_reg = _existing_registrations(set(existing_ini.values()), phase)
+    identify = _Identity(problems, code_units)
+
+    res = Result(phase_created=phase_created)
+    now = timezone.now()
+    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    comment = f"Nhập dữ liệu giai đoạn {phase.code} từ tệp {source.name}"
+    cts = (ContentType.objects.get_for_model(Registration).pk,
+           ContentType.objects.get_for_model(Award).pk)
+    with transaction.atomic():
+        _tune_session()
+        batch = ImportBatch.objects.create(phase=phase, file_name=source.name[:255],
+                                           sha256=source.sha256, actor=user, at=now)
+        with BulkWriter() as bulk:  # only bulk writes inside: see common/bulk.py
+            writer = _Writer(bulk, res, phase, existing_ini, existing_reg, batch.pk,
+                             user.pk if user else None, now, comment, cts)
+            # On PostgreSQL chunk k is written by a worker thread while this one validates
+            # chunk k+1: the server indexes while Python checks. After the first problem
+            # nothing more is written, but the whole file is still checked so that every
+            # problem is reported; the transaction then rolls back what was written.
+            with _Pipeline(writer.write, threaded=bulk.pg) as pipeline:
+                for chunk in _chunks(checker.raw_rows, PIPELINE_CHUNK):
+                    rows = checker.check(chunk)
+                    keys = identify(rows)
+                    res.rows += len(rows)
+                    if problems.dropped:
+                        break
+                    if not problems:
+                        pipeline.put(rows, keys)
+            problems.raise_if_any()
+            writer.finish()
+        if not (res.initiatives_created or res.registrations_created
+                or res.registrations_updated or res.awards_created):
+            batch.delete()  # a re-import that changed nothing leaves no trace
+        else:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                rows=res.rows, initiatives_created=res.initiatives_created,
+                registrations_created=res.registrations_created,
+                registrations_updated=res.registrations_updated,
+                awards_created=res.awards_created)
+            history.record(batch, "import", actor=user, comment=f"{comment}. {res.summary()}")
+    return res
+
+
+class _Identity:
+    """Each row's initiative key: its code, else (unit, folded title). Checks that a code
+    stays in one unit (also against the database) and that no model is registered twice at
+    the same level in the same year."""
+
+    def __init__(self, problems: Problems, code_units: dict[str, int]):
+        self.problems = problems
+        self.code_units = code_units
+        self.first_of_code: dict[str, tuple] = {}
+        self.seen: dict[tuple, int] = {}
+
+    def __call__(self, rows: list[tuple]) -> list:
+        add = self.problems.add
+        keys = []
+        for row in rows:
+            code = row[CODE]
+            if code:
+                first = self.first_of_code.get(code)
+                if first is None:
+                    first = self.first_of_code[code] = row
+                    if self.code_units.get(code, row[UNIT]) != row[UNIT]:
+                        add(row[N], "Mã mô hình", f"mã «{code}» đã dùng cho mô hình của đơn vị "
+                                                  "khác trong hệ thống.")
+                elif first[UNIT] != row[UNIT]:
+                    add(row[N], "Mã đơn vị", f"mô hình mã «{code}» đã ghi đơn vị khác ở "
+                                             f"dòng {first[N]}.")
+                key = code
+            else:
+                key = (row[UNIT], fold(row[TITLE]))
+            keys.append(key)
+            n = self.seen.setdefault((key, row[LEVEL], row[YEAR]), row[N])
+            if n != row[N]:
+                add(row[N], "Cấp", f"trùng với dòng {n}: cùng mô hình, cùng cấp, cùng năm.")
+        return keys
+
+
+class _Pipeline:
+    """Hands chunks to `consume`: in a worker thread when `threaded`, else at once. The
+    worker uses the producer's database connection (common/bulk.py captures it), which the
+    producer must leave alone until the pipeline closes."""
+
+    def __init__(self, consume, *, threaded: bool):
+        self.consume, self.threaded = consume, threaded
+        self.error: BaseException | None = None
+
+    def __enter__(self):
+        if self.threaded:
+            self.db = connections[DEFAULT_DB_ALIAS]
+            self.db.inc_thread_sharing()
+            self.queue: queue.Queue = queue.Queue(maxsize=1)
+            self.thread = threading.Thread(target=self._work, name="dvk-import-writer")
+            self.thread.start()
+        return self
+
+    def _work(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.consume(*item)
+                except BaseException as exc:  # raised again in the producer's thread
+                    self.error = exc
+
+    def put(self, *item) -> None:
+        if not self.threaded:
+            self.consume(*item)
+        elif self.error is not None:
+            raise self.error
+        else:
+            self.queue.put(item)
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+            self.db.dec_thread_sharing()
+            if self.error is not None and exc_type is None:
+                raise self.error
+        return False
+
+
+class _Writer:
+    """Writes validated rows: new initiatives, new registrations; collects outcome
+    changes of existing registrations and the awards, written by finish(). Rows reach the
+    database through generators, so the Python that derives a row runs while the server
+    indexes the previous ones."""
+
+    def __init__(self, bulk: BulkWriter, res: Result, phase: Phase, existing_ini: dict,
+                 existing_reg: dict, batch_id: int, user_id, now, comment: str, cts):
+        self.bulk, self.res, self.phase = bulk, res, phase
+        self.ini_ids = dict(existing_ini)
+        self.existing_reg = existing_reg
+        self.batch_id, self.user_id, self.now, self.comment = batch_id, user_id, now, comment
+        self.reg_ct, self.award_ct = cts
+        self.changed: dict[tuple, list[int]] = {}   # diff -> registration ids
+        self.updates: list[tuple] = []               # (id, state, is_exceptional, exc_status)
+        self.awarded_old: list[tuple] = []            # (row, id) of existing registrations
+        self.awarded_new: list[tuple] = []            # (row, id) of new registrations
+
+    def write(self, rows: list[tuple], keys: list) -> None:
+        self._initiatives(rows, keys)
+        self._registrations(rows, keys)
+
+    def _initiatives(self, rows, keys) -> None:
+        ini_ids = self.ini_ids
+        first_rows: dict = {}
+        for row, key in zip(rows, keys):
+            if key not in ini_ids and key not in first_rows:
+                first_rows[key] = row
+        individual, user_id, now = InitiativeKind.INDIVIDUAL, self.user_id, self.now
+
+        def initiative_rows():
+            for row in first_rows.values():
+                title, subject = row[TITLE], row[SUBJECT]
+                person = subject if row[KIND] == individual else ""
+                search = fold(title)
+                if subject:
+                    fs = fold(subject)
+                    if fs:
+                        search = f"{search} {fs}" if search else fs
+                        if person:
+                            search = f"{search} {fs}"
+                yield (row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
+                       row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
+                       search[:800], sort_key(title)[:1500])
+
+        ids = self.bulk.insert(Initiative, [
+            "code", "kind", "title", "subject", "person_name", "unit_id", "sector_id",
+            "field_id", "start_year", "created_by_id", "created_at", "updated_at",
+            "search_text", "sort_key"], initiative_rows(), len(first_rows))
+        ini_ids.update(zip(first_rows, ids))
+        self.res.initiatives_created += len(first_rows)
+
+    def _registrations(self, rows, keys) -> None:
+        """Registrations the database has (only known initiatives can have any) take the
+        file's outcome / exceptional flag; the other rows are new registrations."""
+        approved, none = ExceptionalStatus.APPROVED, ExceptionalStatus.NONE
+        existing_reg, ini_ids = self.existing_reg, self.ini_ids
+        new_rows, new_ini = [], []
+        for row, key in zip(rows, keys):
+            ini_id = ini_ids[key]
+            reg = existing_reg.get((ini_id, row[LEVEL], row[YEAR])) if existing_reg else None
+            if reg is None:
+                new_rows.append(row)
+                new_ini.append(ini_id)
+                continue
+            pk, _, _, _, state, is_exc, exc_status = reg
+            diff = []
+            if row[STATE] and state != row[STATE]:
+                diff.append(("state", (state, row[STATE])))
+                state = row[STATE]
+            if row[EXC] and not (is_exc and exc_status == approved):
+                diff.append(("is_exceptional", (is_exc, True)))
+                is_exc, exc_status = True, approved
+            if diff:
+                self.changed.setdefault(tuple(sorted(diff)), []).append(pk)
+                self.updates.append((pk, state, is_exc, exc_status))
+            if row[AWARD]:
+                self.awarded_old.append((row, pk))
+        phase_id, accepted = self.phase.pk, State.ACCEPTED
+        batch_id, user_id, now = self.batch_id, self.user_id, self.now
+
+        def registration_rows():
+            for row, ini_id in zip(new_rows, new_ini):
+                exc = row[EXC]
+                yield (ini_id, phase_id, row[LEVEL], row[YEAR], row[UNIT], row[SECTOR],
+                       row[FIELD], row[STATE] or accepted, exc, approved if exc else none,
+                       True, batch_id, user_id, now, now)
+
+        ids = self.bulk.insert(Registration, [
+            "initiative_id", "phase_id", "level_id", "year", "unit_id", "sector_id",
+            "field_id", "state", "is_exceptional", "exceptional_status", "imported",
+            "import_batch_id", "created_by_id", "created_at", "updated_at"],
+            registration_rows(), len(new_rows))
+        self.awarded_new.extend((row, pk) for row, pk in zip(new_rows, ids) if row[AWARD])
+        self.res.registrations_created += len(new_rows)
+
+    def finish(self) -> None:
+        """Outcome changes (one history entry each) and awards: one per (registration,
+        kind), an existing one kept as is. Awards of new registrations carry the batch; one
+        added to an older registration gets its own history entry."""
+        bulk, user_id, now, comment = self.bulk, self.user_id, self.now, self.comment
+        _update_registrations(self.updates, now)
+        self.res.registrations_updated = len(self.updates)
+        for diff, ids in self.changed.items():
+            _history(bulk, ids, self.reg_ct, user_id, now, comment,
+                     {k: list(v) for k, v in diff})
+        have = _existing_awards({pk for _, pk in self.awarded_old})
+        cols = ["kind_id", "phase_id", "level_id", "year", "registration_id", "unit_id",
+                "recipient_name", "created_by_id", "created_at", "updated_at",
+                "import_batch_id"]
+        phase_id = self.phase.pk
+
+        def awards(pairs, batch_id):
+            return [(row[AWARD], phase_id, row[LEVEL], row[YEAR], pk, row[UNIT],
+                     (row[SUBJECT] or row[TITLE])[:255], user_id, now, now, batch_id)
+                    for row, pk in pairs if (pk, row[AWARD]) not in have]
+
+        fresh, later = awards(self.awarded_new, self.batch_id), awards(self.awarded_old, None)
+        bulk.insert(Award, cols, fresh, len(fresh))
+        _history(bulk, bulk.insert(Award, cols, later, len(later)), self.award_ct, user_id,
+                 now, comment)
+        self.res.awards_created = len(fresh) + len(later)
+
+
+def _existing_initiatives(codes: set, titled_units: set) -> tuple[dict, dict[str, int]]:
+    """Initiatives of the database the file may refer to, by key (code, or (unit, folded
+    title)), and the unit of each known code."""
+    existing: dict = {}
     code_units: dict[str, int] = {}
-    titled_units = {row[UNIT] for row in rows if not row[CODE]}
-    pg = connection.vendor == "postgresql"
-    if pg:
+    if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            for chunk in _chunks(first_of_code, PG_CHUNK):
-                cur.execute("SELECT t.id, t.code, t.unit_id FROM unnest(%s::text[]) AS u(code) "
-                            "JOIN initiatives_initiative t ON t.code = u.code", [chunk])
+            for chunk in _chunks(codes, PG_CHUNK):
+                # One newline-joined string rather than an array parameter: adapting a list
+                # of 50 000 strings costs more than the query (codes are clean(): no newline).
+                cur.execute("SELECT t.id, t.code, t.unit_id FROM unnest(string_to_array(%s, "
+                            "E'\\n')) AS u(code) JOIN initiatives_initiative t ON t.code = u.code",
+                            ["\n".join(chunk)])
                 for pk, code, unit_id in cur.fetchall():
-                    existing_ini[code] = pk
+                    existing[code] = pk
                     code_units[code] = unit_id
             titled = []
             for chunk in _chunks(titled_units, PG_CHUNK):
@@ -431,72 +647,21 @@ def _import(table, phase: Phase, phase_created: bool, actor) -> Result:
                             "ORDER BY t.sort_key, t.id", [chunk])
                 titled.extend(cur.fetchall())
     else:
-        for chunk in _chunks(first_of_code):
+        for chunk in _chunks(codes):
             for pk, code, unit_id in Initiative.objects.filter(code__in=chunk).values_list(
                     "pk", "code", "unit_id"):
-                existing_ini[code] = pk
+                existing[code] = pk
                 code_units[code] = unit_id
         titled = []
         for chunk in _chunks(titled_units):
             titled.extend(Initiative.objects.filter(unit_id__in=chunk).order_by("sort_key", "pk")
                           .values_list("pk", "unit_id", "title"))
     for pk, unit_id, title in titled:
-        existing_ini.setdefault((unit_id, fast_fold(title)), pk)
-
-    # Existing codes must belong to the same unit as in the file.
-    for code, row in first_of_code.items():
-        if code in code_units and code_units[code] != row[UNIT]:
-            problems.add(row[N], "Mã mô hình", f"mã «{code}» đã dùng cho mô hình của đơn vị "
-                                               "khác trong hệ thống.")
-    problems.raise_if_any()
-
-    return _write(rows, keys, phase, existing_ini, actor, phase_created)
+        existing.setdefault((unit_id, fold(title)), pk)
+    return existing, code_units
 
 
 # --- Writing -------------------------------------------------------------------------------
-
-def _insert(model, cols: list[str], rows: list[tuple]) -> list[int]:
-    """Insert rows (tuples of the attnames `cols`; other fields get their defaults) and
-    return the new ids, in order.
-
-    PostgreSQL: ids reserved from the table's sequence in one query, rows streamed with
-    COPY (no model instances). Elsewhere: bulk_create.
-    """
-    if not rows:
-        return []
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    by_att = {f.attname: f for f in fields}
-    rest = [f for f in fields if f.attname not in cols]
-    if connection.vendor != "postgresql":
-        defaults = {f.attname: f.get_default() for f in rest}
-        objs = [model(**defaults, **dict(zip(cols, r))) for r in rows]
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        return [o.pk for o in objs]
-    consts = tuple(json.dumps(f.get_default()) if f.get_internal_type() == "JSONField"
-                   else f.get_default() for f in rest)
-    table = model._meta.db_table
-    names = ", ".join(f'"{f.column}"' for f in [by_att[c] for c in cols] + rest)
-    with connection.cursor() as cur:
-        cur.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
-                    "FROM generate_series(1, %s)", [table, len(rows)])
-        ids = cur.fetchone()[0]
-        with cur.cursor.copy(f'COPY "{table}" (id, {names}) FROM STDIN') as copy:
-            write = copy.write_row
-            if consts:
-                for pk, row in zip(ids, rows):
-                    write((pk, *row, *consts))
-            else:
-                for pk, row in zip(ids, rows):
-                    write((pk, *row))
-    return ids
-
-
-def _history(ids, ct_id, actor_id, now, comment, changes=None) -> None:
-    changes = json.dumps(changes or {}) if connection.vendor == "postgresql" else changes or {}
-    _insert(HistoryEntry, ["content_type_id", "object_id", "action", "actor_id", "at",
-                           "changes", "comment"],
-            [(ct_id, str(pk), "import", actor_id, now, changes, comment) for pk in ids])
-
 
 def _tune_session() -> None:
     """PostgreSQL, for this transaction only: more memory for the trigram GIN index's
@@ -508,136 +673,52 @@ def _tune_session() -> None:
             cur.execute("SET LOCAL work_mem = '256MB'")
 
 
-def _write(rows: list[tuple], keys: list, phase: Phase, existing_ini: dict, actor,
-           phase_created) -> Result:
-    res = Result(rows=len(rows), phase_created=phase_created)
-    now = timezone.now()
-    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
-    user_id = user.pk if user else None
-    comment = f"Nhập dữ liệu giai đoạn {phase.code}"
-    pg = connection.vendor == "postgresql"
-    individual = InitiativeKind.INDIVIDUAL
-    with transaction.atomic():
-        _tune_session()
-        new_keys, new_rows = [], []
-        pending = set()
-        for row, key in zip(rows, keys):
-            if key in existing_ini or key in pending:
-                continue
-            pending.add(key)
-            title, subject = row[TITLE], row[SUBJECT]
-            person = subject if row[KIND] == individual else ""
-            search = fast_fold(title)
-            if subject:
-                fs = fast_fold(subject)
-                if fs:
-                    search = f"{search} {fs}" if search else fs
-                    if person:
-                        search = f"{search} {fs}"
-            new_keys.append(key)
-            new_rows.append((row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
-                             row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
-                             search[:800], fast_sort_key(title)[:1500]))
-        del pending
-        new_ini = _insert(Initiative, ["code", "kind", "title", "subject", "person_name",
-                                       "unit_id", "sector_id", "field_id", "start_year",
-                                       "created_by_id", "created_at", "updated_at",
-                                       "search_text", "sort_key"], new_rows)
-        res.initiatives_created = len(new_rows)
-        del new_rows
-        ini_ids = dict(existing_ini)
-        ini_ids.update(zip(new_keys, new_ini))
+def _existing_registrations(initiative_ids: set, phase: Phase) -> dict[tuple, tuple]:
+    """(initiative, level, year) -> (id, initiative, level, year, state, is_exceptional,
+    exceptional_status) of the phase's registrations of those initiatives."""
+    found: dict[tuple, tuple] = {}
+    cols = ["id", "initiative_id", "level_id", "year", "state", "is_exceptional",
+            "exceptional_status"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            for chunk in _chunks(initiative_ids, PG_CHUNK):
+                cur.execute(f"SELECT {', '.join('r.' + c for c in cols)} FROM unnest(%s::bigint[]) "
+                            "AS u(ini) JOIN initiatives_registration r ON r.initiative_id = u.ini "
+                            "WHERE r.phase_id = %s", [chunk, phase.pk])
+                for reg in cur.fetchall():
+                    found[(reg[1], reg[2], reg[3])] = reg
+    else:
+        for chunk in _chunks(initiative_ids):
+            for reg in Registration.objects.filter(initiative_id__in=chunk, phase=phase) \
+                    .values_list(*cols):
+                found[(reg[1], reg[2], reg[3])] = reg
+    return found
 
-        # Existing registrations of those initiatives (only the known ones can have any).
-        existing_reg: dict[tuple, tuple] = {}
-        known = list(set(existing_ini.values()))
-        reg_cols = "id, initiative_id, level_id, year, state, is_exceptional, exceptional_status"
-        pg_reg_cols = ", ".join(f"r.{c.strip()}" for c in reg_cols.split(","))
-        if pg:
-            with connection.cursor() as cur:
-                for chunk in _chunks(known, PG_CHUNK):
-                    cur.execute(f"SELECT {pg_reg_cols} FROM unnest(%s::bigint[]) AS u(ini) "
-                                "JOIN initiatives_registration r ON r.initiative_id = u.ini "
-                                "WHERE r.phase_id = %s", [chunk, phase.pk])
-                    for reg in cur.fetchall():
-                        existing_reg[(reg[1], reg[2], reg[3])] = reg
-        else:
-            for chunk in _chunks(known):
-                for reg in Registration.objects.filter(initiative_id__in=chunk, phase=phase) \
-                        .values_list(*[c.strip() for c in reg_cols.split(",")]):
-                    existing_reg[(reg[1], reg[2], reg[3])] = reg
 
-        approved, none = ExceptionalStatus.APPROVED, ExceptionalStatus.NONE
-        accepted = State.ACCEPTED
-        new_regs: list[tuple] = []
-        new_reg_rows: list[tuple] = []
-        changed: dict[tuple, list[int]] = {}   # diff → registration ids
-        updates: list[tuple] = []               # (id, state, is_exceptional, exc_status)
-        row_reg: list[tuple[tuple, int]] = []
-        phase_id = phase.pk
-        for row, key in zip(rows, keys):
-            ini_id = ini_ids[key]
-            reg = existing_reg.get((ini_id, row[LEVEL], row[YEAR])) if existing_reg else None
-            if reg is None:
-                exc = row[EXC]
-                new_regs.append((ini_id, phase_id, row[LEVEL], row[YEAR], row[UNIT], row[SECTOR],
-                                 row[FIELD], row[STATE] or accepted, exc,
-                                 approved if exc else none, True, user_id, now, now))
-                new_reg_rows.append(row)
-                continue
-            pk, _, _, _, state, is_exc, exc_status = reg
-            diff = []
-            if row[STATE] and state != row[STATE]:
-                diff.append(("state", (state, row[STATE])))
-                state = row[STATE]
-            if row[EXC] and not (is_exc and exc_status == approved):
-                diff.append(("is_exceptional", (is_exc, True)))
-                is_exc, exc_status = True, approved
-            if diff:
-                changed.setdefault(tuple(sorted(diff)), []).append(pk)
-                updates.append((pk, state, is_exc, exc_status))
-            row_reg.append((row, pk))
-        new_reg_ids = _insert(Registration, [
-            "initiative_id", "phase_id", "level_id", "year", "unit_id", "sector_id", "field_id",
-            "state", "is_exceptional", "exceptional_status", "imported", "created_by_id",
-            "created_at", "updated_at"], new_regs)
-        res.registrations_created = len(new_regs)
-        del new_regs
-        row_reg.extend(zip(new_reg_rows, new_reg_ids))
-        _update_registrations(updates, now)
-        res.registrations_updated = len(updates)
+def _existing_awards(registration_ids: set) -> set[tuple[int, int]]:
+    """(registration, kind) of the awards those registrations already have."""
+    have = set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            for chunk in _chunks(registration_ids, PG_CHUNK):
+                cur.execute("SELECT a.registration_id, a.kind_id FROM unnest(%s::bigint[]) "
+                            "AS u(reg) JOIN awards_award a ON a.registration_id = u.reg", [chunk])
+                have.update(cur.fetchall())
+    else:
+        for chunk in _chunks(registration_ids):
+            have.update(Award.objects.filter(registration_id__in=chunk)
+                        .values_list("registration_id", "kind_id"))
+    return have
 
-        reg_ct = ContentType.objects.get_for_model(Registration).pk
-        _history(new_reg_ids, reg_ct, user_id, now, comment)
-        for diff, ids in changed.items():
-            _history(ids, reg_ct, user_id, now, comment, {k: list(v) for k, v in diff})
 
-        # Awards: one per (registration, kind); an existing one is kept as is. Only
-        # registrations that existed before can have one.
-        new_reg_set = set(new_reg_ids)
-        wanted = [(row, pk) for row, pk in row_reg if row[AWARD]]
-        old = list({pk for _, pk in wanted if pk not in new_reg_set})
-        have = set()
-        if pg:
-            with connection.cursor() as cur:
-                for chunk in _chunks(old, PG_CHUNK):
-                    cur.execute("SELECT a.registration_id, a.kind_id FROM unnest(%s::bigint[]) "
-                                "AS u(reg) JOIN awards_award a ON a.registration_id = u.reg",
-                                [chunk])
-                    have.update(cur.fetchall())
-        else:
-            for chunk in _chunks(old):
-                have.update(Award.objects.filter(registration_id__in=chunk)
-                            .values_list("registration_id", "kind_id"))
-        awards = [(row[AWARD], phase_id, row[LEVEL], row[YEAR], pk, row[UNIT],
-                   (row[SUBJECT] or row[TITLE])[:255], user_id, now, now)
-                  for row, pk in wanted if (pk, row[AWARD]) not in have]
-        award_ids = _insert(Award, ["kind_id", "phase_id", "level_id", "year", "registration_id",
-                                    "unit_id", "recipient_name", "created_by_id", "created_at",
-                                    "updated_at"], awards)
-        _history(award_ids, ContentType.objects.get_for_model(Award).pk, user_id, now, comment)
-        res.awards_created = len(awards)
-    return res
+def _history(bulk: BulkWriter, ids, ct_id, actor_id, now, comment, changes=None) -> None:
+    changes = changes or {}
+    if connection.vendor == "postgresql":
+        changes = json.dumps(changes)
+    bulk.insert(HistoryEntry, ["content_type_id", "object_id", "action", "actor_id", "at",
+                               "changes", "comment"],
+                ((ct_id, str(pk), "import", actor_id, now, changes, comment) for pk in ids),
+                len(ids))
 
 
 def _update_registrations(updates: list[tuple], now) -> None:

@@ -140,6 +140,35 @@ class Decision(TimeStamped):
         return f"{self.number} ({self.date:%d/%m/%Y})"
 
 
+class ImportBatch(models.Model):
+    """One run of `dvk import_registrations` that wrote something: who, when, which file.
+
+    The registrations and awards it created point to it; their history shows its entry
+    (common.history.history_of) instead of carrying one entry each.
+    """
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("phase"))
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    initiatives_created = models.PositiveIntegerField(_("new models"), default=0)
+    registrations_created = models.PositiveIntegerField(_("new registrations"), default=0)
+    registrations_updated = models.PositiveIntegerField(_("registrations updated"), default=0)
+    awards_created = models.PositiveIntegerField(_("new awards"), default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.at:%d/%m/%Y %H:%M})"
+
+
 class Registration(TimeStamped):
     initiative = models.ForeignKey(Initiative, db_index=False, on_delete=models.CASCADE,
                                    related_name="registrations", verbose_name=_("model"))
@@ -175,6 +204,8 @@ class Registration(TimeStamped):
     # Optimistic locking: every update checks and bumps it.
     version = models.PositiveIntegerField(default=1)
     imported = models.BooleanField(default=False, editable=False)
+    import_batch = models.ForeignKey(ImportBatch, db_index=False, null=True, blank=True,
+                                     editable=False, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -222,6 +253,9 @@ class RegistrationTarget(models.Model):
     unit_of_measure = models.CharField(_("unit of measure"), max_length=64, blank=True)
     result = models.CharField(_("result achieved"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    #: What the unit registers (the result comes with the achievement report).
+    REGISTERED = ("criterion", "baseline", "target", "unit_of_measure")
 
     class Meta:
         ordering = ["registration", "order", "id"]

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dvk.common import history
+from dvk.common.formatting import vn_decimal
 from dvk.common.text import clean, fold
 from dvk.orgs.enums import Role, UnitKind
 from dvk.orgs.models import Membership, Unit
@@ -57,6 +58,10 @@ def _user(actor):
 # --- initiatives ---------------------------------------------------------------------------
 
 def _validate_initiative(ini: Initiative) -> None:
+    """Refuse an invalid model; an empty sector becomes the unit's (for creation and
+    correction alike)."""
+    if ini.sector_id is None and ini.unit_id is not None:
+        ini.sector = ini.unit.sector
     if not clean(ini.title):
         _refuse("Vui lòng nhập tên mô hình.")
     if ini.kind not in InitiativeKind.values:
@@ -89,7 +94,7 @@ def create_initiative(*, actor, unit: Unit, kind, title: str, field: Field, sect
     _require(scope, Role.CLERK, Role.SECRETARIAT)
     _require_unit(scope, unit)
     ini = Initiative(unit=unit, kind=kind, title=clean(title), field=field,
-                     sector=sector or unit.sector, subject=clean(subject),
+                     sector=sector, subject=clean(subject),
                      person_name=clean(person_name), person_position=clean(person_position),
                      description=description or "", start_year=start_year,
                      replicates=replicates, created_by=_user(actor))
@@ -143,17 +148,7 @@ def register(*, actor, initiative: Initiative, phase: Phase, level: Level, year:
         _refuse(f"Năm {year} không nằm trong giai đoạn {phase.code}.")
     if exceptional and not clean(exceptional_reason):
         _refuse("Đăng ký đặc cách phải nêu lý do.")
-    rows = []
-    for i, t in enumerate(targets or (), start=1):
-        criterion, target = clean(t.get("criterion")), clean(t.get("target"))
-        if not criterion and not target:
-            continue
-        if not criterion or not target:
-            _refuse(f"Tiêu chí thứ {i}: cần nhập cả nội dung tiêu chí và chỉ tiêu.")
-        rows.append(RegistrationTarget(criterion=criterion[:500], target=target[:100],
-                                       baseline=clean(t.get("baseline"))[:100],
-                                       unit_of_measure=clean(t.get("unit_of_measure"))[:64],
-                                       order=i))
+    rows = _target_rows(targets)
     if Registration.objects.filter(initiative=initiative, level=level, year=year).exists():
         _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
     reg = Registration(initiative=initiative, phase=phase, level=level, year=year,
@@ -173,6 +168,71 @@ def register(*, actor, initiative: Initiative, phase: Phase, level: Level, year:
     except IntegrityError:  # a concurrent registration of the same model won the race
         _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
     return reg
+
+
+def _target_rows(targets) -> list[RegistrationTarget]:
+    """Unsaved targets from dicts (criterion, baseline, target, unit_of_measure); empty
+    rows are skipped, half-filled ones refused."""
+    rows = []
+    for i, t in enumerate(targets or (), start=1):
+        criterion, target = clean(t.get("criterion")), clean(t.get("target"))
+        if not criterion and not target:
+            continue
+        if not criterion or not target:
+            _refuse(f"Tiêu chí thứ {i}: cần nhập cả nội dung tiêu chí và chỉ tiêu.")
+        rows.append(RegistrationTarget(criterion=criterion[:500], target=target[:100],
+                                       baseline=clean(t.get("baseline"))[:100],
+                                       unit_of_measure=clean(t.get("unit_of_measure"))[:64],
+                                       order=i))
+    return rows
+
+
+#: States in which the unit may still correct its registration.
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+def _target_texts(rows) -> list[str]:
+    return [" | ".join(filter(None, (getattr(t, k) for k in RegistrationTarget.REGISTERED)))
+            for t in rows]
+
+
+def update_registration(registration: Registration, *, actor, scope: Scope | None = None,
+                        targets=None, **fields) -> Registration:
+    """Correct a draft or a returned registration: its model's fields and its targets.
+
+    Once submitted, a registration is the committee's to judge and changes only through the
+    workflow. The model's fields are shared by all its registrations, so they can be
+    corrected only while none of those has gone further than a draft or a return.
+    """
+    scope = _scope(actor, scope)
+    _require(scope, Role.CLERK, Role.SECRETARIAT)
+    _require_unit(scope, registration.unit)
+    if registration.state not in EDITABLE:
+        _refuse("Chỉ sửa được hồ sơ nháp hoặc hồ sơ bị trả lại; hồ sơ này đang ở trạng thái "
+                f"«{registration.get_state_display()}».", 409)
+    initiative = registration.initiative
+    if fields and initiative.registrations.exclude(state__in=EDITABLE).exists():
+        _refuse("Mô hình đã có hồ sơ đang xét hoặc đã có kết quả: không sửa được thông tin "
+                "mô hình, chỉ sửa được các tiêu chí.", 409)
+    rows = _target_rows(targets) if targets is not None else None
+    with transaction.atomic():
+        if fields:
+            update_initiative(initiative, actor=actor, scope=scope, **fields)
+            # A registration keeps the values of its time: for a draft, that is now.
+            Registration.objects.filter(pk=registration.pk).update(
+                sector=initiative.sector, field=initiative.field, version=F("version") + 1)
+            registration.refresh_from_db()
+        if rows is not None:
+            before = _target_texts(registration.targets.order_by("order", "id"))
+            after = _target_texts(rows)
+            if before != after:
+                registration.targets.all().delete()
+                for row in rows:
+                    row.registration = registration
+                RegistrationTarget.objects.bulk_create(rows)
+                history.record(registration, "update", actor=actor,
+                               changes={"targets": [before, after]})
+    return registration
 
 
 def registration_deadline(registration: Registration) -> dt.date:
@@ -227,6 +287,24 @@ def return_report(registration: Registration, *, actor, comment: str,
     _require(scope, Role.SECRETARIAT, Role.APPRAISER)
     return transition(registration, State.ACCEPTED, actor=actor, scope=scope, comment=comment,
                       expected_version=expected_version, return_comment=comment)
+
+
+def send_back(registration: Registration, *, actor, comment: str, scope: Scope | None = None,
+              expected_version: int | None = None) -> Registration:
+    """The committee sends back what the unit sent last: a submitted registration
+    (→ returned, to be corrected and sent again) or an achievement report (→ accepted, to
+    be reported again)."""
+    send = return_report if registration.state == State.REPORTED else return_to_unit
+    return send(registration, actor=actor, comment=comment, scope=scope,
+                expected_version=expected_version)
+
+
+def report_sent_back(registration: Registration) -> bool:
+    """Is the registration back at "accepted" because its achievement report was sent back
+    (so the unit must see the committee's comment)? Uses prefetched transitions if any."""
+    last = list(registration.transitions.all())[-1:]
+    return (registration.state == State.ACCEPTED and bool(last)
+            and last[0].from_state == State.REPORTED)
 
 
 def withdraw(registration: Registration, *, actor, comment: str = "", scope: Scope | None = None,
@@ -406,7 +484,9 @@ def save_appraisal(appraisal: Appraisal, *, actor, expected_version: int,
 
 
 def complete_appraisal(appraisal: Appraisal, *, actor, scope: Scope | None = None) -> Appraisal:
-    """Close the appraisal; the registration becomes APPRAISED (if not already)."""
+    """Close the appraisal. When it was the last one open for the registration (several
+    appraisers may be assigned; cancelled ones don't count), the registration becomes
+    APPRAISED with the appraisers' conclusions and mean score in its transition."""
     scope = _scope(actor, scope)
     _appraiser_only(appraisal, actor, scope)
     block = _conflict_blocks(appraisal)
@@ -427,11 +507,34 @@ def complete_appraisal(appraisal: Appraisal, *, actor, scope: Scope | None = Non
         appraisal.version += 1
         history.record(appraisal, "complete", actor=actor)
         reg.refresh_from_db()
-        if reg.state == State.REPORTED:
+        others = Appraisal.objects.filter(registration=reg).exclude(pk=appraisal.pk)
+        if reg.state == State.REPORTED and not others.filter(
+                status=AppraisalStatus.ASSIGNED).exists():
+            done = [appraisal, *others.filter(status=AppraisalStatus.COMPLETED)]
             # The appraiser acts under the team's committee, not the unit's clerk scope.
             transition(reg, State.APPRAISED, actor=actor, scope=_appraiser_scope(actor, scope),
-                       comment=f"Kết luận: {appraisal.get_conclusion_display()}")
+                       comment=appraisal_summary(done))
     return appraisal
+
+
+def appraisal_summary(appraisals) -> str:
+    """"Kết luận: …" of completed appraisals: each conclusion with its count, and the mean
+    total when there are several (they may disagree; the committee decides). Stored in
+    the transition, so always in Vietnamese, whatever the appraiser's interface language."""
+    with translation.override("vi"):
+        return _appraisal_summary(appraisals)
+
+
+def _appraisal_summary(appraisals) -> str:
+    if len(appraisals) == 1:
+        return f"Kết luận: {appraisals[0].get_conclusion_display()}"
+    conclusions = [a.conclusion for a in appraisals]
+    parts = ", ".join(f"{conclusions.count(c)} {label.lower()}"
+                      for c, label in Conclusion.choices if c in conclusions)
+    totals = [a.total for a in appraisals if a.total is not None]
+    mean = vn_decimal(sum(totals) / len(totals), 1) if totals else "—"
+    return (f"Kết luận của {len(appraisals)} thành viên thẩm định: {parts}; điểm bình quân "
+            f"{mean}/{RUBRIC_MAX * len(RUBRIC)}")
 
 
 def _appraiser_scope(actor, scope: Scope) -> Scope:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dang-ky/tuong-tu/", views.similar, name="similar"),
     path("dang-ky/nhan-rong/", views.replicate_search, name="replicate_search"),
     path("ho-so/<int:registration_id>/", views.registration_detail, name="registration"),
+    path("ho-so/<int:registration_id>/sua/", views.edit, name="edit"),
     path("ho-so/<int:registration_id>/gui/", views.submit, name="submit"),
     path("ho-so/<int:registration_id>/rut/", views.withdraw, name="withdraw"),
     path("ho-so/<int:registration_id>/bao-cao/", views.report, name="report"),

@@ -105,7 +105,10 @@ def registration_detail(request, registration_id):
            "promotions": list(registrations_for(scope).filter(promoted_from=reg)),
            "attachment_form": forms.AttachmentForm(),
            "is_secretariat": scope.has_role(Role.SECRETARIAT),
-           "is_worker": scope.has_role(*WORKERS)}
+           "is_worker": scope.has_role(*WORKERS),
+           "editable": reg.state in _services().EDITABLE}
+    ctx["report_returned"] = _services().report_sent_back(reg)
+    ctx["report_returnable"] = reg.state == State.REPORTED and ctx["can"][State.ACCEPTED]
     if ctx["is_secretariat"]:
         ctx["return_form"] = forms.ReturnForm()
         if reg.state == State.REPORTED:
@@ -147,12 +150,8 @@ def register(request):
         svc = _services()
         try:
             with transaction.atomic():
-                ini = svc.create_initiative(
-                    actor=request.user, scope=request.scope, unit=d["unit"], kind=d["kind"], title=d["title"],
-                    field=d["field"], sector=d["sector"], subject=d["subject"],
-                    person_name=d["person_name"], person_position=d["person_position"],
-                    description=d["description"], start_year=d["start_year"],
-                    replicates=d["replicates"])
+                ini = svc.create_initiative(actor=request.user, scope=request.scope,
+                                            unit=d["unit"], **form.model_fields())
                 reg = svc.register(actor=request.user, scope=request.scope, initiative=ini, phase=d["phase"],
                                    level=d["level"], year=d["year"], targets=targets.targets(),
                                    exceptional=d["exceptional"],
@@ -166,6 +165,37 @@ def register(request):
                              if "submit" in request.POST else _("The registration was saved as a draft."))
             return _detail(reg)
     return render(request, "initiatives/register.html", {"form": form, "targets": targets})
+
+
+@login_required
+def edit(request, registration_id):
+    """The unit corrects a draft or a returned registration, then may send it."""
+    reg = _worker_registration(request, registration_id)
+    svc = _services()
+    if reg.state not in svc.EDITABLE:
+        messages.error(request, _("Only a draft or a returned registration can be edited."))
+        return _detail(reg)
+    ini = reg.initiative
+    form = forms.InitiativeForm(request.POST or None, initial=forms.InitiativeForm.initial_for(ini))
+    targets = forms.TargetFormSet(request.POST or None, prefix="t", initial=[
+        {k: getattr(t, k) for k in RegistrationTarget.REGISTERED}
+        for t in reg.targets.order_by("order", "id")])
+    if request.method == "POST" and form.is_valid() & targets.is_valid():
+        changed = {k: v for k, v in form.model_fields().items() if getattr(ini, k) != v}
+        try:
+            with transaction.atomic():
+                svc.update_registration(reg, actor=request.user, scope=request.scope,
+                                        targets=targets.targets(), **changed)
+                if "submit" in request.POST:
+                    svc.submit(reg, actor=request.user, scope=request.scope)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The registration was submitted to the committee.")
+                             if "submit" in request.POST else _("The changes were saved."))
+            return _detail(reg)
+    return render(request, "initiatives/edit.html", {"form": form, "targets": targets,
+                                                     "reg": reg})
 
 
 def _default_year(phase):
@@ -429,9 +459,12 @@ def return_to_unit(request, registration_id):
     if not form.is_valid():
         messages.error(request, _("Write what the unit must correct before returning."))
         return _detail(reg)
+    report = reg.state == State.REPORTED
     try:
-        _services().return_to_unit(reg, actor=request.user, scope=request.scope, comment=form.cleaned_data["comment"])
-        messages.success(request, _("The registration was returned to the unit."))
+        _services().send_back(reg, actor=request.user, scope=request.scope,
+                              comment=form.cleaned_data["comment"])
+        messages.success(request, _("The achievement report was returned to the unit.") if report
+                         else _("The registration was returned to the unit."))
     except TransitionRefused as exc:
         _refused(request, exc)
     return _detail(reg)

@@ -4,19 +4,22 @@ Who gets in: active superusers, and active users with an active Membership of ro
 "admin" (Role.ADMIN). The latter need neither `is_staff` nor Django model permissions:
 `CatalogAdmin` grants them the catalog models directly, so access is managed in one place
 (memberships) instead of two. Everyone else, staff flag or not, is sent to the admin login.
-Admin-role users who are not staff sign in through the app's own login page: Django's
-admin login form refuses non-staff accounts.
+Anonymous visitors of the admin are sent to the app's own login page, since Django's admin
+login form refuses non-staff accounts.
 
 Structural fields of units (parent, path, validity, successor) are read-only here:
 merges, splits, moves and dissolutions go through orgs.structure, which keeps paths and
 history right. A name edited here is recorded as a rename.
 """
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.awards.models import AwardKind
-from dvk.initiatives.models import Field, Tag
+from dvk.initiatives.models import Field, ImportBatch, Tag
 from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, Level, Phase,
                                PilotUnit, SteeringCommittee)
 
@@ -39,6 +42,18 @@ def has_admin_access(request) -> bool:
 
 
 admin.site.has_permission = has_admin_access
+_admin_login = admin.site.login
+
+
+def admin_login(request, extra_context=None):
+    """Anonymous visitors sign in on the app's own page: Django's admin form would refuse
+    the admin-role users who have no staff flag (see the module docstring)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+    return _admin_login(request, extra_context)
+
+
+admin.site.login = admin_login
 admin.site.site_header = _("DVK administration")
 admin.site.site_title = _("DVK administration")
 
@@ -245,3 +260,14 @@ class TagAdmin(CatalogAdmin):
 class AwardKindAdmin(CatalogAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Who imported which file when, and what it created (the audit of bulk imports)."""
+    list_display = ["at", "file_name", "phase", "actor", "rows", "initiatives_created",
+                    "registrations_created", "registrations_updated", "awards_created"]
+    list_filter = ["phase"]
+    search_fields = ["file_name", "sha256"]
+    date_hierarchy = "at"
+    list_select_related = ["phase", "actor"]

@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dvk.common.bulk import ReferenceMissing
 from dvk.common.tabular import ImportRefused
 
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             self.stderr.write("Tệp bị từ chối, không có dữ liệu nào được ghi.")
+            sys.exit(1)
+        except ReferenceMissing as exc:  # a unit or catalogue row vanished meanwhile
+            self.stderr.write(f"Dữ liệu danh mục đã thay đổi trong lúc nhập ({exc}); không có "
+                              "dữ liệu nào được ghi. Hãy chạy lại lệnh.")
             sys.exit(1)
         elapsed = time.perf_counter() - started
         if result.phase_created:
