@@ -85,9 +85,6 @@ def unit(db):
 # Browser tests drive the real server process (`dvk runserver` + `dvk db_worker`) on its own
 # database, seeded with the demo, so they never disturb the transactional tests.
 
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "test-artifacts", "screenshots")
-
-
 def _free_port():
     import socket
 
@@ -163,6 +160,8 @@ def page_as(chromium, live_app):
     """page_as("gq.thuky") → a Playwright page signed in as that demo user (Vietnamese UI)."""
     from dvk.orgs.demo.builder import DEMO_PASSWORD
 
+    from tests.browser import follow
+
     contexts = []
 
     def make(username, language="vi"):
@@ -175,18 +174,10 @@ def page_as(chromium, live_app):
         page.goto(live_app + "/dang-nhap/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit], button.primary")
-        page.wait_for_load_state("networkidle")
+        follow(page, "button[type=submit], button.primary")
         return page
 
     yield make
     for ctx in contexts:
         ctx.close()
 
-
-def screenshot(page, name):
-    """Save a full-page screenshot under test-artifacts/screenshots/NAME.png."""
-    os.makedirs(SCREENSHOTS, exist_ok=True)
-    path = os.path.join(SCREENSHOTS, f"{name}.png")
-    page.screenshot(path=path, full_page=True)
-    return path

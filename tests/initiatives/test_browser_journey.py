@@ -3,50 +3,27 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot
+from tests.browser import expect_text, fill_registration, follow, screenshot, select_containing
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Khéo vận động phụ nữ nuôi heo đất giúp hội viên nghèo xây nhà tình thương"
 
 
-def select_containing(page, selector, text):
-    """Choose the option whose label contains `text`."""
-    value = page.eval_on_selector(
-        selector, "(el, t) => [...el.options].find(o => o.textContent.includes(t)).value", text)
-    page.select_option(selector, value=value)
-
-
-def expect_text(page, text):
-    assert text in page.inner_text("main"), f"{text!r} not on {page.url}"
-
-
 def test_model_goes_through_the_annual_cycle(page_as, live_app):
     # 1. The commune clerk registers the model for the Women's Union and sends it.
     clerk = page_as("dinhhoa.vanthu")
-    clerk.goto(live_app + "/mo-hinh/dang-ky/")
-    select_containing(clerk, "select[name=unit]", "Hội Liên hiệp Phụ nữ xã Định Hòa")
-    clerk.fill("input[name=title]", TITLE)
-    clerk.fill("input[name=subject]", "Chi hội Phụ nữ ấp Minh Cường")
-    clerk.select_option("select[name=field]", index=2)
-    select_containing(clerk, "select[name=phase]", "2026–2030")
-    select_containing(clerk, "select[name=level]", "Cơ sở (2026-2030)")
-    clerk.fill("input[name=year]", "2026")
-    clerk.fill("textarea[name=description]", "Mỗi hội viên nuôi một heo đất, cuối năm góp xây nhà.")
-    clerk.fill("input[name=t-0-criterion]", "Số nhà tình thương xây mới")
-    clerk.fill("input[name=t-0-baseline]", "0")
-    clerk.fill("input[name=t-0-target]", "2")
-    clerk.fill("input[name=t-0-unit_of_measure]", "căn")
-    clerk.fill("input[name=t-1-criterion]", "Số hội viên tham gia")
-    clerk.fill("input[name=t-1-baseline]", "30")
-    clerk.fill("input[name=t-1-target]", "150")
-    clerk.fill("input[name=t-1-unit_of_measure]", "người")
+    fill_registration(
+        clerk, live_app, "Hội Liên hiệp Phụ nữ xã Định Hòa", TITLE,
+        [("Số nhà tình thương xây mới", "0", "2", "căn"),
+         ("Số hội viên tham gia", "30", "150", "người")],
+        field_index=2, subject="Chi hội Phụ nữ ấp Minh Cường",
+        description="Mỗi hội viên nuôi một heo đất, cuối năm góp xây nhà.")
     # typing the title asks for similar titles (htmx); the warning area exists either way
     clerk.type("input[name=title]", " ")
     clerk.wait_for_timeout(900)
     screenshot(clerk, "journey-01-register")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state("networkidle")
+    follow(clerk, "button[name=submit]")
     expect_text(clerk, "Đã gửi đăng ký đến Ban Chỉ đạo")
     expect_text(clerk, "Đã gửi")
     detail = clerk.url
@@ -59,14 +36,13 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     expect_text(sec, TITLE)
     sec.check(f"input[name=ids][aria-label='{TITLE}']")
     screenshot(sec, "journey-03-queue")
-    sec.click("button[value=accept]")
-    sec.wait_for_load_state("networkidle")
+    follow(sec, "button[value=accept]")
     expect_text(sec, "1 hồ sơ đã được tiếp nhận")
 
     # 3. In October the clerk reports achievements, certified by the Party committee.
     clerk.goto(detail)
     expect_text(clerk, "Đã tiếp nhận")
-    clerk.click("text=Báo cáo thành tích")
+    follow(clerk, "text=Báo cáo thành tích")
     inputs = clerk.locator("input[name^=result_]")
     assert inputs.count() == 2
     inputs.nth(0).fill("3")
@@ -76,8 +52,7 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     clerk.fill("input[name=certifier_position]", "Bí thư Đảng ủy xã Định Hòa")
     clerk.fill("input[name=certified_on]", "2026-10-02")
     screenshot(clerk, "journey-04-report")
-    clerk.click("text=Gửi báo cáo thành tích")
-    clerk.wait_for_load_state("networkidle")
+    follow(clerk, "text=Gửi báo cáo thành tích")
     expect_text(clerk, "Đã báo cáo thành tích")
 
     # 4. The secretariat assigns the district appraisal team and appraiser.
@@ -85,14 +60,13 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     select_containing(sec, "select[name=team]", "Tổ thẩm định số 1")
     select_containing(sec, "select[name=appraiser]", "(gq.thamdinh)")
     screenshot(sec, "journey-05-assign")
-    sec.click("#assign-form button.primary")
-    sec.wait_for_load_state("networkidle")
+    follow(sec, "#assign-form button.primary")
     expect_text(sec, "Đã phân công thẩm định")
 
     # 5. The appraiser scores it and concludes.
     appraiser = page_as("gq.thamdinh")
     appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
-    appraiser.click(f"text={TITLE}")
+    follow(appraiser, f"text={TITLE}")
     for name, score in (("effectiveness", "9"), ("replicability", "8"), ("participation", "9"),
                         ("creativity", "7"), ("difficulty", "8")):
         appraiser.fill(f"input[name={name}]", score)
@@ -100,8 +74,7 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     appraiser.fill("input[name=site_visit_date]", "2026-10-06")
     appraiser.select_option("select[name=conclusion]", value="recommend")
     screenshot(appraiser, "journey-06-appraisal")
-    appraiser.click("button[name=complete]")
-    appraiser.wait_for_load_state("networkidle")
+    follow(appraiser, "button[name=complete]")
     expect_text(appraiser, "Đã hoàn thành thẩm định")
     expect_text(appraiser, "41")
 
@@ -112,15 +85,13 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     sec.fill("input[name=decision_date]", "2026-10-12")
     sec.fill("input[name=signer]", "Phạm Văn Tư")
     screenshot(sec, "journey-07-decide")
-    sec.click("button[value=decide]")
-    sec.wait_for_load_state("networkidle")
+    follow(sec, "button[value=decide]")
     expect_text(sec, "Đã ghi nhận Quyết định số 25-QĐ/BCĐ cho 1 hồ sơ")
 
     # 7. …and proposes it at the next level, where it waits in the upper queue.
     sec.goto(detail)
     assert sec.locator(".subtitle .badge-recognized").count() == 1
-    sec.click("text=Đề nghị đăng ký cấp trên")
-    sec.wait_for_load_state("networkidle")
+    follow(sec, "text=Đề nghị đăng ký cấp trên")
     expect_text(sec, "Đã đề nghị đăng ký ở cấp Huyện")
     screenshot(sec, "journey-08-promoted")
     sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")

@@ -2,9 +2,7 @@
 sends it again."""
 import pytest
 
-from tests.conftest import screenshot
-
-from .test_browser_journey import expect_text, select_containing
+from tests.browser import expect_text, fill_registration, follow, screenshot, select_containing
 
 pytestmark = pytest.mark.browser
 
@@ -13,17 +11,8 @@ TITLE = "Khéo vận động thanh niên ấp Hòa Hiệp dọn rác kênh rạc
 
 def register(page, live_app, organisation, title, target, button):
     """Fill Mẫu 1 for a grassroots model of 2026 with one target, then press `button`."""
-    page.goto(live_app + "/mo-hinh/dang-ky/")
-    select_containing(page, "select[name=unit]", organisation)
-    page.fill("input[name=title]", title)
-    page.select_option("select[name=field]", index=1)
-    select_containing(page, "select[name=phase]", "2026–2030")
-    select_containing(page, "select[name=level]", "Cơ sở (2026-2030)")
-    page.fill("input[name=year]", "2026")
-    page.fill("input[name=t-0-criterion]", target[0])
-    page.fill("input[name=t-0-target]", target[1])
-    page.click(f"button[name={button}]")
-    page.wait_for_load_state("networkidle")
+    fill_registration(page, live_app, organisation, title, [(target[0], "", target[1], "")])
+    follow(page, f"button[name={button}]")
 
 
 def test_returned_registration_is_corrected_and_sent_again(page_as, live_app):
@@ -36,14 +25,12 @@ def test_returned_registration_is_corrected_and_sent_again(page_as, live_app):
     sec = page_as("gq.thuky")
     sec.goto(detail)
     sec.fill("textarea[name=comment]", "Bổ sung chỉ tiêu về số đoàn viên tham gia.")
-    sec.click("text=Trả lại đơn vị")
-    sec.wait_for_load_state("networkidle")
+    follow(sec, "text=Trả lại đơn vị")
     expect_text(sec, "Đã trả lại hồ sơ cho đơn vị.")
 
     clerk.goto(detail)
     expect_text(clerk, "Bổ sung chỉ tiêu về số đoàn viên tham gia.")
-    clerk.click("#actions >> text=Sửa")
-    clerk.wait_for_load_state("networkidle")
+    follow(clerk, "#actions >> text=Sửa")
     expect_text(clerk, "Sửa hồ sơ đăng ký")
     expect_text(clerk, "Bổ sung chỉ tiêu về số đoàn viên tham gia.")
     assert clerk.input_value("input[name=t-0-criterion]") == "Số tuyến kênh được dọn"
@@ -52,8 +39,7 @@ def test_returned_registration_is_corrected_and_sent_again(page_as, live_app):
     clerk.fill("input[name=t-1-target]", "60")
     clerk.fill("input[name=t-1-unit_of_measure]", "người")
     screenshot(clerk, "edit-01-returned-registration")
-    clerk.click("button[name=submit]")
-    clerk.wait_for_load_state("networkidle")
+    follow(clerk, "button[name=submit]")
     expect_text(clerk, "Đã gửi đăng ký đến Ban Chỉ đạo")
     expect_text(clerk, TITLE + " và trồng cây")
     expect_text(clerk, "Số đoàn viên tham gia")
@@ -71,8 +57,7 @@ def test_attachment_upload_and_similar_title_warning(page_as, live_app, tmp_path
     pdf = tmp_path / "bien-ban-hop-ap.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     clerk.set_input_files("#attachments input[type=file]", str(pdf))
-    clerk.click("#attachments button")
-    clerk.wait_for_load_state("networkidle")
+    follow(clerk, "#attachments button")
     assert "bien-ban-hop-ap.pdf" in clerk.inner_text("#attachments")
 
     # Registering the same thing again (other words, no accents) warns while typing.

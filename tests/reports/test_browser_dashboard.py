@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import screenshot
+from tests.browser import follow, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,7 @@ def test_dashboard_charts_drill_down_and_export_job(page_as, live_app):
     # Drill down from the field table to the registrations list.
     link = page.locator("#table-field a.drill").first
     expected = link.inner_text()
-    link.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, link)
     assert "/mo-hinh/" in page.url and "field=" in page.url and "phase=2016-2020" in page.url
     assert expected.replace(".", "") in page.content().replace(".", "")
     screenshot(page, "dashboard-drilldown")

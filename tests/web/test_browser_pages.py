@@ -1,7 +1,7 @@
 """The main pages in a real browser, in Vietnamese, with screenshots to look at."""
 import pytest
 
-from tests.conftest import screenshot
+from tests.browser import follow, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,7 @@ def test_tree_expand_and_search(page_as, live_app):
     page.get_by_text("Hội Nông dân xã Định Hòa").first.wait_for()
     screenshot(page, "web-tree-expanded")
     page.fill("input[name=q]", "hoi nong dan")
-    page.click("form.filters button.primary")
-    page.wait_for_load_state("networkidle")
+    follow(page, "form.filters button.primary")
     results = page.locator("#search-results")
     assert "Hội Nông dân xã Định Hòa" in results.inner_text()
     assert "Huyện Gò Quao › Xã Định Hòa" in results.inner_text()
@@ -36,8 +35,7 @@ def test_tree_expand_and_search(page_as, live_app):
 def test_committee_detail(page_as, live_app):
     page = page_as("gq.thuky")
     page.goto(live_app + "/giai-doan/ban-chi-dao/?phase=2021-2025")
-    page.get_by_role("link", name="Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” Huyện Gò Quao (2021-2025)").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” Huyện Gò Quao (2021-2025)"))
     assert page.get_by_text("Quyết định thành lập").first.is_visible()
     assert page.locator("#members table").get_by_text("Phó Trưởng ban Thường trực").is_visible()
     assert page.get_by_text("Tổ thẩm định số 1 – Huyện Gò Quao").is_visible()

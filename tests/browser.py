@@ -1,0 +1,62 @@
+"""Helpers shared by the browser tests.
+
+Playwright's click() returns once a navigation has *started*; the old page can still
+answer queries for a moment. Every click that loads a page goes through `follow`, which
+waits for the new document, so an assertion never reads the page it just left.
+"""
+import os
+
+SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts", "screenshots")
+
+
+def follow(page, selector_or_locator, **click_options):
+    """Click something that loads a new page (link or form submit) and wait for that page."""
+    with page.expect_navigation():
+        if isinstance(selector_or_locator, str):
+            page.click(selector_or_locator, **click_options)
+        else:
+            selector_or_locator.click(**click_options)
+    page.wait_for_load_state("networkidle")
+
+
+def select_containing(page, selector, text):
+    """Choose the option whose label contains `text`."""
+    value = page.eval_on_selector(
+        selector, "(el, t) => [...el.options].find(o => o.textContent.includes(t)).value", text)
+    page.select_option(selector, value=value)
+
+
+def expect_text(page, text):
+    assert text in page.inner_text("main"), f"{text!r} not on {page.url}"
+
+
+def fill_registration(page, live_app, organisation, title, targets, *, field_index=1,
+                      subject="", description=""):
+    """Open Mẫu 1 and fill a grassroots model of 2026; `targets` are
+    (criterion, baseline, target, unit) tuples. The caller presses the button."""
+    page.goto(live_app + "/mo-hinh/dang-ky/")
+    select_containing(page, "select[name=unit]", organisation)
+    page.fill("input[name=title]", title)
+    if subject:
+        page.fill("input[name=subject]", subject)
+    page.select_option("select[name=field]", index=field_index)
+    select_containing(page, "select[name=phase]", "2026–2030")
+    select_containing(page, "select[name=level]", "Cơ sở (2026-2030)")
+    page.fill("input[name=year]", "2026")
+    if description:
+        page.fill("textarea[name=description]", description)
+    for i, (criterion, baseline, target, unit) in enumerate(targets):
+        page.fill(f"input[name=t-{i}-criterion]", criterion)
+        if baseline:
+            page.fill(f"input[name=t-{i}-baseline]", baseline)
+        page.fill(f"input[name=t-{i}-target]", target)
+        if unit:
+            page.fill(f"input[name=t-{i}-unit_of_measure]", unit)
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot under test-artifacts/screenshots/NAME.png."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.join(SCREENSHOTS, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
