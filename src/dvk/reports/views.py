@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dvk.common.jobs import start_job
 from dvk.common.models import BackgroundJob
 from dvk.orgs.enums import Role, UnitKind
 from dvk.orgs.scope import get_or_404, jobs_for, registrations_for, unit_for, units_for, within
@@ -136,15 +137,6 @@ def index(request):
     })
 
 
-def _start_job(request, *, kind, title, unit, params, task):
-    scope = request.scope
-    job = BackgroundJob.objects.create(
-        kind=kind, title=title, owner=request.user, unit=unit,
-        params={**params, "membership": scope.membership.pk if scope.membership else None})
-    task.enqueue(job_id=job.pk)
-    return redirect("reports:job", job_id=job.pk)
-
-
 @login_required
 def download_report(request, kind):
     """Summary JSON and appendices download at once; the phase report (and anything with
@@ -164,7 +156,7 @@ def download_report(request, kind):
         titles = {"summary_json": _("Summary (JSON)"), "appendix_xlsx": _("Appendix (Excel)"),
                   "appendix_docx": _("Appendix (Word)"),
                   "phase_report_docx": _("Phase report (Word)")}
-        return _start_job(request, kind="report", unit=unit, task=render_report,
+        return start_job(request, kind="report", unit=unit, task=render_report,
                           title=f"{titles[kind]} · {phase.code} · {unit.name}",
                           params={"document": kind, "phase": phase.code, "unit": unit.code,
                                   "year": year, "structure": structure})
@@ -199,7 +191,7 @@ def _export(request, kind):
         from .tasks import export_list
 
         unit = unit_for(scope, params["unit"]) if params.get("unit") else scope.root()
-        return _start_job(request, kind="export", unit=unit, task=export_list,
+        return start_job(request, kind="export", unit=unit, task=export_list,
                           title=f"{export.title} ({fmt.upper()})",
                           params={"export": kind, "format": fmt, "query": params.urlencode()})
     if fmt == "csv":
