@@ -2,7 +2,9 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,3 +78,31 @@ class BackgroundJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def message_lines(self) -> list[str]:
+        return [line for line in self.message.splitlines() if line.strip()]
+
+    def start(self, total: int = 0) -> None:
+        self.status, self.total = self.Status.RUNNING, total
+        self.save(update_fields=["status", "total"])
+
+    def succeed(self, *, message: str = "", file=None, name: str = "") -> None:
+        """Done: with a result file to download (`file`, a file object, saved as `name`)
+        and/or a message for the progress page."""
+        if file is not None:
+            file.seek(0)
+            self.result_file.save(name, File(file), save=False)
+            self.result_name = name
+        self.message = message
+        self.status = self.Status.DONE
+        self.finished_at = timezone.now()
+        self.done = self.total = max(self.total, self.done)
+        self.save(update_fields=["result_file", "result_name", "message", "status",
+                                 "finished_at", "done", "total"])
+
+    def fail(self, message: str) -> None:
+        self.status = self.Status.FAILED
+        self.message = message
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "message", "finished_at"])

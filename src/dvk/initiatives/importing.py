@@ -133,8 +133,14 @@ def _chunks(seq, size=CHUNK):
         yield seq[i:i + size]
 
 
-def import_registrations(path, *, phase_code: str, actor=None) -> Result:
-    """Validate then write. Raises ImportRefused (nothing written) or ValueError (bad code)."""
+def import_registrations(path, *, phase_code: str, actor=None, scope=None, progress=None,
+                         file_name: str | None = None) -> Result:
+    """Validate then write. Raises ImportRefused (nothing written) or ValueError (bad code).
+
+    `scope` (orgs.scope.Scope) limits the rows to units in that scope: an import started
+    from the app may only touch its own subtree; the command line has no scope.
+    `progress(done, total)` is told how many data rows have been checked.
+    `file_name` is the name the import batch records (an upload is stored under another)."""
     # The cyclic garbage collector would rescan the file's hundreds of thousands of live
     # rows again and again while they are built (~10% of an import). The few cycles an
     # import leaves are collected once it is switched back on.
@@ -143,8 +149,11 @@ def import_registrations(path, *, phase_code: str, actor=None) -> Result:
     try:
         table = read_table(path, COLUMNS)
         phase, phase_created = get_or_create_phase(phase_code)
+        source = Source.of(path)
+        if file_name:
+            source = Source(file_name, source.sha256)
         try:
-            return _import(table, phase, phase_created, actor, Source.of(path))
+            return _import(table, phase, phase_created, actor, source, scope, progress)
         except BaseException:
             if phase_created:  # refused input writes nothing, not even the phase
                 Phase.objects.filter(pk=phase.pk).delete()
@@ -166,7 +175,7 @@ class _Checker:
     titled_units: set
 
 
-def _checker(table, phase: Phase, problems: Problems) -> _Checker:
+def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
     levels = list(phase.ordered_levels())
     level_by_key = {k: lv.pk for lv in levels for k in lv.keys()}
     level_names = ", ".join(lv.name for lv in levels)
@@ -213,6 +222,17 @@ def _checker(table, phase: Phase, problems: Problems) -> _Checker:
             units.update({c: (pk, s) for c, pk, s in Unit.objects.filter(code__in=chunk)
                           .values_list("code", "pk", "sector_id")})
 
+    if scope is not None and not scope.is_superuser:
+        from dvk.orgs.scope import units_for
+
+        # Units outside the scope are answered like unknown ones: nobody learns they exist.
+        inside = set()
+        for chunk in _chunks(units):
+            inside.update(units_for(scope).filter(code__in=chunk).values_list("code", flat=True))
+        units = {c: u for c, u in units.items() if c in inside}
+    unknown_unit = ("không có đơn vị mã «{}»." if scope is None else
+                    "không có đơn vị mã «{}» trong phạm vi đơn vị của bạn.")
+
     # Each parser gives (value, problem or None); memoised by raw cell.
     def p_kind(v):
         t = as_text(v)
@@ -225,7 +245,7 @@ def _checker(table, phase: Phase, problems: Problems) -> _Checker:
         if not t:
             return None, "thiếu mã đơn vị."
         u = units.get(t)
-        return u, (None if u is not None else f"không có đơn vị mã «{t}».")
+        return u, (None if u is not None else unknown_unit.format(t))
 
     def p_sector(v):  # value False = empty cell (take the unit's)
         t = as_text(v)
@@ -372,9 +392,11 @@ def _checker(table, phase: Phase, problems: Problems) -> _Checker:
     return _Checker(raw_rows, check, codes, titled_units)
 
 
-def _import(table, phase: Phase, phase_created: bool, actor, source: Source) -> Result:
+def _import(table, phase: Phase, phase_created: bool, actor, source: Source, scope=None,
+            progress=None) -> Result:
     problems = Problems()
-    checker = _checker(table, phase, problems)
+    checker = _checker(table, phase, problems, scope)
+    total, checked = len(checker.raw_rows), 0
     existing_ini, code_units = _existing_initiatives(checker.codes, checker.titled_units)
     existing_reg = _existing_registrations(set(existing_ini.values()), phase)
     identify = _Identity(problems, code_units)
@@ -401,6 +423,9 @@ def _import(table, phase: Phase, phase_created: bool, actor, source: Source) -> 
                     rows = checker.check(chunk)
                     keys = identify(rows)
                     res.rows += len(rows)
+                    checked += len(chunk)
+                    if progress is not None:
+                        progress(checked, total)
                     if problems.dropped:
                         break
                     if not problems:

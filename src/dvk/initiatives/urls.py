@@ -39,6 +39,7 @@ urlpatterns = [
     path("tep/<int:attachment_id>/", views.attachment, name="attachment"),
     path("tong-hop/<str:unit_code>/mau-2.<fmt:fmt>", views.form2, name="form2"),
     path("hang-doi/", views.queue, name="queue"),
+    path("nhap/", views.import_file, name="import"),
     path("hang-doi/hang-loat/", views.bulk, name="bulk"),
     path("tham-dinh/", views.assigned, name="assigned"),
     path("tham-dinh/<int:appraisal_id>/", views.appraisal, name="appraisal"),

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone, translation
 
@@ -281,28 +280,6 @@ def _job_scope(job) -> Scope:
     return scope_for(job.owner, job.params.get("membership"))
 
 
-def _save_result(job, fh, name: str) -> None:
-    from dvk.common.models import BackgroundJob
-
-    fh.seek(0)
-    job.result_file.save(name, File(fh), save=False)
-    job.result_name = name
-    job.status = BackgroundJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.done = job.total = max(job.total, job.done)
-    job.save(update_fields=["result_file", "result_name", "status", "finished_at", "done",
-                            "total"])
-
-
-def _fail(job, message: str) -> None:
-    from dvk.common.models import BackgroundJob
-
-    job.status = BackgroundJob.Status.FAILED
-    job.message = message
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "finished_at"])
-
-
 def run_export_job(job) -> None:
     """Write a list export for a BackgroundJob, updating its progress as it goes.
 
@@ -315,9 +292,7 @@ def run_export_job(job) -> None:
     try:
         scope = _job_scope(job)
         export = build(params["export"], scope, QueryDict(params.get("query", "")))
-        job.total = export.count()
-        job.status = BackgroundJob.Status.RUNNING
-        job.save(update_fields=["total", "status"])
+        job.start(total=export.count())
 
         def progress(n):
             job.done = n
@@ -327,12 +302,12 @@ def run_export_job(job) -> None:
         if fmt == "csv":
             with tempfile.TemporaryFile() as fh:
                 write_csv(export, fh, progress)
-                _save_result(job, fh, export.filename("csv"))
+                job.succeed(file=fh, name=export.filename("csv"))
         else:
             with xlsx_file(export, progress) as fh:
-                _save_result(job, fh, export.filename("xlsx"))
+                job.succeed(file=fh, name=export.filename("xlsx"))
     except Exception as exc:  # the page shows the failure; the worker logs the traceback
-        _fail(job, f"Không xuất được danh sách: {exc}")
+        job.fail(f"Không xuất được danh sách: {exc}")
         raise
 
 
@@ -368,13 +343,10 @@ def render_document(kind: str, phase, unit, *, year=None, structure="time") -> t
 
 
 def run_document_job(job) -> None:
-    from dvk.common.models import BackgroundJob
     from dvk.phases.models import Phase
 
     params = job.params
-    job.status = BackgroundJob.Status.RUNNING
-    job.total = 1
-    job.save(update_fields=["status", "total"])
+    job.start(total=1)
     try:
         scope = _job_scope(job)
         unit = unit_for(scope, params["unit"])
@@ -383,9 +355,9 @@ def run_document_job(job) -> None:
                                         year=params.get("year"),
                                         structure=params.get("structure", "time"))
         job.done = 1
-        _save_result(job, io.BytesIO(content), name)
+        job.succeed(file=io.BytesIO(content), name=name)
     except Exception as exc:
-        _fail(job, f"Không tạo được tài liệu: {exc}")
+        job.fail(f"Không tạo được tài liệu: {exc}")
         raise
 
 

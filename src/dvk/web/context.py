@@ -12,6 +12,7 @@ NAV = [
     ("home", _("Home"), ()),
     ("initiatives:registrations", _("Registrations"), ()),
     ("initiatives:queue", _("Queues"), (Role.SECRETARIAT,)),
+    ("initiatives:import", _("Import"), (Role.SECRETARIAT,)),
     ("initiatives:assigned", _("My appraisals"), (Role.APPRAISER,)),
     ("reports:dashboard", _("Dashboard"), (Role.LEADER, Role.SECRETARIAT)),
     ("reports:index", _("Reports"), (Role.LEADER, Role.SECRETARIAT)),

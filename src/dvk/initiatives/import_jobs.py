@@ -1,0 +1,102 @@
+"""Importing a registrations file uploaded in the app, as a background job.
+
+The upload is kept in Django's storage (shared by every app server and the worker) until
+the job has read it; the job reuses the command's import (importing.py), limited to the
+uploader's scope, and reports its progress and outcome on the job page."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from dvk.common.bulk import ReferenceMissing
+from dvk.common.models import BackgroundJob
+from dvk.common.tabular import ImportRefused
+from dvk.orgs.enums import Role
+
+KIND = "import_registrations"
+
+# What the import page says about each column of the file (the names are the contract's).
+COLUMN_HELP = {
+    "Mã mô hình": _("Rows with the same code are the same model (registered at several levels)"),
+    "Tên mô hình": _("Name of the model"),
+    "Loại": _("“Mô hình” (collective) or “Điển hình” (individual)"),
+    "Chủ thể": _("The collective or person carrying it"),
+    "Mã đơn vị": _("Code of a unit in your subtree"),
+    "Khối": _("Empty: the unit's sector"),
+    "Lĩnh vực": _("Kinh tế, Văn hóa - Xã hội, Quốc phòng - An ninh, Xây dựng hệ thống chính trị"),
+    "Cấp": _("Cơ sở, Huyện (or Trên cơ sở), Tỉnh"),
+    "Năm": _("A year of the phase"),
+    "Kết quả": _("Công nhận, Không công nhận, or empty if not yet decided"),
+    "Đặc cách": _("“x” or “Có” for an exceptional registration"),
+    "Khen thưởng": _("Giấy khen, Bằng khen or Cờ thi đua awarded at that level"),
+}
+
+
+def store_upload(uploaded) -> str:
+    """Save an uploaded file for the worker; returns its storage name."""
+    suffix = Path(uploaded.name).suffix.lower()
+    return default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", uploaded)
+
+
+def _report_progress(job_id: int):
+    """progress(done, total) that writes outside the import's transaction, so the page
+    sees it while the import runs. The import's own connection belongs to the import
+    (its writer thread uses it), hence a short-lived thread with a connection of its own.
+    SQLite allows one writer at a time, so there the page shows progress at the end only."""
+    if connection.vendor != "postgresql":
+        return None
+
+    def write(done, total):
+        try:
+            BackgroundJob.objects.filter(pk=job_id).update(done=done, total=total)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def progress(done, total):
+        t = threading.Thread(target=write, args=(done, total))
+        t.start()
+        t.join()
+    return progress
+
+
+def run_import_job(job: BackgroundJob) -> None:
+    """Import the job's uploaded file into its phase. Refused files end the job as failed
+    with every problem listed; nothing is written then."""
+    from dvk.orgs.scope import scope_for
+
+    from .importing import import_registrations
+
+    params = job.params
+    job.start()
+    try:
+        scope = scope_for(job.owner, params.get("membership"))
+        if not scope.has_role(Role.SECRETARIAT):  # the membership may have ended since
+            job.fail("Bạn không còn quyền nhập dữ liệu cho đơn vị này.")
+            return
+        with default_storage.open(params["upload"], "rb") as src, \
+                tempfile.NamedTemporaryFile(suffix=Path(params["upload"]).suffix) as tmp:
+            shutil.copyfileobj(src, tmp)
+            tmp.flush()
+            result = import_registrations(
+                tmp.name, phase_code=params["phase"], actor=job.owner, scope=scope,
+                progress=_report_progress(job.pk), file_name=params["file_name"])
+    except ImportRefused as exc:
+        job.fail("\n".join(str(p) for p in exc.problems))
+    except ReferenceMissing as exc:
+        job.fail(f"Dữ liệu danh mục đã thay đổi trong lúc nhập ({exc}); không có dữ liệu nào "
+                 "được ghi. Hãy nhập lại tệp.")
+    except Exception as exc:  # the page shows the failure; the worker logs the traceback
+        job.fail(f"Không nhập được tệp: {exc}")
+        raise
+    else:
+        job.done = job.total = result.rows
+        job.succeed(message=result.summary())
+    finally:
+        default_storage.delete(params["upload"])

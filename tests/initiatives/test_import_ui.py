@@ -1,0 +1,166 @@
+"""Importing a registrations file from the app: a secretariat uploads it, a background job
+imports it within the uploader's subtree, and the job page shows the outcome or every
+refused row."""
+import io
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from dvk.common.models import BackgroundJob
+from dvk.initiatives.models import ImportBatch, Initiative, Registration
+
+from .test_import import HEADER, ROWS, write_csv, write_xlsx
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+URL = "/mo-hinh/nhap/"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def upload(path, name=None):
+    with open(path, "rb") as f:
+        return SimpleUploadedFile(name or os.path.basename(path), f.read())
+
+
+def post(client, path, phase="2016-2020", name=None):
+    return client.post(URL, {"phase": phase, "file": upload(path, name)})
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_secretariat_imports_a_file_and_sees_the_summary(client_as, user, media, tmp_path):
+    c = client_as("gq.thuky")
+    page = c.get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Nhập dữ liệu đăng ký" in html and "Mã đơn vị" in html
+    assert 'href="/mo-hinh/nhap/"' in html  # in the main menu
+
+    before = Registration.objects.count()
+    r = post(c, write_xlsx(tmp_path / "mau-2-go-quao.xlsx", HEADER, ROWS))
+    job = BackgroundJob.objects.get(owner=user("gq.thuky"), kind="import_registrations")
+    assert r.status_code == 302 and r["Location"] == f"/bao-cao/cong-viec/{job.pk}/"
+    assert job.status == "done" and job.total == 4 and job.percent == 100
+    assert Registration.objects.count() == before + 4
+    batch = ImportBatch.objects.get()
+    assert batch.file_name == "mau-2-go-quao.xlsx" and batch.actor == user("gq.thuky")
+    assert not any(files for _, _, files in os.walk(media))  # the upload is not kept
+
+    html = c.get(r["Location"]).content.decode()
+    assert "Đã nhập 4 dòng: 3 mô hình mới, 4 lượt đăng ký mới" in html
+    assert "/mo-hinh/?phase=2016-2020" in html
+    assert "Nhập tệp mau-2-go-quao.xlsx vào giai đoạn 2016-2020" in html
+    assert "mau-2-go-quao.xlsx" in c.get(URL).content.decode()  # under recent imports
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_rows_outside_the_subtree_are_refused_like_unknown_units(client_as, media, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][4] = "KG-RG"        # a sibling district: exists, but not Gò Quao's
+    rows[2][4] = "KHONG-CO"     # does not exist at all
+    before = (Initiative.objects.count(), Registration.objects.count())
+    c = client_as("gq.thuky")
+    r = post(c, write_csv(tmp_path / "lan-sang.csv", HEADER, rows))
+    job = BackgroundJob.objects.get(kind="import_registrations")
+    assert job.status == "failed"
+    assert (Initiative.objects.count(), Registration.objects.count()) == before
+    assert not ImportBatch.objects.exists()
+
+    html = c.get(r["Location"]).content.decode()
+    assert "Tệp bị từ chối, không có dữ liệu nào được ghi" in html
+    assert ("Dòng 3, cột «Mã đơn vị»: không có đơn vị mã «KG-RG» trong phạm vi đơn vị của bạn."
+            in html)
+    assert ("Dòng 4, cột «Mã đơn vị»: không có đơn vị mã «KHONG-CO» trong phạm vi đơn vị của "
+            "bạn." in html)
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_province_may_import_what_the_district_may_not(client_as, media, tmp_path):
+    rows = [list(r) for r in ROWS[:1]]
+    rows[0][4] = "KG-RG"
+    post(client_as("tinh.thuky"), write_csv(tmp_path / "tinh.csv", HEADER, rows))
+    assert BackgroundJob.objects.get(kind="import_registrations").status == "done"
+
+
+@pytest.mark.parametrize("name, content, error", [
+    ("mau-2.xlsx", b"Ma mo hinh,Ten mo hinh\n", "Chỉ nhập được tệp .xlsx (Excel) và .csv"),
+    ("mau-2.pdf", b"%PDF-1.4\n", "Chỉ nhập được tệp .xlsx (Excel) và .csv"),
+    ("mau-2.csv", "Tên mô hình\nMô hình\n".encode("cp1252"), "không phải văn bản UTF-8"),
+])
+def test_a_file_that_is_not_a_spreadsheet_is_refused_at_once(client_as, media, name, content,
+                                                             error):
+    r = client_as("gq.thuky").post(URL, {"phase": "2016-2020",
+                                         "file": SimpleUploadedFile(name, content)})
+    assert r.status_code == 200 and error in r.content.decode()
+    assert not BackgroundJob.objects.exists()
+
+
+def test_only_the_secretariat_imports(client_as, client):
+    assert client_as("dinhhoa.vanthu").get(URL).status_code == 403
+    assert client_as("tinh.lanhdao").get(URL).status_code == 403
+    assert client_as("gq.thamdinh").post(URL, {"phase": "2016-2020"}).status_code == 403
+    assert client.get(URL).status_code == 302  # anonymous: to the sign-in page
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_a_member_who_lost_the_role_before_the_job_ran_imports_nothing(user, unit, media,
+                                                                         tmp_path):
+    from django.core.files.storage import default_storage
+
+    from dvk.initiatives.import_jobs import run_import_job
+    from dvk.orgs.models import Membership
+
+    owner = user("gq.thuky")
+    membership = Membership.objects.get(user=owner, unit__code="KG-GQ")
+    path = write_csv(tmp_path / "f.csv", HEADER, ROWS)
+    with open(path, "rb") as f:
+        name = default_storage.save("imports/f.csv", f)
+    job = BackgroundJob.objects.create(
+        kind="import_registrations", owner=owner, unit=unit("KG-GQ"),
+        params={"phase": "2016-2020", "file_name": "f.csv", "upload": name,
+                "membership": membership.pk})
+    Membership.objects.filter(user=owner).update(is_active=False)
+    before = Registration.objects.count()
+    run_import_job(job)
+    job.refresh_from_db()
+    assert job.status == "failed" and "không còn quyền" in job.message
+    assert Registration.objects.count() == before
+    assert not default_storage.exists(name)
+
+
+def test_the_import_reports_progress_per_chunk(db, tmp_path, monkeypatch):
+    from dvk.initiatives import importing
+
+    monkeypatch.setattr(importing, "PIPELINE_CHUNK", 2)
+    seen = []
+    importing.import_registrations(write_csv(tmp_path / "f.csv", HEADER, ROWS),
+                                   phase_code="2016-2020",
+                                   progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(2, 4), (4, 4)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="progress goes through a second "
+                    "connection on PostgreSQL; SQLite has one writer")
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_while_the_import_transaction_is_open(tmp_path):
+    """The page polls from another connection: progress must not wait for the import's
+    COMMIT (nor use the import's connection, which its writer thread owns)."""
+    from django.db import transaction
+
+    from dvk.initiatives.import_jobs import _report_progress
+
+    job = BackgroundJob.objects.create(kind="import_registrations")
+    progress = _report_progress(job.pk)
+    with transaction.atomic():
+        progress(3, 10)
+        with connection.cursor() as cur:  # this transaction sees the other's commit
+            cur.execute("SELECT done, total FROM common_backgroundjob WHERE id = %s", [job.pk])
+            assert cur.fetchone() == (3, 10)
+    BackgroundJob.objects.filter(pk=job.pk).delete()
