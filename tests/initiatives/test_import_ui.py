@@ -57,6 +57,7 @@ def test_secretariat_imports_a_file_and_sees_the_summary(client_as, user, media,
     assert "Đã nhập 4 dòng: 3 mô hình mới, 4 lượt đăng ký mới" in html
     assert "/mo-hinh/?phase=2016-2020" in html
     assert "Nhập tệp mau-2-go-quao.xlsx vào giai đoạn 2016-2020" in html
+    assert 'href="/mo-hinh/nhap/" aria-current="page"' in html  # the menu says where we are
     assert "mau-2-go-quao.xlsx" in c.get(URL).content.decode()  # under recent imports
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dvk.common.jobs import start_job
 from dvk.common.models import BackgroundJob
+from dvk.initiatives.import_jobs import KIND as IMPORT_KIND
 from dvk.orgs.enums import Role, UnitKind
 from dvk.orgs.scope import get_or_404, jobs_for, registrations_for, unit_for, units_for, within
 from dvk.phases.models import Phase
@@ -224,6 +225,8 @@ def export_awards(request):
 def job(request, job_id):
     """The progress page; htmx polls the #job-progress partial every second until done."""
     obj = get_or_404(jobs_for(request.scope), pk=job_id)
+    if obj.kind == IMPORT_KIND:
+        request.nav_path = reverse("initiatives:import")
     template = "reports/job.html#progress" if request.htmx else "reports/job.html"
     return render(request, template, {"job": obj})
 

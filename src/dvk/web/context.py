@@ -36,8 +36,10 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": False})
     # Only the most specific section is current (/giai-doan/ban-chi-dao/ is not /giai-doan/).
-    matches = [i for i in items if request.path == i["url"]
-               or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    # A page shared by sections (a job's progress) may say which one it belongs to.
+    path = getattr(request, "nav_path", None) or request.path
+    matches = [i for i in items if path == i["url"]
+               or (i["url"] != "/" and path.startswith(i["url"]))]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     # Lazy: only pages that render the switcher pay for the query.
