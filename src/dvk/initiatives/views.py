@@ -149,23 +149,36 @@ def register(request):
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         d = form.cleaned_data
         svc = _services()
-        try:
-            with transaction.atomic():
-                ini = svc.create_initiative(actor=request.user, scope=request.scope,
-                                            unit=d["unit"], **form.model_fields())
-                reg = svc.register(actor=request.user, scope=request.scope, initiative=ini, phase=d["phase"],
-                                   level=d["level"], year=d["year"], targets=targets.targets(),
-                                   exceptional=d["exceptional"],
-                                   exceptional_reason=d["exceptional_reason"])
-                if "submit" in request.POST:
-                    svc.submit(reg, actor=request.user, scope=request.scope)
-        except TransitionRefused as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The registration was submitted to the committee.")
-                             if "submit" in request.POST else _("The registration was saved as a draft."))
-            return _detail(reg)
+
+        def save():
+            ini = svc.create_initiative(actor=request.user, scope=request.scope,
+                                        unit=d["unit"], **form.model_fields())
+            return svc.register(actor=request.user, scope=request.scope, initiative=ini,
+                                phase=d["phase"], level=d["level"], year=d["year"],
+                                targets=targets.targets(), exceptional=d["exceptional"],
+                                exceptional_reason=d["exceptional_reason"])
+        done = _save_then_send(request, form, save, _("The registration was saved as a draft."))
+        if done:
+            return done
     return render(request, "initiatives/register.html", {"form": form, "targets": targets})
+
+
+def _save_then_send(request, form, save, saved_message):
+    """Mẫu 1's two buttons: `save()` (→ the registration), then submit it if the user
+    pressed "Send", in one transaction. A refusal goes on the form (returns None);
+    success redirects to the registration."""
+    sending = "submit" in request.POST
+    try:
+        with transaction.atomic():
+            reg = save()
+            if sending:
+                _services().submit(reg, actor=request.user, scope=request.scope)
+    except TransitionRefused as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, _("The registration was submitted to the committee.")
+                     if sending else saved_message)
+    return _detail(reg)
 
 
 @login_required
@@ -183,18 +196,14 @@ def edit(request, registration_id):
         for t in reg.targets.order_by("order", "id")])
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         changed = {k: v for k, v in form.model_fields().items() if getattr(ini, k) != v}
-        try:
-            with transaction.atomic():
-                svc.update_registration(reg, actor=request.user, scope=request.scope,
-                                        targets=targets.targets(), **changed)
-                if "submit" in request.POST:
-                    svc.submit(reg, actor=request.user, scope=request.scope)
-        except TransitionRefused as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The registration was submitted to the committee.")
-                             if "submit" in request.POST else _("The changes were saved."))
-            return _detail(reg)
+
+        def save():
+            svc.update_registration(reg, actor=request.user, scope=request.scope,
+                                    targets=targets.targets(), **changed)
+            return reg
+        done = _save_then_send(request, form, save, _("The changes were saved."))
+        if done:
+            return done
     return render(request, "initiatives/edit.html", {"form": form, "targets": targets,
                                                      "reg": reg})
 
