@@ -170,3 +170,47 @@ def test_progress_is_visible_while_the_import_transaction_is_open():
     finally:
         page.execute("DELETE FROM common_backgroundjob WHERE kind = 'import_registrations'")
         page.close()
+
+
+API = "/api/v1/imports/registrations"
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_api_imports_a_file_as_a_job_the_caller_can_follow(client_as, media, tmp_path):
+    c = client_as("gq.thuky")
+    with open(write_csv(tmp_path / "mau-2.csv", HEADER, ROWS), "rb") as f:
+        r = c.post(API, {"phase": "2016-2020", "file": f})
+    assert r.status_code == 202, r.content
+    job = r.json()
+    assert job["status"] == "done" and job["percent"] == 100 and job["problems"] == []
+    assert job["message"].startswith("Đã nhập 4 dòng: 3 mô hình mới, 4 lượt đăng ký mới")
+    assert job["page"] == f"/bao-cao/cong-viec/{job['id']}/" and job["download"] is None
+    assert c.get(f"/api/v1/jobs/{job['id']}").json() == job
+    assert client_as("tinh.thuky").get(f"/api/v1/jobs/{job['id']}").status_code == 404
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_api_lists_a_refused_files_problems(client_as, media, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[0][7] = "Trung ương"
+    before = Registration.objects.count()
+    with open(write_csv(tmp_path / "sai.csv", HEADER, rows), "rb") as f:
+        job = client_as("gq.thuky").post(API, {"phase": "2016-2020", "file": f}).json()
+    assert job["status"] == "failed" and job["message"] == ""
+    assert job["problems"] == ["Dòng 2, cột «Cấp»: cấp «Trung ương» không có trong giai đoạn "
+                               "2016-2020 (Cơ sở, Huyện, Tỉnh)."]
+    assert Registration.objects.count() == before
+
+
+def test_api_refuses_other_roles_and_bad_input(client_as, media):
+    pdf = SimpleUploadedFile("mau-2.pdf", b"%PDF-1.4\n")
+    r = client_as("dinhhoa.vanthu").post(API, {"phase": "2016-2020", "file": pdf})
+    assert r.status_code == 403 and r.json()["detail"] == "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu."
+    pdf.seek(0)
+    r = client_as("gq.thuky").post(API, {"phase": "2016-2020", "file": pdf})
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("Tệp (.xlsx hoặc .csv): Chỉ nhập được tệp .xlsx")
+    pdf.seek(0)
+    r = client_as("gq.thuky").post(API, {"phase": "1999-2000", "file": pdf})
+    assert r.status_code == 400 and r.json()["detail"].startswith("Giai đoạn: ")
+    assert not BackgroundJob.objects.exists()

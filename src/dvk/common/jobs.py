@@ -1,17 +1,53 @@
 """Starting a background job from a request: a BackgroundJob row that a page polls, and
 its task enqueued on whichever Tasks backend is configured (database or Redis)."""
 from django.shortcuts import redirect
+from django.urls import reverse
+from ninja import Schema
 
 from .models import BackgroundJob
 
 
-def start_job(request, *, kind, title, unit, params, task):
-    """Create the job for the acting membership, enqueue `task(job_id=…)`, and send the
-    user to its progress page. The task rebuilds the scope from the job, so access is
-    checked again when it runs."""
+def enqueue_job(request, *, kind, title, unit, params, task) -> BackgroundJob:
+    """Create the job for the acting membership and enqueue `task(job_id=…)`. The task
+    rebuilds the scope from the job, so access is checked again when it runs."""
     scope = request.scope
     job = BackgroundJob.objects.create(
         kind=kind, title=title, owner=request.user, unit=unit,
         params={**params, "membership": scope.membership.pk if scope.membership else None})
     task.enqueue(job_id=job.pk)
-    return redirect("reports:job", job_id=job.pk)
+    job.refresh_from_db()  # an immediate backend has already run it
+    return job
+
+
+def start_job(request, **job):
+    """enqueue_job, then send the user to the job's progress page."""
+    return redirect("reports:job", job_id=enqueue_job(request, **job).pk)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    done: int
+    total: int
+    percent: int
+    message: str
+    problems: list[str]
+    page: str
+    download: str | None
+
+
+def job_out(job: BackgroundJob) -> dict:
+    """A job as the API gives it: `problems` lists a refused import's rows, one a line."""
+    failed = job.status == BackgroundJob.Status.FAILED
+    done = job.status == BackgroundJob.Status.DONE
+    return {
+        "id": job.pk, "kind": job.kind, "title": job.title, "status": job.status,
+        "done": job.done, "total": job.total, "percent": job.percent,
+        "message": "" if failed else job.message,
+        "problems": job.message_lines if failed else [],
+        "page": reverse("reports:job", kwargs={"job_id": job.pk}),
+        "download": (reverse("reports:job_download", kwargs={"job_id": job.pk})
+                     if done and job.result_file else None),
+    }

@@ -45,6 +45,20 @@ def store_upload(uploaded) -> str:
     return default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", uploaded)
 
 
+def start_import(request, phase, uploaded) -> BackgroundJob:
+    """Keep the upload and enqueue its import for the acting secretariat's subtree."""
+    from dvk.common.jobs import enqueue_job
+
+    from .tasks import import_file
+
+    return enqueue_job(
+        request, kind=KIND, unit=request.scope.root(), task=import_file,
+        title=_("Import of %(file)s into phase %(phase)s") % {"file": uploaded.name,
+                                                             "phase": phase.code},
+        params={"phase": phase.code, "file_name": uploaded.name,
+                "upload": store_upload(uploaded)})
+
+
 def _report_progress(job_id: int):
     """progress(done, total) that writes outside the import's transaction, so the page
     sees it while the import runs. The import's own connection belongs to the import

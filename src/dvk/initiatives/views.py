@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvk.common.jobs import start_job
 from dvk.orgs.enums import Role
 from dvk.orgs.models import Sector
 from dvk.orgs.scope import (get_or_404, initiatives_for, jobs_for, registrations_for,
@@ -689,7 +688,7 @@ def import_file(request):
     """Upload a registrations file (CONTRACTS §4); a background job imports it into the
     chosen phase, limited to the units this secretariat sees, and shows its progress."""
     from . import import_jobs
-    from .tasks import import_file as import_task
+    from .importing import COLUMNS
 
     scope = request.scope
     scope.require(Role.SECRETARIAT)
@@ -698,15 +697,9 @@ def import_file(request):
         raise Http404
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        phase, upload = form.cleaned_data["phase"], form.cleaned_data["file"]
-        return start_job(
-            request, kind=import_jobs.KIND, unit=unit, task=import_task,
-            title=_("Import of %(file)s into phase %(phase)s") % {"file": upload.name,
-                                                                  "phase": phase.code},
-            params={"phase": phase.code, "file_name": upload.name,
-                    "upload": import_jobs.store_upload(upload)})
-    from .importing import COLUMNS
-
+        job = import_jobs.start_import(request, form.cleaned_data["phase"],
+                                       form.cleaned_data["file"])
+        return redirect("reports:job", job_id=job.pk)
     columns = [(c.name, c.required, import_jobs.COLUMN_HELP.get(c.name, "")) for c in COLUMNS]
     return render(request, "initiatives/import.html", {
         "form": form, "unit": unit, "columns": columns,

@@ -3,7 +3,8 @@ from django.http import Http404
 from ninja import Router
 from ninja.errors import HttpError
 
-from dvk.orgs.scope import unit_for
+from dvk.common.jobs import JobOut, job_out
+from dvk.orgs.scope import get_or_404, jobs_for, unit_for
 from dvk.phases.models import Phase
 
 from .summary import STRUCTURES, build_summary
@@ -30,3 +31,10 @@ def summary(request, phase: str, unit: str = "", structure: str = "time",
     if target is None:
         raise Http404
     return build_summary(found, target, structure=structure, year=year)
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def job(request, job_id: int):
+    """A background job the caller started (export, report, import): poll until `status`
+    is `done` (then `download`, if it made a file) or `failed` (then `problems`)."""
+    return job_out(get_or_404(jobs_for(request.scope), pk=job_id))
