@@ -127,6 +127,22 @@ def _memo(parse):
     return get
 
 
+_REQUIRED = object()
+
+
+def _choice(table: dict, problem, empty=_REQUIRED):
+    """Parser of a cell naming a catalogue entry, looked up folded in `table`;
+    `problem(text)` when it names none. An optional column's empty cell gives `empty`
+    without a problem."""
+    def parse(v):
+        t = as_text(v)
+        if not t and empty is not _REQUIRED:
+            return empty, None
+        found = table.get(fold(t))
+        return found, (None if found is not None else problem(t))
+    return parse
+
+
 def _chunks(seq, size=CHUNK):
     seq = list(seq)
     for i in range(0, len(seq), size):
@@ -210,35 +226,28 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
     for _, raw in raw_rows:
         codes.add(text(raw[col["Mã đơn vị"]]))
     codes.discard("")
+    # An import started from the app sees only its scope's units: the others are answered
+    # like unknown codes, so nobody learns they exist.
+    scoped = scope is not None and not scope.is_superuser
     units = {}
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not scoped:
         for chunk in _chunks(codes, PG_CHUNK):
             with connection.cursor() as cur:
                 cur.execute("SELECT t.code, t.id, t.sector_id FROM unnest(%s::text[]) AS u(code) "
                             "JOIN orgs_unit t ON t.code = u.code", [chunk])
                 units.update({c: (pk, s) for c, pk, s in cur.fetchall()})
     else:
-        for chunk in _chunks(codes):
-            units.update({c: (pk, s) for c, pk, s in Unit.objects.filter(code__in=chunk)
-                          .values_list("code", "pk", "sector_id")})
-
-    if scope is not None and not scope.is_superuser:
         from dvk.orgs.scope import units_for
 
-        # Units outside the scope are answered like unknown ones: nobody learns they exist.
-        inside = set()
-        for chunk in _chunks(units):
-            inside.update(units_for(scope).filter(code__in=chunk).values_list("code", flat=True))
-        units = {c: u for c, u in units.items() if c in inside}
+        visible = units_for(scope) if scoped else Unit.objects.all()
+        for chunk in _chunks(codes):
+            units.update({c: (pk, s) for c, pk, s in visible.filter(code__in=chunk)
+                          .values_list("code", "pk", "sector_id")})
     unknown_unit = ("không có đơn vị mã «{}»." if scope is None else
                     "không có đơn vị mã «{}» trong phạm vi đơn vị của bạn.")
 
     # Each parser gives (value, problem or None); memoised by raw cell.
-    def p_kind(v):
-        t = as_text(v)
-        k = kinds.get(fold(t))
-        return k, (None if k is not None else
-                   f"«{t}» không hợp lệ; dùng «Mô hình» hoặc «Điển hình».")
+    p_kind = _choice(kinds, lambda t: f"«{t}» không hợp lệ; dùng «Mô hình» hoặc «Điển hình».")
 
     def p_unit(v):
         t = as_text(v)
@@ -247,25 +256,12 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
         u = units.get(t)
         return u, (None if u is not None else unknown_unit.format(t))
 
-    def p_sector(v):  # value False = empty cell (take the unit's)
-        t = as_text(v)
-        if not t:
-            return False, None
-        s = sectors.get(fold(t))
-        return s, (None if s is not None else f"khối «{t}» không có trong danh mục.")
-
-    def p_field(v):
-        t = as_text(v)
-        f = fields.get(fold(t))
-        return f, (None if f is not None else
-                   f"«{t}» không hợp lệ; dùng Kinh tế, Văn hóa - Xã hội, Quốc phòng - An ninh, "
-                   "Xây dựng hệ thống chính trị.")
-
-    def p_level(v):
-        t = as_text(v)
-        lv = level_by_key.get(fold(t))
-        return lv, (None if lv is not None else
-                    f"cấp «{t}» không có trong giai đoạn {phase.code} ({level_names}).")
+    p_sector = _choice(sectors, lambda t: f"khối «{t}» không có trong danh mục.",
+                       empty=False)  # False: take the unit's
+    p_field = _choice(fields, lambda t: f"«{t}» không hợp lệ; dùng Kinh tế, Văn hóa - Xã hội, "
+                                        "Quốc phòng - An ninh, Xây dựng hệ thống chính trị.")
+    p_level = _choice(level_by_key, lambda t: f"cấp «{t}» không có trong giai đoạn "
+                                              f"{phase.code} ({level_names}).")
 
     def p_year(v):
         y = as_int(v)
@@ -275,13 +271,8 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
             return None, f"năm {y} không thuộc giai đoạn {phase.code}."
         return y, None
 
-    def p_result(v):
-        t = as_text(v)
-        if not t:
-            return None, None
-        s = results.get(fold(t))
-        return s, (None if s is not None else
-                   f"«{t}» không hợp lệ; dùng «Công nhận», «Không công nhận» hoặc để trống.")
+    p_result = _choice(results, lambda t: f"«{t}» không hợp lệ; dùng «Công nhận», «Không công "
+                                          "nhận» hoặc để trống.", empty=None)
 
     def p_exc(v):
         t = as_text(v)
@@ -292,13 +283,8 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
             return False, f"«{t}» không hợp lệ; ghi «x» hoặc «Có», hoặc để trống."
         return False, None
 
-    def p_award(v):  # value False = empty cell
-        t = as_text(v)
-        if not t:
-            return False, None
-        a = award_kinds.get(fold(t))
-        return a, (None if a is not None else
-                   "«" + t + "» không hợp lệ; dùng Giấy khen, Bằng khen hoặc Cờ thi đua.")
+    p_award = _choice(award_kinds, lambda t: f"«{t}» không hợp lệ; dùng Giấy khen, Bằng khen "
+                                             "hoặc Cờ thi đua.", empty=False)  # False: no award
 
     def p_subject(v):
         return as_text(v)[:255]
