@@ -6,6 +6,7 @@ each test starts from data the workflow itself produced.
 import datetime as dt
 
 import pytest
+from tests.acting import acting
 
 
 @pytest.fixture
@@ -42,12 +43,15 @@ def new_initiative(user, dinhhoa_org, field_econ):
 
     def make(title="Khéo vận động người dân hiến máu cứu người", unit=None,
              actor="dinhhoa.vanthu", **kw):
-        return services.create_initiative(actor=user(actor), unit=unit or dinhhoa_org,
+        return services.create_initiative(scope=acting(actor), unit=unit or dinhhoa_org,
                                           kind=kw.pop("kind", "collective"), title=title,
                                           field=field_econ, **kw)
 
     return make
 
+
+# The secretariat of the committee that judges a Định Hòa file at each level.
+COMMITTEE_OF = {"Cơ sở": "dinhhoa.thuky", "Huyện": "gq.thuky", "Tỉnh": "tinh.thuky"}
 
 TARGETS = [{"criterion": "Số hộ tham gia", "baseline": "40", "target": "120",
             "unit_of_measure": "hộ"}]
@@ -59,8 +63,12 @@ def draft(user, new_initiative, phase26, levels):
 
     def make(title="Khéo vận động người dân hiến máu cứu người", year=2026, level=None, **kw):
         ini = new_initiative(title)
-        return services.register(actor=user("dinhhoa.vanthu"), initiative=ini, phase=phase26,
-                                 level=level or levels[0], year=year, targets=TARGETS, **kw)
+        level = level or levels[0]
+        # The clerk registers at the commune's level; a file straight at a higher level is
+        # set up by the system administrator (otherwise it comes by promotion).
+        who = "dinhhoa.vanthu" if level == levels[0] or kw.get("exceptional") else "quantri"
+        return services.register(scope=acting(who), initiative=ini, phase=phase26,
+                                 level=level, year=year, targets=TARGETS, **kw)
 
     return make
 
@@ -72,22 +80,22 @@ def at_state(user, draft):
     from dvk.initiatives.enums import State
 
     def make(state, title="Khéo vận động người dân hiến máu cứu người", **kw):
-        clerk, sec = user("dinhhoa.vanthu"), user("gq.thuky")
         reg = draft(title, **kw)
+        clerk, sec = user("dinhhoa.vanthu"), user(COMMITTEE_OF[reg.level.name])
         if state == State.DRAFT:
             return reg
         if state == State.WITHDRAWN:
-            return services.withdraw(reg, actor=clerk)
-        services.submit(reg, actor=clerk)
+            return services.withdraw(reg, scope=acting(clerk))
+        services.submit(reg, scope=acting(clerk))
         if state == State.SUBMITTED:
             return reg
         if state == State.RETURNED:
-            return services.return_to_unit(reg, actor=sec, comment="Bổ sung chỉ tiêu.")
-        services.accept(reg, actor=sec)
+            return services.return_to_unit(reg, scope=acting(sec), comment="Bổ sung chỉ tiêu.")
+        services.accept(reg, scope=acting(sec))
         if state == State.ACCEPTED:
             return reg
         target = reg.targets.get()
-        services.report_achievement(reg, actor=clerk, results={target.pk: "135"},
+        services.report_achievement(reg, scope=acting(clerk), results={target.pk: "135"},
                                     narrative="Vận động 135 hộ tham gia.",
                                     certifier_name="Nguyễn Văn A",
                                     certifier_position="Bí thư Đảng ủy xã",
@@ -96,10 +104,10 @@ def at_state(user, draft):
             return reg
         # Appraised: the secretariat moves it directly (appraisal flow has its own tests).
         from dvk.initiatives.workflow import transition
-        transition(reg, State.APPRAISED, actor=sec)
+        transition(reg, State.APPRAISED, scope=acting(sec))
         if state == State.APPRAISED:
             return reg
-        services.decide([reg], actor=sec, recognized=state == State.RECOGNIZED,
+        services.decide([reg], scope=acting(sec), recognized=state == State.RECOGNIZED,
                         decision_number="15-QĐ/BCĐ", decision_date=dt.date(2026, 10, 12))
         reg.refresh_from_db()
         return reg

@@ -25,7 +25,7 @@ def test_outsider_gets_404_for_a_go_quao_registration(at_state, client_as):
 
 def test_list_is_scoped_and_filtered(at_state, client_as):
     reg = at_state(State.SUBMITTED, title="Khéo vận động nuôi heo đất giúp học sinh nghèo")
-    gq = client_as("gq.thuky")
+    gq = client_as("dinhhoa.thuky")
     data = gq.get("/api/v1/registrations", {"phase": "2026-2030", "q": "HEO DAT",
                                             "state": "submitted", "year": "abc"}).json()
     assert [i["id"] for i in data["items"]] == [reg.pk]
@@ -43,7 +43,7 @@ def test_wrong_role_gets_403(at_state, client_as):
 
 
 def test_happy_path_through_the_api(client_as, dinhhoa_org, levels):
-    clerk, sec = client_as("dinhhoa.vanthu"), client_as("gq.thuky")
+    clerk, sec = client_as("dinhhoa.vanthu"), client_as("dinhhoa.thuky")
     field = Field.objects.get(code="van-hoa-xa-hoi")
     r = post(clerk, "/api/v1/initiatives", {"unit": dinhhoa_org.code, "title":
              "Khéo vận động xây dựng tủ sách ấp", "field_id": field.pk})
@@ -71,7 +71,8 @@ def test_happy_path_through_the_api(client_as, dinhhoa_org, levels):
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["state"] == "reported" and body["targets"][0]["result"] == "650"
-    assert [t["to_state"] for t in body["transitions"]] == ["submitted", "accepted", "reported"]
+    assert [t["to_state"] for t in body["transitions"]] == ["draft", "submitted", "accepted",
+                                                            "reported"]
     assert body["transitions"][0]["actor"] == "dinhhoa.vanthu"
     r = post(sec, f"/api/v1/registrations/{rid}/decide", {
         "recognized": True, "decision_number": "12-QĐ/BCĐ", "decision_date": "2026-10-12"})
@@ -80,7 +81,7 @@ def test_happy_path_through_the_api(client_as, dinhhoa_org, levels):
 
 def test_similar_titles_endpoint_respects_scope(new_initiative, client_as):
     ini = new_initiative("Khéo vận động người dân hiến máu cứu người")
-    r = client_as("gq.thuky").get("/api/v1/initiatives/similar",
+    r = client_as("dinhhoa.thuky").get("/api/v1/initiatives/similar",
                                   {"title": "kheo van dong hien mau"})
     assert ini.pk in [x["id"] for x in r.json()]
     r = client_as("rachgia.vanthu").get("/api/v1/initiatives/similar",
@@ -89,24 +90,25 @@ def test_similar_titles_endpoint_respects_scope(new_initiative, client_as):
 
 
 def test_openapi_names_the_routes(client_as):
-    schema = client_as("gq.thuky").get("/api/v1/openapi.json").json()
+    schema = client_as("dinhhoa.thuky").get("/api/v1/openapi.json").json()
     assert "/api/v1/registrations/{registration_id}/submit" in schema["paths"]
     assert "RegistrationDetailOut" in schema["components"]["schemas"]
 
 
 def test_correct_a_returned_registration_and_return_a_report_through_the_api(
         at_state, client_as):
-    clerk, sec = client_as("dinhhoa.vanthu"), client_as("gq.thuky")
+    clerk, sec = client_as("dinhhoa.vanthu"), client_as("dinhhoa.thuky")
     reg = at_state(State.RETURNED)
     r = clerk.patch(f"/api/v1/registrations/{reg.pk}", json.dumps({
-        "title": "Khéo vận động người dân hiến máu tình nguyện",
+        "expected_version": reg.version, "title": "Khéo vận động người dân hiến máu tình nguyện",
         "targets": [{"criterion": "Số đơn vị máu", "target": "200"}]}),
         content_type="application/json")
     assert r.status_code == 200, r.content
     assert r.json()["title"] == "Khéo vận động người dân hiến máu tình nguyện"
     assert [t["criterion"] for t in r.json()["targets"]] == ["Số đơn vị máu"]
     assert post(clerk, f"/api/v1/registrations/{reg.pk}/submit").json()["state"] == "submitted"
-    r = clerk.patch(f"/api/v1/registrations/{reg.pk}", json.dumps({"title": "Tên khác"}),
+    r = clerk.patch(f"/api/v1/registrations/{reg.pk}", json.dumps(
+        {"expected_version": r.json()["version"], "title": "Tên khác"}),
                     content_type="application/json")
     assert r.status_code == 409 and "Chỉ sửa được hồ sơ nháp" in r.json()["detail"]
 

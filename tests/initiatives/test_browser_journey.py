@@ -30,8 +30,9 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     assert re.search(r"/mo-hinh/ho-so/\d+/$", detail)
     screenshot(clerk, "journey-02-submitted")
 
-    # 2. The district secretariat accepts it from its queue (bulk, with a checkbox).
-    sec = page_as("gq.thuky")
+    # 2. The commune committee's secretariat accepts it from its queue (bulk, with a
+    #    checkbox): Cơ sở files are the commune's own committee's to judge.
+    sec = page_as("dinhhoa.thuky")
     sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=submitted&q=heo+dat")
     expect_text(sec, TITLE)
     sec.check(f"input[name=ids][aria-label='{TITLE}']")
@@ -57,14 +58,14 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
 
     # 4. The secretariat assigns the district appraisal team and appraiser.
     sec.goto(detail)
-    select_containing(sec, "select[name=team]", "Tổ thẩm định số 1")
-    select_containing(sec, "select[name=appraiser]", "(gq.thamdinh)")
+    select_containing(sec, "select[name=team]", "Tổ thẩm định – Xã Định Hòa")
+    select_containing(sec, "select[name=appraiser]", "(dinhhoa.thamdinh)")
     screenshot(sec, "journey-05-assign")
     follow(sec, "#assign-form button.primary")
     expect_text(sec, "Đã phân công thẩm định")
 
     # 5. The appraiser scores it and concludes.
-    appraiser = page_as("gq.thamdinh")
+    appraiser = page_as("dinhhoa.thamdinh")
     appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
     follow(appraiser, f"text={TITLE}")
     for name, score in (("effectiveness", "9"), ("replicability", "8"), ("participation", "9"),
@@ -94,9 +95,10 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     follow(sec, "text=Đề nghị đăng ký cấp trên")
     expect_text(sec, "Đã đề nghị đăng ký ở cấp Huyện")
     screenshot(sec, "journey-08-promoted")
-    sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")
-    expect_text(sec, TITLE)
-    screenshot(sec, "journey-09-upper-queue")
+    upper = page_as("gq.thuky")  # the district committee judges Huyện files
+    upper.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")
+    expect_text(upper, TITLE)
+    screenshot(upper, "journey-09-upper-queue")
 
     # The whole story is on the registration's timeline.
     clerk.goto(detail)

@@ -22,7 +22,7 @@ def test_returned_registration_is_corrected_and_sent_again(page_as, live_app):
     expect_text(clerk, "Đã gửi đăng ký đến Ban Chỉ đạo")
     detail = clerk.url
 
-    sec = page_as("gq.thuky")
+    sec = page_as("dinhhoa.thuky")
     sec.goto(detail)
     sec.fill("textarea[name=comment]", "Bổ sung chỉ tiêu về số đoàn viên tham gia.")
     follow(sec, "text=Trả lại đơn vị")

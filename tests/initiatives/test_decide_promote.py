@@ -8,10 +8,11 @@ from dvk.initiatives.enums import State
 from dvk.initiatives.models import Decision, Registration
 from dvk.initiatives.workflow import TransitionRefused
 from dvk.phases.models import PromotionRule
+from tests.acting import acting
 
 
 def _decide(regs, user, recognized=True):
-    return services.decide(regs, actor=user("gq.thuky"), recognized=recognized,
+    return services.decide(regs, scope=acting(user("dinhhoa.thuky")), recognized=recognized,
                            decision_number="21-QĐ/BCĐ", decision_date=dt.date(2026, 10, 12),
                            signer="Phó Bí thư Thường trực")
 
@@ -19,7 +20,7 @@ def _decide(regs, user, recognized=True):
 def test_bulk_decide_recognises_all_with_certificates(at_state, user):
     regs = [at_state(State.APPRAISED, title=f"Khéo vận động mô hình số {i}") for i in range(3)]
     decision = _decide(Registration.objects.filter(pk__in=[r.pk for r in regs]), user)
-    assert decision.unit.code == "KG-GQ" and decision.level.name == "Cơ sở"
+    assert decision.unit.code == "KG-GQ-02" and decision.level.name == "Cơ sở"
     fresh = Registration.objects.filter(pk__in=[r.pk for r in regs])
     assert {r.state for r in fresh} == {State.RECOGNIZED}
     assert sorted(r.certificate_number for r in fresh) == [
@@ -49,7 +50,7 @@ def test_not_recognised_gets_no_certificate(at_state, user):
 def test_clerk_cannot_decide(at_state, user):
     reg = at_state(State.APPRAISED)
     with pytest.raises(TransitionRefused) as exc:
-        services.decide([reg], actor=user("dinhhoa.vanthu"), recognized=True,
+        services.decide([reg], scope=acting(user("dinhhoa.vanthu")), recognized=True,
                         decision_number="1", decision_date=dt.date(2026, 10, 12))
     assert exc.value.status == 403
 
@@ -57,14 +58,14 @@ def test_clerk_cannot_decide(at_state, user):
 def test_promotion_under_recognised_below(at_state, user, levels):
     reg = at_state(State.RECOGNIZED)
     assert services.promotion_eligible(reg) == (True, "")
-    up = services.propose_promotion(reg, actor=user("gq.thuky"))
+    up = services.propose_promotion(reg, scope=acting(user("dinhhoa.thuky")))
     assert (up.level, up.state, up.promoted_from_id, up.year) == (levels[1], State.SUBMITTED,
                                                                  reg.pk, reg.year)
     assert up.targets.count() == reg.targets.count()
     ok, reason = services.promotion_eligible(reg)
     assert not ok and "đã được đề nghị" in reason
     with pytest.raises(TransitionRefused):
-        services.propose_promotion(reg, actor=user("gq.thuky"))
+        services.propose_promotion(reg, scope=acting(user("dinhhoa.thuky")))
 
 
 def test_not_recognised_and_top_level_are_not_eligible(at_state, levels):

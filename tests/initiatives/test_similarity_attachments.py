@@ -9,6 +9,7 @@ from dvk.initiatives import services
 from dvk.initiatives.similarity import similar_titles
 from dvk.initiatives.workflow import TransitionRefused
 from dvk.orgs.scope import initiatives_for
+from tests.acting import acting
 
 
 def test_similar_titles_ignore_accents_and_case(new_initiative, scope_of):
@@ -65,7 +66,7 @@ def _docx_bytes():
 def test_attachment_types_are_sniffed(draft, user, settings, tmp_path, name, data, ctype):
     settings.MEDIA_ROOT = str(tmp_path)
     reg = draft()
-    att = services.add_attachment(actor=user("dinhhoa.vanthu"), registration=reg,
+    att = services.add_attachment(scope=acting(user("dinhhoa.vanthu")), registration=reg,
                                   uploaded_file=SimpleUploadedFile(name, data, "text/plain"))
     assert (att.content_type, att.size, att.original_name) == (ctype, len(data), name)
     with att.file.open("rb") as f:
@@ -80,7 +81,7 @@ def test_attachment_types_are_sniffed(draft, user, settings, tmp_path, name, dat
 def test_other_types_are_refused(draft, user, settings, tmp_path, name, data):
     settings.MEDIA_ROOT = str(tmp_path)
     with pytest.raises(TransitionRefused, match="không được chấp nhận"):
-        services.add_attachment(actor=user("dinhhoa.vanthu"), registration=draft(),
+        services.add_attachment(scope=acting(user("dinhhoa.vanthu")), registration=draft(),
                                 uploaded_file=SimpleUploadedFile(name, data))
 
 
@@ -88,12 +89,12 @@ def test_size_limit(draft, user, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.DVK_ATTACHMENT_MAX_BYTES = 1000
     with pytest.raises(TransitionRefused, match="quá lớn"):
-        services.add_attachment(actor=user("dinhhoa.vanthu"), registration=draft(),
+        services.add_attachment(scope=acting(user("dinhhoa.vanthu")), registration=draft(),
                                 uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * 1000))
 
 
 def test_outsider_cannot_attach(draft, user, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     with pytest.raises(TransitionRefused):
-        services.add_attachment(actor=user("rachgia.vanthu"), registration=draft(),
+        services.add_attachment(scope=acting(user("rachgia.vanthu")), registration=draft(),
                                 uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dvk.initiatives.enums import State
+from tests.acting import acting
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_register_refuses_a_unit_outside_scope(client_as, unit, phase26, levels)
 
 def test_roles_are_refused_with_403(client_as, at_state):
     reg = at_state(State.SUBMITTED)
-    assert client_as("gq.thamdinh").get(url("register")).status_code == 403
+    assert client_as("dinhhoa.thamdinh").get(url("register")).status_code == 403
     assert client_as("dinhhoa.vanthu").get(url("queue")).status_code == 403
     assert client_as("dinhhoa.vanthu").get(url("assigned")).status_code == 403
     assert client_as("dinhhoa.vanthu").post(url("accept", registration_id=reg.pk)).status_code == 403
@@ -91,7 +92,7 @@ def test_other_district_gets_404(client_as, at_state):
 def test_bulk_accept_and_return(client_as, at_state):
     a = at_state(State.SUBMITTED, title="Khéo vận động hiến máu A")
     b = at_state(State.SUBMITTED, title="Khéo vận động hiến máu B")
-    c = client_as("gq.thuky")
+    c = client_as("dinhhoa.thuky")
     resp = c.post(url("bulk"), {"action": "return", "ids": [a.pk, b.pk], "comment": ""}, **VI)
     assert resp.status_code == 302
     a.refresh_from_db()
@@ -105,7 +106,7 @@ def test_bulk_accept_and_return(client_as, at_state):
 def test_bulk_decision_records_one_decision(client_as, at_state):
     a = at_state(State.APPRAISED, title="Khéo vận động hiến máu A")
     b = at_state(State.APPRAISED, title="Khéo vận động hiến máu B")
-    c = client_as("gq.thuky")
+    c = client_as("dinhhoa.thuky")
     c.post(url("bulk"), {"action": "decide", "ids": [a.pk, b.pk], "decision_number": "21-QĐ/BCĐ",
                          "decision_date": "2026-10-14", "signer": "Nguyễn Văn B",
                          "recognized": "1"}, **VI)
@@ -117,7 +118,7 @@ def test_bulk_decision_records_one_decision(client_as, at_state):
 def test_bulk_decision_refuses_a_not_appraised_one_and_says_why(client_as, at_state):
     a = at_state(State.APPRAISED, title="Khéo vận động hiến máu A")
     b = at_state(State.ACCEPTED, title="Khéo vận động hiến máu B")
-    resp = client_as("gq.thuky").post(
+    resp = client_as("dinhhoa.thuky").post(
         url("bulk"), {"action": "decide", "ids": [a.pk, b.pk], "decision_number": "22-QĐ/BCĐ",
                       "decision_date": "2026-10-14", "recognized": "1"}, follow=True, **VI)
     a.refresh_from_db()
@@ -148,17 +149,17 @@ def _assigned(at_state, user, client_as):
     from dvk.phases.models import AppraisalTeam
 
     reg = at_state(State.REPORTED)
-    team = AppraisalTeam.objects.get(committee__unit__code="KG-GQ", committee__phase__code="2026-2030")
-    client_as("gq.thuky").post(url("assign", registration_id=reg.pk),
-                               {"team": team.pk, "appraiser": user("gq.thamdinh").pk})
+    team = AppraisalTeam.objects.get(committee__unit__code="KG-GQ-02", committee__phase__code="2026-2030")
+    client_as("dinhhoa.thuky").post(url("assign", registration_id=reg.pk),
+                               {"team": team.pk, "appraiser": user("dinhhoa.thamdinh").pk})
     return reg, services.Appraisal.objects.get(registration=reg) if hasattr(services, "Appraisal") \
         else reg.appraisals.get()
 
 
 def test_assign_and_appraise(client_as, at_state, user):
     reg, appr = _assigned(at_state, user, client_as)
-    assert appr.appraiser.username == "gq.thamdinh"
-    c = client_as("gq.thamdinh")
+    assert appr.appraiser.username == "dinhhoa.thamdinh"
+    c = client_as("dinhhoa.thamdinh")
     assert reg.initiative.title in c.get(url("assigned")).content.decode()
     data = {"version": appr.version, "effectiveness": 8, "replicability": 7, "participation": 9,
             "creativity": 6, "difficulty": 8, "comments": "Tốt", "site_visit_date": "2026-10-05",
@@ -174,7 +175,7 @@ def test_assign_and_appraise(client_as, at_state, user):
 
 def test_stale_appraisal_save_keeps_input_and_explains(client_as, at_state, user):
     reg, appr = _assigned(at_state, user, client_as)
-    c = client_as("gq.thamdinh")
+    c = client_as("dinhhoa.thamdinh")
     old = appr.version
     c.post(url("appraisal", appraisal_id=appr.pk), {"version": old, "effectiveness": 5, "save": "1"})
     resp = c.post(url("appraisal", appraisal_id=appr.pk),
@@ -195,12 +196,14 @@ def test_appraiser_sees_only_own_appraisals(client_as, at_state, user):
 
 def test_promotion_appears_in_upper_queue(client_as, at_state):
     reg = at_state(State.RECOGNIZED)
-    c = client_as("gq.thuky")
+    c = client_as("dinhhoa.thuky")
     resp = c.post(url("promote", registration_id=reg.pk), follow=True, **VI)
     upper = reg.promotions.get()
     assert upper.level.order > reg.level.order and upper.state == State.SUBMITTED
-    queue = c.get(url("queue") + "?tab=proposals", **VI).content.decode()
+    # the proposal waits in the queue of the committee at the level above
+    queue = client_as("gq.thuky").get(url("queue") + "?tab=proposals", **VI).content.decode()
     assert reg.initiative.title in queue
+    assert reg.initiative.title not in c.get(url("queue") + "?tab=proposals", **VI).content.decode()
 
 
 def test_list_filters_kept_and_paginated(client_as):
@@ -233,7 +236,7 @@ def test_list_query_count_does_not_grow_with_rows(client_as, at_state, django_as
 
 def test_queue_counts_and_tabs(client_as, at_state):
     at_state(State.SUBMITTED)
-    c = client_as("gq.thuky")
+    c = client_as("dinhhoa.thuky")
     resp = c.get(url("queue") + "?phase=2026-2030&year=2026", **VI)
     assert resp.status_code == 200
     assert any(v == "submitted" and n >= 1 for v, _l, n in resp.context["tabs"])
@@ -246,8 +249,8 @@ def test_replications_listed_on_model_page(client_as, new_initiative, unit):
     from django.contrib.auth import get_user_model
 
     copy = services.create_initiative(
-        actor=get_user_model().objects.get(username="dinhhoa.vanthu"), unit=unit("KG-GQ-02-ND"),
+        scope=acting("dinhhoa.vanthu"), unit=unit("KG-GQ-02-ND"),
         kind="collective", title="Thắp sáng đường quê (Hội Nông dân)", field=Field.objects.first(),
         replicates=original)
-    page = client_as("gq.thuky").get(url("initiative", initiative_id=original.pk), **VI)
+    page = client_as("dinhhoa.thuky").get(url("initiative", initiative_id=original.pk), **VI)
     assert copy.title in page.content.decode()

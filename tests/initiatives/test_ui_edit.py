@@ -6,6 +6,7 @@ from dvk.common.history import history_of
 from dvk.initiatives import services
 from dvk.initiatives.enums import State
 from dvk.initiatives.workflow import TransitionRefused
+from tests.acting import acting
 
 pytestmark = pytest.mark.django_db
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
@@ -17,7 +18,7 @@ def edit_url(reg):
 
 def edit_post(reg, **over):
     ini = reg.initiative
-    data = {"kind": ini.kind, "title": ini.title, "subject": ini.subject,
+    data = {"version": reg.version, "kind": ini.kind, "title": ini.title, "subject": ini.subject,
             "field": ini.field_id, "sector": ini.sector_id or "",
             "t-TOTAL_FORMS": 3, "t-INITIAL_FORMS": 1, "t-MIN_NUM_FORMS": 0,
             "t-MAX_NUM_FORMS": 20}
@@ -63,7 +64,7 @@ def test_a_submitted_registration_cannot_be_edited(client_as, at_state, user):
     assert "Chỉ sửa được hồ sơ nháp hoặc hồ sơ bị trả lại" in page
     assert edit_url(reg) not in page
     with pytest.raises(TransitionRefused, match="Chỉ sửa được hồ sơ nháp"):
-        services.update_registration(reg, actor=user("dinhhoa.vanthu"), title="Tên khác")
+        services.update_registration(reg, scope=acting(user("dinhhoa.vanthu")), title="Tên khác")
     reg.initiative.refresh_from_db()
     assert reg.initiative.title == "Khéo vận động người dân hiến máu cứu người"
 
@@ -71,12 +72,12 @@ def test_a_submitted_registration_cannot_be_edited(client_as, at_state, user):
 def test_a_model_with_a_registration_under_review_keeps_its_fields(at_state, draft, user,
                                                                   levels):
     submitted = at_state(State.SUBMITTED)
-    second = services.register(actor=user("dinhhoa.vanthu"), initiative=submitted.initiative,
-                               phase=submitted.phase, level=levels[1], year=2027,
+    second = services.register(scope=acting(user("dinhhoa.vanthu")), initiative=submitted.initiative,
+                               phase=submitted.phase, level=levels[0], year=2027,
                                targets=[{"criterion": "Số hộ", "target": "10"}])
     with pytest.raises(TransitionRefused, match="chỉ sửa được các tiêu chí"):
-        services.update_registration(second, actor=user("dinhhoa.vanthu"), title="Tên khác")
-    services.update_registration(second, actor=user("dinhhoa.vanthu"),
+        services.update_registration(second, scope=acting(user("dinhhoa.vanthu")), title="Tên khác")
+    services.update_registration(second, scope=acting(user("dinhhoa.vanthu")),
                                  targets=[{"criterion": "Số hộ", "target": "12"}])
     assert list(second.targets.values_list("target", flat=True)) == ["12"]
 
@@ -84,14 +85,14 @@ def test_a_model_with_a_registration_under_review_keeps_its_fields(at_state, dra
 def test_only_the_units_clerks_may_edit(client_as, at_state):
     reg = at_state(State.DRAFT)
     assert client_as("rachgia.vanthu").get(edit_url(reg)).status_code == 404
-    assert client_as("gq.thamdinh").get(edit_url(reg)).status_code == 403
+    assert client_as("dinhhoa.thamdinh").get(edit_url(reg)).status_code == 403
 
 
 def test_secretariat_returns_an_achievement_report_and_the_clerk_reports_again(
         client_as, at_state):
     reg = at_state(State.REPORTED)
     detail = reverse("initiatives:registration", kwargs={"registration_id": reg.pk})
-    sec = client_as("gq.thuky")
+    sec = client_as("dinhhoa.thuky")
     assert reverse("initiatives:return", kwargs={"registration_id": reg.pk}) in \
         sec.get(detail, **VI).content.decode()
     resp = sec.post(reverse("initiatives:return", kwargs={"registration_id": reg.pk}),
@@ -110,8 +111,8 @@ def test_secretariat_returns_an_achievement_report_and_the_clerk_reports_again(
 def test_clearing_the_sector_gives_back_the_units_like_at_registration(at_state, user):
     reg = at_state(State.DRAFT)
     other = type(reg.unit.sector).objects.exclude(pk=reg.unit.sector_id).first()
-    services.update_registration(reg, actor=user("dinhhoa.vanthu"), sector=other)
+    services.update_registration(reg, scope=acting(user("dinhhoa.vanthu")), sector=other)
     assert (reg.initiative.sector, reg.sector) == (other, other)
-    services.update_registration(reg, actor=user("dinhhoa.vanthu"), sector=None)
+    services.update_registration(reg, scope=acting(user("dinhhoa.vanthu")), sector=None)
     reg.initiative.refresh_from_db()
     assert reg.initiative.sector == reg.unit.sector == reg.sector

@@ -122,8 +122,9 @@ def test_api_refuses_units_outside_the_scope(client_as):
     response = client_as("gq.thuky").get("/api/v1/summary?phase=2016-2020&unit=KG-RG")
     assert response.status_code == 404
     assert "KG-RG" not in response.content.decode()
+    # a clerk reads no statistics at all, whichever unit is asked (as on the screens)
     assert client_as("rachgia.vanthu").get(
-        "/api/v1/summary?phase=2016-2020&unit=KG-GQ").status_code == 404
+        "/api/v1/summary?phase=2016-2020&unit=KG-GQ").status_code == 403
 
 
 def test_api_anonymous_is_refused(client, db):

@@ -19,3 +19,7 @@ class CommonConfig(AppConfig):
         # Every template, form and document shows people through get_full_name(); Django's
         # Western order ("Mỹ Huỳnh Thị") is wrong for every user of this system.
         User.get_full_name = vietnamese_full_name
+        # Every app's rule book registers its named rules (dvk.common.rules).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("rules")

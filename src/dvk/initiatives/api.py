@@ -20,7 +20,7 @@ from . import services
 from .models import Field, Registration
 from .queries import filter_registrations
 from .similarity import similar_titles
-from .workflow import TransitionRefused, available
+from .workflow import available
 
 router = Router(tags=["registrations"])
 
@@ -113,6 +113,9 @@ class InitiativeOut(Schema):
 
 
 class RegistrationEditIn(Schema):
+    # The `version` the client read (GET …/registrations/{id}): an edit made from a stale
+    # copy is refused with 409 instead of overwriting someone else's correction.
+    expected_version: int
     kind: str | None = None
     title: str | None = None
     field_id: int | None = None
@@ -202,10 +205,7 @@ def _registration(request, registration_id: int) -> Registration:
 
 def _act(request, registration_id: int, fn, **kwargs):
     reg = _registration(request, registration_id)
-    try:
-        fn(reg, actor=request.user, scope=request.scope, **kwargs)
-    except TransitionRefused as exc:
-        raise HttpError(exc.status, exc.message) from None
+    fn(reg, scope=request.scope, **kwargs)
     return Status(200, _detail(request, _registration(request, registration_id)))
 
 
@@ -241,15 +241,12 @@ def create_initiative(request, payload: InitiativeIn):
     replicates = None
     if payload.replicates_id:
         replicates = get_or_404(initiatives_for(request.scope), pk=payload.replicates_id)
-    try:
-        ini = services.create_initiative(
-            actor=request.user, scope=request.scope, unit=unit, kind=payload.kind,
-            title=payload.title, field=field, subject=payload.subject,
-            person_name=payload.person_name, person_position=payload.person_position,
-            description=payload.description, start_year=payload.start_year,
-            replicates=replicates, tags=payload.tags)
-    except TransitionRefused as exc:
-        raise HttpError(exc.status, exc.message) from None
+    ini = services.create_initiative(
+        scope=request.scope, unit=unit, kind=payload.kind,
+        title=payload.title, field=field, subject=payload.subject,
+        person_name=payload.person_name, person_position=payload.person_position,
+        description=payload.description, start_year=payload.start_year,
+        replicates=replicates, tags=payload.tags)
     return Status(201, {"id": ini.pk, "title": ini.title, "kind": ini.kind, "unit": unit.code,
                         "field": field.name, "sector": ini.sector.name if ini.sector_id else None})
 
@@ -262,14 +259,11 @@ def register(request, initiative_id: int, payload: RegisterIn):
     level = Level.objects.filter(pk=payload.level_id).first()
     if phase is None or level is None:
         raise HttpError(400, "Giai đoạn hoặc cấp không hợp lệ.")
-    try:
-        reg = services.register(actor=request.user, scope=request.scope, initiative=ini,
-                                phase=phase, level=level, year=payload.year,
-                                targets=[t.dict() for t in payload.targets],
-                                exceptional=payload.exceptional,
-                                exceptional_reason=payload.exceptional_reason)
-    except TransitionRefused as exc:
-        raise HttpError(exc.status, exc.message) from None
+    reg = services.register(scope=request.scope, initiative=ini,
+                            phase=phase, level=level, year=payload.year,
+                            targets=[t.dict() for t in payload.targets],
+                            exceptional=payload.exceptional,
+                            exceptional_reason=payload.exceptional_reason)
     return Status(201, _detail(request, _registration(request, reg.pk)))
 
 
@@ -314,12 +308,13 @@ def edit(request, registration_id: int, payload: RegistrationEditIn):
     targets when given (they replace the registered ones)."""
     fields = payload.dict(exclude_unset=True)
     targets = fields.pop("targets", None)
+    expected = fields.pop("expected_version")
     if "field_id" in fields:
         fields["field"] = Field.objects.filter(pk=fields.pop("field_id")).first()
         if fields["field"] is None:
             raise HttpError(400, "Lĩnh vực không hợp lệ.")
     return _act(request, registration_id, services.update_registration, targets=targets,
-                **fields)
+                expected_version=expected, **fields)
 
 
 @router.post("/registrations/{registration_id}/withdraw",
@@ -342,8 +337,8 @@ def report(request, registration_id: int, payload: ReportIn):
 @router.post("/registrations/{registration_id}/decide",
              response={200: RegistrationDetailOut, **ERRORS})
 def decide(request, registration_id: int, payload: DecideIn):
-    def one(reg, *, actor, scope, **kw):
-        return services.decide([reg], actor=actor, scope=scope, **kw)
+    def one(reg, *, scope, **kw):
+        return services.decide([reg], scope=scope, **kw)
 
     return _act(request, registration_id, one, **payload.dict())
 
@@ -352,10 +347,7 @@ def decide(request, registration_id: int, payload: DecideIn):
              response={201: RegistrationDetailOut, **ERRORS})
 def promote(request, registration_id: int):
     reg = _registration(request, registration_id)
-    try:
-        new = services.propose_promotion(reg, actor=request.user, scope=request.scope)
-    except TransitionRefused as exc:
-        raise HttpError(exc.status, exc.message) from None
+    new = services.propose_promotion(reg, scope=request.scope)
     return Status(201, _detail(request, _registration(request, new.pk)))
 
 

@@ -57,8 +57,18 @@ class InitiativeForm(forms.Form):
         return data
 
 
+class EditForm(InitiativeForm):
+    """Correcting a registration: the version the page was opened at travels with the form,
+    so a correction made meanwhile by someone else is not silently overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RegisterForm(InitiativeForm):
     """An initiative and its registration at a level in a year, in one page."""
+
+    # One token per rendered form: sending the same form twice creates one registration.
+    request_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     unit = forms.ModelChoiceField(label=_("Unit / organisation"), queryset=None)
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.all())

@@ -49,6 +49,7 @@ from dvk.phases.services import get_or_create_phase
 
 from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, ExceptionalStatus,
                     InitiativeKind, State)
+from . import workflow
 from .models import Field, ImportBatch, Initiative, Registration
 
 COLUMNS = [
@@ -526,6 +527,7 @@ class _Writer:
         self.reg_ct, self.award_ct = cts
         self.changed: dict[tuple, list[int]] = {}   # diff -> registration ids
         self.updates: list[tuple] = []               # (id, state, is_exceptional, exc_status)
+        self.moves: list[tuple] = []                  # (id, from state, to state) → Transition
         self.awarded_old: list[tuple] = []            # (row, id) of existing registrations
         self.awarded_new: list[tuple] = []            # (row, id) of new registrations
 
@@ -580,6 +582,7 @@ class _Writer:
             diff = []
             if row[STATE] and state != row[STATE]:
                 diff.append(("state", (state, row[STATE])))
+                self.moves.append((pk, state, row[STATE]))
                 state = row[STATE]
             if row[EXC] and not (is_exc and exc_status == approved):
                 diff.append(("is_exceptional", (is_exc, True)))
@@ -604,6 +607,7 @@ class _Writer:
             "field_id", "state", "is_exceptional", "exceptional_status", "imported",
             "import_batch_id", "created_by_id", "created_at", "updated_at"],
             registration_rows(), len(new_rows))
+        self.moves.extend((pk, "", row[STATE] or accepted) for row, pk in zip(new_rows, ids))
         self.awarded_new.extend((row, pk) for row, pk in zip(new_rows, ids) if row[AWARD])
         self.res.registrations_created += len(new_rows)
 
@@ -613,6 +617,9 @@ class _Writer:
         added to an older registration gets its own history entry."""
         bulk, user_id, now, comment = self.bulk, self.user_id, self.now, self.comment
         _update_registrations(self.updates, now)
+        # The workflow's door for imported outcomes: each state a row gives (new or changed)
+        # is a Transition row, like any other state change.
+        workflow.import_transitions(bulk, self.moves, actor_id=user_id, at=now, comment=comment)
         self.res.registrations_updated = len(self.updates)
         for diff, ids in self.changed.items():
             _history(bulk, ids, self.reg_ct, user_id, now, comment,
@@ -733,7 +740,8 @@ def _history(bulk: BulkWriter, ids, ct_id, actor_id, now, comment, changes=None)
 
 
 def _update_registrations(updates: list[tuple], now) -> None:
-    """Apply (id, state, is_exceptional, exceptional_status), bumping version/updated_at."""
+    """Apply (id, state, is_exceptional, exceptional_status), bumping version/updated_at.
+    Only Writer.finish calls it, which writes the matching Transition rows."""
     if not updates:
         return
     if connection.vendor == "postgresql":

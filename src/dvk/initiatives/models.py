@@ -82,6 +82,10 @@ class Initiative(TimeStamped):
     sort_key = models.CharField(max_length=1500, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # The registration form's one-time token: the same form sent twice (a double click,
+    # a resent request) finds the model it already created instead of making another.
+    request_token = models.CharField(max_length=36, unique=True, null=True, blank=True,
+                                     editable=False)
 
     class Meta:
         ordering = ["sort_key"]

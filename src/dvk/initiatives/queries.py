@@ -118,3 +118,25 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
     return {"registration_deadline": reg_deadline, "report_deadline": report_deadline,
             "commemoration_day": commemoration, "units": units,
             "not_reported": not_reported, "appraisals": appraisals}
+
+
+def committee_queue(scope: Scope, phase) -> QuerySet:
+    """The registrations the scope's committee judges in `phase`: at its level, inside its
+    subtree (phases.rules). Empty for a unit without a committee in that phase; a whole-
+    system administrator sees every level."""
+    from dvk.phases.rules import committee_level
+
+    qs = registrations_for(scope).filter(phase=phase)
+    if scope.is_superuser:
+        return qs
+    level = committee_level(scope, phase)
+    return qs.filter(level=level) if level is not None else qs.none()
+
+
+def teams_judging(scope: Scope, reg) -> QuerySet:
+    """Appraisal teams the scope may assign to `reg`: those of its own committee at the
+    registration's level (the rule appraisal.assign says the same)."""
+    from dvk.orgs.scope import teams_for
+
+    qs = teams_for(scope).filter(committee__phase_id=reg.phase_id, committee__level_id=reg.level_id)
+    return qs if scope.is_superuser else qs.filter(committee__unit=scope.unit)

@@ -20,35 +20,24 @@ from dvk.common.formatting import vn_decimal
 from dvk.common.text import clean, fold
 from dvk.orgs.enums import Role, UnitKind
 from dvk.orgs.models import Membership, Unit
-from dvk.orgs.scope import Scope, scope_for
-from dvk.phases.models import AppraisalTeam, Level, Phase, PromotionRule
+from dvk.common.rules import allowed, check
+from dvk.orgs.scope import Scope
+from dvk.phases.models import AppraisalTeam, Level, Phase, PromotionRule, SteeringCommittee
+from dvk.phases.rules import COMMITTEE_ROLES
 
 from .enums import (RUBRIC, RUBRIC_MAX, AppraisalStatus, Conclusion, ConflictStatus,
                     ExceptionalStatus, InitiativeKind, State)
 from .models import (AchievementReport, Appraisal, Attachment, Decision, Field, Initiative,
                      Registration, RegistrationTarget, Tag)
+from . import workflow
 from .workflow import STALE, TransitionRefused, transition
 
 INITIATIVE_FIELDS = ("kind", "title", "field", "sector", "subject", "person_name",
                      "person_position", "description", "start_year", "replicates")
 
 
-def _refuse(message: str, status: int = 400):
-    raise TransitionRefused(message, status=status)
-
-
-def _scope(actor, scope: Scope | None = None) -> Scope:
-    return scope if scope is not None else scope_for(actor)
-
-
-def _require(scope: Scope, *roles) -> None:
-    if not scope.has_role(*roles):
-        _refuse("Vai trò của bạn không được thực hiện thao tác này.", 403)
-
-
-def _require_unit(scope: Scope, unit: Unit) -> None:
-    if not scope.contains(unit):
-        _refuse("Đơn vị không thuộc phạm vi của bạn.", 404)
+def _refuse(message: str, status: int = 400, code: str = "invalid"):
+    raise TransitionRefused(message, status=status, code=code)
 
 
 def _user(actor):
@@ -85,33 +74,49 @@ def _set_tags(ini: Initiative, tags) -> None:
     ini.tags.set(objs)
 
 
-def create_initiative(*, actor, unit: Unit, kind, title: str, field: Field, sector=None,
+def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None,
                       subject: str = "", person_name: str = "", person_position: str = "",
                       description: str = "", start_year: int | None = None,
                       replicates: Initiative | None = None, tags=(),
-                      scope: Scope | None = None) -> Initiative:
-    scope = _scope(actor, scope)
-    _require(scope, Role.CLERK, Role.SECRETARIAT)
-    _require_unit(scope, unit)
+                      scope: Scope, request_token: str = "") -> Initiative:
+    actor = scope.user
+    check("initiative.create", scope, unit)
+    if replicates is not None and not allowed("initiative.replicate", scope, replicates):
+        _refuse("Mô hình được nhân rộng không có trong danh sách mô hình bạn được xem.")
+    if request_token:
+        done = Initiative.objects.filter(request_token=request_token).first()
+        if done is not None:  # the same form sent twice (a double click): nothing new
+            return done
     ini = Initiative(unit=unit, kind=kind, title=clean(title), field=field,
                      sector=sector, subject=clean(subject),
                      person_name=clean(person_name), person_position=clean(person_position),
                      description=description or "", start_year=start_year,
-                     replicates=replicates, created_by=_user(actor))
+                     replicates=replicates, created_by=_user(actor),
+                     request_token=request_token or None)
     _validate_initiative(ini)
-    with transaction.atomic():
-        ini.save()
-        _set_tags(ini, tags)
-        history.record(ini, "create", actor=actor)
+    try:
+        with transaction.atomic():
+            ini.save()
+            _set_tags(ini, tags)
+            history.record(ini, "create", actor=actor)
+    except IntegrityError:  # the twin request of a double click committed first
+        done = Initiative.objects.filter(request_token=request_token).first() \
+            if request_token else None
+        if done is None:
+            raise
+        return done
     return ini
 
 
-def update_initiative(initiative: Initiative, *, actor, scope: Scope | None = None,
+def update_initiative(initiative: Initiative, *, scope: Scope,
                       **fields) -> Initiative:
-    scope = _scope(actor, scope)
-    _require(scope, Role.CLERK, Role.SECRETARIAT)
-    _require_unit(scope, initiative.unit)
+    actor = scope.user
+    check("initiative.create", scope, initiative.unit)
     tags = fields.pop("tags", None)
+    if fields.get("replicates") is not None and \
+            fields["replicates"] != initiative.replicates and \
+            not allowed("initiative.replicate", scope, fields["replicates"]):
+        _refuse("Mô hình được nhân rộng không có trong danh sách mô hình bạn được xem.")
     unknown = set(fields) - set(INITIATIVE_FIELDS)
     if unknown:
         raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
@@ -131,15 +136,14 @@ def update_initiative(initiative: Initiative, *, actor, scope: Scope | None = No
 
 # --- registration ---------------------------------------------------------------------------
 
-def register(*, actor, initiative: Initiative, phase: Phase, level: Level, year: int,
+def register(*, initiative: Initiative, phase: Phase, level: Level, year: int,
              targets=(), exceptional: bool = False, exceptional_reason: str = "",
-             scope: Scope | None = None) -> Registration:
+             scope: Scope) -> Registration:
     """A DRAFT registration of `initiative` at `level` for `year`, with its targets."""
-    scope = _scope(actor, scope)
-    _require(scope, Role.CLERK, Role.SECRETARIAT)
-    _require_unit(scope, initiative.unit)
+    actor = scope.user
     if level.phase_id != phase.pk:
         _refuse(f"Cấp «{level}» không thuộc giai đoạn {phase.code}.")
+    check("registration.create", scope, initiative, phase, level, exceptional)
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -151,20 +155,18 @@ def register(*, actor, initiative: Initiative, phase: Phase, level: Level, year:
     rows = _target_rows(targets)
     if Registration.objects.filter(initiative=initiative, level=level, year=year).exists():
         _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
-    reg = Registration(initiative=initiative, phase=phase, level=level, year=year,
-                       unit=initiative.unit, sector=initiative.sector, field=initiative.field,
-                       state=State.DRAFT, is_exceptional=bool(exceptional),
-                       exceptional_reason=clean(exceptional_reason) if exceptional else "",
-                       exceptional_status=ExceptionalStatus.PENDING if exceptional
-                       else ExceptionalStatus.NONE,
-                       created_by=_user(actor))
     try:
         with transaction.atomic():
-            reg.save()
+            reg = workflow.create(
+                scope=scope, state=State.DRAFT, initiative=initiative, phase=phase,
+                level=level, year=year, unit=initiative.unit, sector=initiative.sector,
+                field=initiative.field, is_exceptional=bool(exceptional),
+                exceptional_reason=clean(exceptional_reason) if exceptional else "",
+                exceptional_status=ExceptionalStatus.PENDING if exceptional
+                else ExceptionalStatus.NONE)
             for row in rows:
                 row.registration = reg
             RegistrationTarget.objects.bulk_create(rows)
-            history.record(reg, "create", actor=actor)
     except IntegrityError:  # a concurrent registration of the same model won the race
         _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
     return reg
@@ -189,6 +191,9 @@ def _target_rows(targets) -> list[RegistrationTarget]:
 
 #: States in which the unit may still correct its registration.
 EDITABLE = (State.DRAFT, State.RETURNED)
+EDIT_CONFLICT = ("Hồ sơ vừa được người khác sửa sau khi bạn mở trang; vui lòng tải lại để xem "
+                 "thay đổi của họ rồi sửa lại.")
+NO_TARGETS = "Hồ sơ phải có ít nhất một tiêu chí đăng ký đo lường được (nội dung và chỉ tiêu)."
 
 
 def _target_texts(rows) -> list[str]:
@@ -196,31 +201,44 @@ def _target_texts(rows) -> list[str]:
             for t in rows]
 
 
-def update_registration(registration: Registration, *, actor, scope: Scope | None = None,
-                        targets=None, **fields) -> Registration:
+def update_registration(registration: Registration, *, scope: Scope,
+                        expected_version: int | None = None, targets=None,
+                        **fields) -> Registration:
     """Correct a draft or a returned registration: its model's fields and its targets.
 
     Once submitted, a registration is the committee's to judge and changes only through the
     workflow. The model's fields are shared by all its registrations, so they can be
     corrected only while none of those has gone further than a draft or a return.
+    `expected_version` is the version the editor started from: a stale edit is refused,
+    never silently written over someone else's.
     """
-    scope = _scope(actor, scope)
-    _require(scope, Role.CLERK, Role.SECRETARIAT)
-    _require_unit(scope, registration.unit)
+    actor = scope.user
+    check("registration.edit", scope, registration)
     if registration.state not in EDITABLE:
         _refuse("Chỉ sửa được hồ sơ nháp hoặc hồ sơ bị trả lại; hồ sơ này đang ở trạng thái "
                 f"«{registration.get_state_display()}».", 409)
+    if expected_version is not None and int(expected_version) != registration.version:
+        _refuse(EDIT_CONFLICT, 409, "stale")
     initiative = registration.initiative
     if fields and initiative.registrations.exclude(state__in=EDITABLE).exists():
         _refuse("Mô hình đã có hồ sơ đang xét hoặc đã có kết quả: không sửa được thông tin "
                 "mô hình, chỉ sửa được các tiêu chí.", 409)
     rows = _target_rows(targets) if targets is not None else None
+    if rows is not None and not rows:
+        _refuse(NO_TARGETS)
     with transaction.atomic():
+        # Claim the version first: of two concurrent edits from the same version, the
+        # second finds it changed and is refused.
+        if not Registration.objects.filter(pk=registration.pk, version=registration.version,
+                                           state__in=EDITABLE).update(
+                version=F("version") + 1, updated_at=timezone.now()):
+            _refuse(EDIT_CONFLICT, 409, "stale")
+        registration.version += 1
         if fields:
-            update_initiative(initiative, actor=actor, scope=scope, **fields)
+            update_initiative(initiative, scope=scope, **fields)
             # A registration keeps the values of its time: for a draft, that is now.
             Registration.objects.filter(pk=registration.pk).update(
-                sector=initiative.sector, field=initiative.field, version=F("version") + 1)
+                sector=initiative.sector, field=initiative.field)
             registration.refresh_from_db()
         if rows is not None:
             before = _target_texts(registration.targets.order_by("order", "id"))
@@ -253,49 +271,50 @@ def is_late(registration: Registration, when: dt.datetime) -> bool:
     return timezone.localdate(when) > registration_deadline(registration)
 
 
-def submit(registration: Registration, *, actor, scope: Scope | None = None,
+def submit(registration: Registration, *, scope: Scope,
            expected_version: int | None = None, comment: str = "") -> Registration:
+    if not registration.targets.exists():
+        _refuse(NO_TARGETS)
     now = timezone.now()
     first = registration.submitted_at is None
     changes = {"submitted_at": now if first else registration.submitted_at}
     # Lateness is judged on the first submission; resubmitting a returned file isn't late.
     changes["is_late"] = is_late(registration, now) if first else registration.is_late
-    return transition(registration, State.SUBMITTED, actor=actor, scope=scope,
+    return transition(registration, State.SUBMITTED, scope=scope,
                       expected_version=expected_version, comment=comment, **changes)
 
 
-def accept(registration: Registration, *, actor, comment: str = "", scope: Scope | None = None,
+def accept(registration: Registration, *, comment: str = "", scope: Scope,
            expected_version: int | None = None) -> Registration:
-    return transition(registration, State.ACCEPTED, actor=actor, scope=scope, comment=comment,
+    return transition(registration, State.ACCEPTED, scope=scope, comment=comment,
                       expected_version=expected_version)
 
 
-def return_to_unit(registration: Registration, *, actor, comment: str,
-                   scope: Scope | None = None, expected_version: int | None = None) -> Registration:
+def return_to_unit(registration: Registration, *, comment: str,
+                   scope: Scope, expected_version: int | None = None) -> Registration:
     if not clean(comment):
         _refuse("Vui lòng ghi rõ lý do trả lại hồ sơ.")
-    return transition(registration, State.RETURNED, actor=actor, scope=scope, comment=comment,
+    return transition(registration, State.RETURNED, scope=scope, comment=comment,
                       expected_version=expected_version, return_comment=comment)
 
 
-def return_report(registration: Registration, *, actor, comment: str,
-                  scope: Scope | None = None, expected_version: int | None = None) -> Registration:
+def return_report(registration: Registration, *, comment: str,
+                  scope: Scope, expected_version: int | None = None) -> Registration:
     """Send an achievement report back for correction (reported → accepted)."""
     if not clean(comment):
         _refuse("Vui lòng ghi rõ nội dung cần bổ sung, chỉnh sửa.")
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT, Role.APPRAISER)
-    return transition(registration, State.ACCEPTED, actor=actor, scope=scope, comment=comment,
+    check("registration.return_report", scope, registration)
+    return transition(registration, State.ACCEPTED, scope=scope, comment=comment,
                       expected_version=expected_version, return_comment=comment)
 
 
-def send_back(registration: Registration, *, actor, comment: str, scope: Scope | None = None,
+def send_back(registration: Registration, *, comment: str, scope: Scope,
               expected_version: int | None = None) -> Registration:
     """The committee sends back what the unit sent last: a submitted registration
     (→ returned, to be corrected and sent again) or an achievement report (→ accepted, to
     be reported again)."""
     send = return_report if registration.state == State.REPORTED else return_to_unit
-    return send(registration, actor=actor, comment=comment, scope=scope,
+    return send(registration, comment=comment, scope=scope,
                 expected_version=expected_version)
 
 
@@ -307,19 +326,18 @@ def report_sent_back(registration: Registration) -> bool:
             and last[0].from_state == State.REPORTED)
 
 
-def withdraw(registration: Registration, *, actor, comment: str = "", scope: Scope | None = None,
+def withdraw(registration: Registration, *, comment: str = "", scope: Scope,
              expected_version: int | None = None) -> Registration:
-    return transition(registration, State.WITHDRAWN, actor=actor, scope=scope, comment=comment,
+    return transition(registration, State.WITHDRAWN, scope=scope, comment=comment,
                       expected_version=expected_version)
 
 
-def approve_exceptional(registration: Registration, *, actor, approve: bool, comment: str = "",
-                        scope: Scope | None = None) -> Registration:
+def approve_exceptional(registration: Registration, *, approve: bool, comment: str = "",
+                        scope: Scope) -> Registration:
     """The secretariat approves (or refuses) an exceptional registration; only an approved
     one can be accepted (workflow.refusal)."""
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT)
-    _require_unit(scope, registration.unit)
+    actor = scope.user
+    check("registration.approve_exceptional", scope, registration)
     if not registration.is_exceptional:
         _refuse("Hồ sơ này không phải đăng ký đặc cách.", 409)
     if registration.exceptional_status != ExceptionalStatus.PENDING:
@@ -339,9 +357,9 @@ def approve_exceptional(registration: Registration, *, actor, approve: bool, com
     return registration
 
 
-def report_achievement(registration: Registration, *, actor, results: dict[int, str],
+def report_achievement(registration: Registration, *, results: dict[int, str],
                        narrative: str, certifier_name: str, certifier_position: str,
-                       certified_on: dt.date, scope: Scope | None = None,
+                       certified_on: dt.date, scope: Scope,
                        expected_version: int | None = None) -> Registration:
     """Achievement report against the registered targets, certified → REPORTED."""
     if not clean(narrative):
@@ -351,6 +369,7 @@ def report_achievement(registration: Registration, *, actor, results: dict[int, 
                 "(họ tên và chức vụ người xác nhận).")
     if not certified_on:
         _refuse("Vui lòng nhập ngày xác nhận.")
+    actor = scope.user
     targets = {t.pk: t for t in registration.targets.all()}
     results = {int(k): clean(v)[:100] for k, v in (results or {}).items()}
     stray = set(results) - set(targets)
@@ -360,7 +379,7 @@ def report_achievement(registration: Registration, *, actor, results: dict[int, 
     if missing:
         _refuse("Chưa nhập kết quả cho tiêu chí: " + "; ".join(missing) + ".")
     with transaction.atomic():
-        transition(registration, State.REPORTED, actor=actor, scope=scope,
+        transition(registration, State.REPORTED, scope=scope,
                    expected_version=expected_version, return_comment="")
         for pk, value in results.items():
             targets[pk].result = value
@@ -383,8 +402,15 @@ def is_own_unit(appraiser, registration: Registration) -> bool:
     conflict with every model of the district, but a commune official is with every model of
     that commune, including its hamlets and associations below grassroots.
     """
-    own = set(Membership.objects.filter(user=appraiser, is_active=True)
-              .values_list("unit_id", flat=True))
+    # Seats on the committee that judges this registration are not "own unit": a commune's
+    # committee appraising its commune's models is the normal grassroots flow.
+    judging = set(SteeringCommittee.objects.filter(
+        phase_id=registration.phase_id, level_id=registration.level_id,
+        unit_id__in=[*registration.unit.ancestor_ids(), registration.unit_id],
+    ).values_list("unit_id", flat=True))
+    own = {unit_id for unit_id, role in Membership.objects.filter(
+        user=appraiser, is_active=True).values_list("unit_id", "role")
+        if not (unit_id in judging and role in COMMITTEE_ROLES)}
     if not own:
         return False
     unit = registration.unit
@@ -407,18 +433,13 @@ def _conflict_blocks(appraisal: Appraisal) -> str | None:
     return None
 
 
-def assign_appraisal(registration: Registration, *, actor, team: AppraisalTeam, appraiser,
-                     scope: Scope | None = None) -> Appraisal:
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT)
-    _require_unit(scope, registration.unit)
+def assign_appraisal(registration: Registration, *, team: AppraisalTeam, appraiser,
+                     scope: Scope) -> Appraisal:
+    actor = scope.user
+    check("appraisal.assign", scope, registration)
     if registration.state != State.REPORTED:
         _refuse("Chỉ phân công thẩm định hồ sơ đã báo cáo thành tích.", 409)
-    if team.committee.phase_id != registration.phase_id or not scope.contains(team.committee.unit):
-        _refuse("Tổ thẩm định không thuộc Ban Chỉ đạo của giai đoạn này trong phạm vi của bạn.")
-    if not Membership.objects.filter(user=appraiser, role=Role.APPRAISER, is_active=True).exists() \
-            and not team.members.filter(user=appraiser).exists():
-        _refuse("Người được phân công không phải thành viên tổ thẩm định.")
+    check("appraisal.assign", scope, registration, team, appraiser)
     if Appraisal.objects.filter(registration=registration, appraiser=appraiser).exists():
         _refuse("Người này đã được phân công thẩm định hồ sơ.", 409)
     with transaction.atomic():
@@ -428,19 +449,18 @@ def assign_appraisal(registration: Registration, *, actor, team: AppraisalTeam, 
     return a
 
 
-def _appraiser_only(appraisal: Appraisal, actor, scope: Scope) -> None:
-    if appraisal.appraiser_id != getattr(actor, "pk", None) and not scope.is_admin:
-        _refuse("Chỉ người được phân công mới được ghi kết quả thẩm định.", 403)
+def _appraiser_only(appraisal: Appraisal, scope: Scope) -> None:
+    check("appraisal.record", scope, appraisal)
     if appraisal.status != AppraisalStatus.ASSIGNED:
         _refuse("Phiếu thẩm định đã hoàn thành hoặc đã hủy.", 409)
 
 
-def save_appraisal(appraisal: Appraisal, *, actor, expected_version: int,
+def save_appraisal(appraisal: Appraisal, *, expected_version: int,
                    scores: dict[str, int], comments: str = "", site_visit_date=None,
-                   conclusion=None, scope: Scope | None = None) -> Appraisal:
+                   conclusion=None, scope: Scope) -> Appraisal:
     """Save scores; refused when someone saved since `expected_version` was read."""
-    scope = _scope(actor, scope)
-    _appraiser_only(appraisal, actor, scope)
+    actor = scope.user
+    _appraiser_only(appraisal, scope)
     block = _conflict_blocks(appraisal)
     if block:
         _refuse(block, 409)
@@ -474,7 +494,7 @@ def save_appraisal(appraisal: Appraisal, *, actor, expected_version: int,
         ).update(version=F("version") + 1, **fields)
         if not updated:
             _refuse("Phiếu thẩm định vừa được người khác lưu; vui lòng tải lại trang để xem "
-                    "thay đổi trước khi lưu.", 409)
+                    "thay đổi trước khi lưu.", 409, "stale")
         for k, v in fields.items():
             setattr(appraisal, k, v)
         appraisal.version = expected_version + 1
@@ -483,12 +503,12 @@ def save_appraisal(appraisal: Appraisal, *, actor, expected_version: int,
     return appraisal
 
 
-def complete_appraisal(appraisal: Appraisal, *, actor, scope: Scope | None = None) -> Appraisal:
+def complete_appraisal(appraisal: Appraisal, *, scope: Scope) -> Appraisal:
     """Close the appraisal. When it was the last one open for the registration (several
     appraisers may be assigned; cancelled ones don't count), the registration becomes
     APPRAISED with the appraisers' conclusions and mean score in its transition."""
-    scope = _scope(actor, scope)
-    _appraiser_only(appraisal, actor, scope)
+    actor = scope.user
+    _appraiser_only(appraisal, scope)
     block = _conflict_blocks(appraisal)
     if block:
         _refuse(block, 409)
@@ -512,8 +532,7 @@ def complete_appraisal(appraisal: Appraisal, *, actor, scope: Scope | None = Non
                 status=AppraisalStatus.ASSIGNED).exists():
             done = [appraisal, *others.filter(status=AppraisalStatus.COMPLETED)]
             # The appraiser acts under the team's committee, not the unit's clerk scope.
-            transition(reg, State.APPRAISED, actor=actor, scope=_appraiser_scope(actor, scope),
-                       comment=appraisal_summary(done))
+            transition(reg, State.APPRAISED, scope=scope, comment=appraisal_summary(done))
     return appraisal
 
 
@@ -537,18 +556,10 @@ def _appraisal_summary(appraisals) -> str:
             f"{mean}/{RUBRIC_MAX * len(RUBRIC)}")
 
 
-def _appraiser_scope(actor, scope: Scope) -> Scope:
-    if scope.has_role(Role.APPRAISER, Role.SECRETARIAT):
-        return scope
-    m = Membership.objects.filter(user=actor, role=Role.APPRAISER, is_active=True) \
-        .select_related("unit").first()
-    return Scope(user=actor, membership=m) if m else scope
-
-
-def declare_conflict(appraisal: Appraisal, *, actor, reason: str,
-                     scope: Scope | None = None) -> Appraisal:
-    scope = _scope(actor, scope)
-    _appraiser_only(appraisal, actor, scope)
+def declare_conflict(appraisal: Appraisal, *, reason: str,
+                     scope: Scope) -> Appraisal:
+    actor = scope.user
+    _appraiser_only(appraisal, scope)
     if not clean(reason):
         _refuse("Vui lòng nêu rõ quan hệ/xung đột lợi ích.")
     if appraisal.conflict_status == ConflictStatus.PENDING:
@@ -566,13 +577,12 @@ def declare_conflict(appraisal: Appraisal, *, actor, reason: str,
     return appraisal
 
 
-def rule_on_conflict(appraisal: Appraisal, *, actor, accept: bool,
-                     scope: Scope | None = None) -> Appraisal:
+def rule_on_conflict(appraisal: Appraisal, *, accept: bool,
+                     scope: Scope) -> Appraisal:
     """accept=True: the appraiser may appraise despite the declared interest;
     accept=False: the appraiser is recused and the appraisal cancelled (assign another)."""
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT)
-    _require_unit(scope, appraisal.registration.unit)
+    actor = scope.user
+    check("appraisal.rule_conflict", scope, appraisal)
     if appraisal.conflict_status != ConflictStatus.PENDING:
         _refuse("Không có khai báo xung đột lợi ích đang chờ xem xét.", 409)
     status = ConflictStatus.ACCEPTED if accept else ConflictStatus.REFUSED
@@ -594,9 +604,9 @@ def rule_on_conflict(appraisal: Appraisal, *, actor, accept: bool,
 
 # --- decisions ------------------------------------------------------------------------------
 
-def decide(registrations, *, actor, recognized: bool, decision_number: str,
+def decide(registrations, *, recognized: bool, decision_number: str,
            decision_date: dt.date, signer: str = "", certificate_prefix: str = "",
-           scope: Scope | None = None) -> Decision:
+           scope: Scope) -> Decision:
     """Recognise (or not) a batch of appraised registrations under one decision.
 
     All or nothing: if any registration can't be decided, nothing is written and the message
@@ -604,8 +614,7 @@ def decide(registrations, *, actor, recognized: bool, decision_number: str,
     """
     from .workflow import refusal
 
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT)
+    actor = scope.user
     regs = list(registrations.select_related("initiative", "unit", "level", "phase")
                 if isinstance(registrations, QuerySet) else registrations)
     if not regs:
@@ -613,15 +622,19 @@ def decide(registrations, *, actor, recognized: bool, decision_number: str,
     if not clean(decision_number) or not decision_date:
         _refuse("Vui lòng nhập số và ngày quyết định.")
     target = State.RECOGNIZED if recognized else State.NOT_RECOGNIZED
-    problems = []
+    problems, statuses = [], set()
     for r in regs:
         reason = refusal(r, target, scope=scope)
         if reason:
-            problems.append(f"«{r.initiative.title}» ({r.level} {r.year}): {reason}")
+            problems.append(f"«{r.initiative.title}» ({r.level} {r.year}): {reason.message}")
+            statuses.add(reason.status)
     if len({(r.phase_id, r.level_id) for r in regs}) > 1:
         problems.append("Một quyết định chỉ dành cho hồ sơ cùng giai đoạn và cùng cấp.")
     if problems:
-        _refuse("Không thể ra quyết định:\n" + "\n".join(problems), 409)
+        # 404 when a registration is outside the subtree, 403 when the role or level may
+        # not decide, 409 when only the states are wrong.
+        status = 404 if 404 in statuses else 403 if 403 in statuses else 409
+        _refuse("Không thể ra quyết định:\n" + "\n".join(problems), status)
     unit = scope.unit or regs[0].unit
     now = timezone.now()
     prefix = certificate_prefix or f"{clean(decision_number)}/"
@@ -635,7 +648,7 @@ def decide(registrations, *, actor, recognized: bool, decision_number: str,
         history.record(decision, "create", actor=actor)
         for n, r in enumerate(sorted(regs, key=lambda r: (r.unit.path, r.initiative.sort_key)),
                               start=1):
-            transition(r, target, actor=actor, scope=scope, comment=f"Quyết định số {decision.number}",
+            transition(r, target, scope=scope, comment=f"Quyết định số {decision.number}",
                        decision=decision, decided_at=now,
                        certificate_number=f"{prefix}{n:04d}" if recognized else "")
     return decision
@@ -667,34 +680,33 @@ def promotion_eligible(registration: Registration) -> tuple[bool, str]:
     return True, ""
 
 
-def propose_promotion(registration: Registration, *, actor,
-                      scope: Scope | None = None) -> Registration:
+def propose_promotion(registration: Registration, *, scope: Scope) -> Registration:
     """Register the model at the next level (same year), straight into that committee's queue."""
-    scope = _scope(actor, scope)
-    _require(scope, Role.SECRETARIAT)
-    _require_unit(scope, registration.unit)
+    check("registration.promote", scope, registration)
     ok, reason = promotion_eligible(registration)
     if not ok:
         _refuse(reason, 409)
     nxt = registration.level.next_level()
-    now = timezone.now()
     try:
         with transaction.atomic():
-            new = Registration.objects.create(
-                initiative_id=registration.initiative_id, phase=registration.phase, level=nxt,
-                year=registration.year, unit=registration.unit, sector=registration.sector,
-                field=registration.field, state=State.SUBMITTED, submitted_at=now,
-                promoted_from=registration, created_by=_user(actor))
+            # Straight into the upper committee's queue, through the workflow's door.
+            new = workflow.create(
+                scope=scope, state=State.SUBMITTED, initiative_id=registration.initiative_id,
+                phase=registration.phase, level=nxt, year=registration.year,
+                unit=registration.unit, sector=registration.sector, field=registration.field,
+                submitted_at=timezone.now(), promoted_from=registration,
+                comment=f"Đề nghị từ cấp {registration.level}", history_action="promote",
+                history_changes={"promoted_from": [None, registration.pk]})
             RegistrationTarget.objects.bulk_create([
                 RegistrationTarget(registration=new, criterion=t.criterion, baseline=t.baseline,
                                    target=t.target, unit_of_measure=t.unit_of_measure,
-                                   order=t.order) for t in registration.targets.all()])
-            from .models import Transition
-            Transition.objects.create(registration=new, from_state="", to_state=State.SUBMITTED,
-                                      actor=_user(actor),
-                                      comment=f"Đề nghị từ cấp {registration.level}")
-            history.record(new, "promote", actor=actor,
-                           changes={"promoted_from": [None, registration.pk]})
+                                   result=t.result, order=t.order)
+                for t in registration.targets.all()])
+            # The evidence goes up with the file (same stored files, new rows).
+            Attachment.objects.bulk_create([
+                Attachment(registration=new, file=a.file.name, original_name=a.original_name,
+                           content_type=a.content_type, size=a.size, uploaded_by=a.uploaded_by)
+                for a in registration.attachments.all()])
     except IntegrityError:
         _refuse(f"Mô hình đã được đề nghị đăng ký cấp {nxt} năm {registration.year}.", 409)
     return new
@@ -752,15 +764,14 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
 
 
-def add_attachment(*, actor, initiative: Initiative | None = None,
+def add_attachment(*, initiative: Initiative | None = None,
                    registration: Registration | None = None, uploaded_file,
-                   scope: Scope | None = None) -> Attachment:
-    scope = _scope(actor, scope)
+                   scope: Scope) -> Attachment:
+    actor = scope.user
     owner = registration or initiative
     if owner is None:
         raise TypeError("initiative or registration is required")
-    _require(scope, Role.CLERK, Role.SECRETARIAT, Role.APPRAISER)
-    _require_unit(scope, owner.unit)
+    check("attachment.add", scope, owner)
     limit = settings.DVK_ATTACHMENT_MAX_BYTES
     name = os.path.basename(getattr(uploaded_file, "name", "") or "tep")
     size = getattr(uploaded_file, "size", None)

@@ -5,6 +5,8 @@ call one domain function, and show its Vietnamese message when it refuses.
 """
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -22,11 +24,13 @@ from dvk.orgs.models import Sector
 from dvk.orgs.scope import (get_or_404, initiatives_for, jobs_for, registrations_for,
                             teams_for, unit_for, units_for, within)
 from dvk.phases.models import Phase
+from dvk.phases.rules import entry_level
 
 from . import documents, forms
 from .enums import ConflictStatus, ExceptionalStatus, State
 from .models import Appraisal, Attachment, Field, RegistrationTarget, Transition
 from .workflow import TransitionRefused, can
+from dvk.common.rules import allowed, check
 
 PAGE_SIZE = 25
 WORKERS = (Role.CLERK, Role.SECRETARIAT)
@@ -45,10 +49,6 @@ def _queries():
 def _current_phase():
     from dvk.web.queries import current_phase
     return current_phase()
-
-
-def _refused(request, exc: Exception):
-    messages.error(request, getattr(exc, "message", None) or str(exc))
 
 
 def _detail(registration):
@@ -104,8 +104,10 @@ def registration_detail(request, registration_id):
            "can": {s.value: can(reg, s, scope=scope) for s in State},
            "promotions": list(registrations_for(scope).filter(promoted_from=reg)),
            "attachment_form": forms.AttachmentForm(),
-           "is_secretariat": scope.has_role(Role.SECRETARIAT),
-           "is_worker": scope.has_role(*WORKERS),
+           # The committee judging this registration (its level, its subtree), and the
+           # registering unit's side: the rule book decides, the template only asks.
+           "is_secretariat": allowed("registration.approve_exceptional", scope, reg),
+           "is_worker": allowed("registration.edit", scope, reg),
            "editable": reg.state in _services().EDITABLE}
     ctx["report_returned"] = _services().report_sent_back(reg)
     ctx["report_returnable"] = reg.state == State.REPORTED and ctx["can"][State.ACCEPTED]
@@ -140,26 +142,40 @@ def register(request):
     scope.require(*WORKERS)
     units = units_for(scope).order_by("path")
     phase = _current_phase()
-    initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase)}
-    if phase is not None:
-        initial["level"] = phase.ordered_levels().first()
+    initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase),
+               "request_token": uuid.uuid4()}
+    if phase is not None and scope.unit is not None:
+        initial["level"] = entry_level(scope.unit, phase)
     form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
     targets = forms.TargetFormSet(request.POST or None, prefix="t")
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         d = form.cleaned_data
         svc = _services()
+        token = str(d["request_token"]) if d.get("request_token") else ""
+        twin = _registered_with(scope, token)
+        if twin is not None:  # the same form came again (a double click): show what it made
+            return _detail(twin)
 
         def save():
-            ini = svc.create_initiative(actor=request.user, scope=request.scope,
+            ini = svc.create_initiative(scope=request.scope, request_token=token,
                                         unit=d["unit"], **form.model_fields())
-            return svc.register(actor=request.user, scope=request.scope, initiative=ini,
+            return svc.register(scope=request.scope, initiative=ini,
                                 phase=d["phase"], level=d["level"], year=d["year"],
                                 targets=targets.targets(), exceptional=d["exceptional"],
                                 exceptional_reason=d["exceptional_reason"])
         done = _save_then_send(request, form, save, _("The registration was saved as a draft."))
         if done:
             return done
+        twin = _registered_with(scope, token)  # the twin request won the race meanwhile
+        if twin is not None:
+            return _detail(twin)
     return render(request, "initiatives/register.html", {"form": form, "targets": targets})
+
+
+def _registered_with(scope, token: str):
+    if not token:
+        return None
+    return registrations_for(scope).filter(initiative__request_token=token).order_by("pk").first()
 
 
 def _save_then_send(request, form, save, saved_message):
@@ -171,7 +187,7 @@ def _save_then_send(request, form, save, saved_message):
         with transaction.atomic():
             reg = save()
             if sending:
-                _services().submit(reg, actor=request.user, scope=request.scope)
+                _services().submit(reg, scope=request.scope)
     except TransitionRefused as exc:
         form.add_error(None, exc.message)
         return None
@@ -189,7 +205,8 @@ def edit(request, registration_id):
         messages.error(request, _("Only a draft or a returned registration can be edited."))
         return _detail(reg)
     ini = reg.initiative
-    form = forms.InitiativeForm(request.POST or None, initial=forms.InitiativeForm.initial_for(ini))
+    form = forms.EditForm(request.POST or None,
+                          initial={**forms.EditForm.initial_for(ini), "version": reg.version})
     targets = forms.TargetFormSet(request.POST or None, prefix="t", initial=[
         {k: getattr(t, k) for k in RegistrationTarget.REGISTERED}
         for t in reg.targets.order_by("order", "id")])
@@ -197,7 +214,8 @@ def edit(request, registration_id):
         changed = {k: v for k, v in form.model_fields().items() if getattr(ini, k) != v}
 
         def save():
-            svc.update_registration(reg, actor=request.user, scope=request.scope,
+            svc.update_registration(reg, scope=request.scope,
+                                    expected_version=form.cleaned_data["version"],
                                     targets=targets.targets(), **changed)
             return reg
         done = _save_then_send(request, form, save, _("The changes were saved."))
@@ -251,11 +269,8 @@ def _worker_registration(request, registration_id):
 @require_POST
 def submit(request, registration_id):
     reg = _worker_registration(request, registration_id)
-    try:
-        _services().submit(reg, actor=request.user, scope=request.scope)
-        messages.success(request, _("The registration was submitted to the committee."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().submit(reg, scope=request.scope)
+    messages.success(request, _("The registration was submitted to the committee."))
     return _detail(reg)
 
 
@@ -265,11 +280,8 @@ def withdraw(request, registration_id):
     reg = _worker_registration(request, registration_id)
     form = forms.CommentForm(request.POST)
     form.is_valid()
-    try:
-        _services().withdraw(reg, actor=request.user, scope=request.scope, comment=form.cleaned_data.get("comment", ""))
-        messages.success(request, _("The registration was withdrawn."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().withdraw(reg, scope=request.scope, comment=form.cleaned_data.get("comment", ""))
+    messages.success(request, _("The registration was withdrawn."))
     return _detail(reg)
 
 
@@ -288,7 +300,7 @@ def report(request, registration_id):
         d = form.cleaned_data
         try:
             _services().report_achievement(
-                reg, actor=request.user, scope=request.scope, results=form.results(), narrative=d["narrative"],
+                reg, scope=request.scope, results=form.results(), narrative=d["narrative"],
                 certifier_name=d["certifier_name"], certifier_position=d["certifier_position"],
                 certified_on=d["certified_on"])
         except TransitionRefused as exc:
@@ -305,12 +317,9 @@ def upload_attachment(request, registration_id):
     reg = _worker_registration(request, registration_id)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            _services().add_attachment(actor=request.user, scope=request.scope, registration=reg,
-                                       uploaded_file=form.cleaned_data["file"])
-            messages.success(request, _("The file was attached."))
-        except TransitionRefused as exc:
-            _refused(request, exc)
+        _services().add_attachment(scope=request.scope, registration=reg,
+                                   uploaded_file=form.cleaned_data["file"])
+        messages.success(request, _("The file was attached."))
     else:
         for err in form.errors.get("file", []):
             messages.error(request, err)
@@ -350,7 +359,7 @@ def queue(request):
     year_param = request.GET.get("year") or ""
     year = int(year_param) if year_param.isdigit() else _default_year(phase)
     tab = request.GET.get("tab") or State.SUBMITTED
-    base = registrations_for(scope).filter(phase=phase) if phase else registrations_for(scope).none()
+    base = _queries().committee_queue(scope, phase) if phase else registrations_for(scope).none()
     counts = _queries().queue_counts(base)
     params = request.GET.copy()
     params.pop("phase", None)
@@ -410,11 +419,11 @@ def bulk(request):
             return _back_to_queue(request)
         d = form.cleaned_data
         try:
-            decision = svc.decide(regs, actor=request.user, scope=request.scope, recognized=d["recognized"],
+            decision = svc.decide(regs, scope=request.scope, recognized=d["recognized"],
                                   decision_number=d["decision_number"],
                                   decision_date=d["decision_date"], signer=d["signer"])
-        except TransitionRefused as exc:
-            _refused(request, exc)
+        except TransitionRefused as exc:  # every registration with its reason, on the queue
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("Decision %(number)s recorded for %(n)d registrations.")
                              % {"number": decision.number, "n": len(regs)})
@@ -430,9 +439,9 @@ def bulk(request):
     for reg in regs:
         try:
             if action == "accept":
-                svc.accept(reg, actor=request.user, scope=request.scope, comment=comment)
+                svc.accept(reg, scope=request.scope, comment=comment)
             else:
-                svc.return_to_unit(reg, actor=request.user, scope=request.scope, comment=comment)
+                svc.return_to_unit(reg, scope=request.scope, comment=comment)
             done += 1
         except TransitionRefused as exc:
             messages.error(request, f"{reg.initiative.title}: {exc.message}")
@@ -452,11 +461,8 @@ def _secretariat_registration(request, registration_id):
 @require_POST
 def accept(request, registration_id):
     reg = _secretariat_registration(request, registration_id)
-    try:
-        _services().accept(reg, actor=request.user, scope=request.scope, comment=request.POST.get("comment", ""))
-        messages.success(request, _("The registration was accepted."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().accept(reg, scope=request.scope, comment=request.POST.get("comment", ""))
+    messages.success(request, _("The registration was accepted."))
     return _detail(reg)
 
 
@@ -469,13 +475,10 @@ def return_to_unit(request, registration_id):
         messages.error(request, _("Write what the unit must correct before returning."))
         return _detail(reg)
     report = reg.state == State.REPORTED
-    try:
-        _services().send_back(reg, actor=request.user, scope=request.scope,
-                              comment=form.cleaned_data["comment"])
-        messages.success(request, _("The achievement report was returned to the unit.") if report
-                         else _("The registration was returned to the unit."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().send_back(reg, scope=request.scope,
+                          comment=form.cleaned_data["comment"])
+    messages.success(request, _("The achievement report was returned to the unit.") if report
+                     else _("The registration was returned to the unit."))
     return _detail(reg)
 
 
@@ -484,18 +487,15 @@ def return_to_unit(request, registration_id):
 def approve_exceptional(request, registration_id):
     reg = _secretariat_registration(request, registration_id)
     approve = request.POST.get("approve") == "1"
-    try:
-        _services().approve_exceptional(reg, actor=request.user, scope=request.scope, approve=approve,
-                                        comment=request.POST.get("comment", ""))
-        messages.success(request, _("The exceptional registration was approved.") if approve
-                         else _("The exceptional registration was refused."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().approve_exceptional(reg, scope=request.scope, approve=approve,
+                                    comment=request.POST.get("comment", ""))
+    messages.success(request, _("The exceptional registration was approved.") if approve
+                     else _("The exceptional registration was refused."))
     return _detail(reg)
 
 
 def _assign_form(scope, reg, data=None):
-    teams = teams_for(scope).filter(committee__phase=reg.phase).order_by("committee__unit__path", "name")
+    teams = _queries().teams_judging(scope, reg).order_by("committee__unit__path", "name")
     appraisers = (get_user_model().objects.filter(appraisal_seats__team__in=teams)
                   .distinct().order_by("last_name", "first_name", "username"))
     return forms.AssignForm(data, teams=teams, appraisers=appraisers)
@@ -507,12 +507,9 @@ def assign(request, registration_id):
     reg = _secretariat_registration(request, registration_id)
     form = _assign_form(request.scope, reg, request.POST)
     if form.is_valid():
-        try:
-            _services().assign_appraisal(reg, actor=request.user, scope=request.scope, team=form.cleaned_data["team"],
-                                         appraiser=form.cleaned_data["appraiser"])
-            messages.success(request, _("The appraisal was assigned."))
-        except TransitionRefused as exc:
-            _refused(request, exc)
+        _services().assign_appraisal(reg, scope=request.scope, team=form.cleaned_data["team"],
+                                     appraiser=form.cleaned_data["appraiser"])
+        messages.success(request, _("The appraisal was assigned."))
     else:
         messages.error(request, _("Choose an appraisal team and an appraiser."))
     return _detail(reg)
@@ -522,11 +519,7 @@ def assign(request, registration_id):
 @require_POST
 def promote(request, registration_id):
     reg = _secretariat_registration(request, registration_id)
-    try:
-        upper = _services().propose_promotion(reg, actor=request.user, scope=request.scope)
-    except TransitionRefused as exc:
-        _refused(request, exc)
-        return _detail(reg)
+    upper = _services().propose_promotion(reg, scope=request.scope)
     messages.success(request, _("Proposed for registration at level %(level)s.")
                      % {"level": upper.level.name})
     return _detail(upper)
@@ -537,12 +530,9 @@ def promote(request, registration_id):
 def rule_conflict(request, appraisal_id):
     request.scope.require(Role.SECRETARIAT)
     appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
-    try:
-        _services().rule_on_conflict(appraisal, actor=request.user, scope=request.scope,
-                                     accept=request.POST.get("accept") == "1")
-        messages.success(request, _("The ruling on the conflict of interest was recorded."))
-    except TransitionRefused as exc:
-        _refused(request, exc)
+    _services().rule_on_conflict(appraisal, scope=request.scope,
+                                 accept=request.POST.get("accept") == "1")
+    messages.success(request, _("The ruling on the conflict of interest was recorded."))
     return _back_to_queue(request)
 
 
@@ -557,11 +547,9 @@ def assigned(request):
 
 
 def _own_appraisal(request, appraisal_id):
-    request.scope.require(Role.APPRAISER)
-    qs = _appraisals_for(request.scope)
-    if not request.scope.is_admin:
-        qs = qs.filter(appraiser=request.user)
-    return get_or_404(qs, pk=appraisal_id)
+    appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
+    check("appraisal.record", request.scope, appraisal)
+    return appraisal
 
 
 @login_required
@@ -577,24 +565,25 @@ def appraisal(request, appraisal_id):
         d = form.cleaned_data
         svc = _services()
         try:
-            svc.save_appraisal(appr, actor=request.user, scope=request.scope, expected_version=d["version"],
+            svc.save_appraisal(appr, scope=request.scope, expected_version=d["version"],
                                scores=form.scores(), comments=d["comments"],
                                site_visit_date=d["site_visit_date"],
                                conclusion=d["conclusion"] or None)
             if "complete" in request.POST:
                 appr.refresh_from_db()
-                svc.complete_appraisal(appr, actor=request.user, scope=request.scope)
+                svc.complete_appraisal(appr, scope=request.scope)
         except TransitionRefused as exc:
             appr.refresh_from_db()
-            stale = appr.version != d["version"]
+            # Only a save that lost against someone else's is "stale"; a completion refused
+            # after the user's own save succeeded is not another editor.
+            stale = exc.code == "stale"
+            # Keep what the user typed, at the version now stored: the next save goes
+            # through (after a stale warning, deliberately overwriting).
+            data = request.POST.copy()
+            data["version"] = appr.version
+            form = forms.AppraisalForm(data)
+            form.is_valid()
             form.add_error(None, exc.message)
-            if stale:
-                # Keep what the user typed; the next save deliberately overwrites.
-                data = request.POST.copy()
-                data["version"] = appr.version
-                form = forms.AppraisalForm(data)
-                form.is_valid()
-                form.add_error(None, exc.message)
         else:
             messages.success(request, _("The appraisal was completed.") if "complete" in request.POST
                              else _("The appraisal was saved."))
@@ -616,20 +605,17 @@ def declare_conflict(request, appraisal_id):
     if not form.is_valid():
         messages.error(request, _("Explain the conflict of interest."))
     else:
-        try:
-            _services().declare_conflict(appr, actor=request.user, scope=request.scope,
-                                         reason=form.cleaned_data["reason"])
-            messages.success(request, _("The conflict of interest was declared; the secretariat will rule on it."))
-        except TransitionRefused as exc:
-            _refused(request, exc)
+        _services().declare_conflict(appr, scope=request.scope,
+                                     reason=form.cleaned_data["reason"])
+        messages.success(request, _("The conflict of interest was declared; the secretariat will rule on it."))
     return redirect("initiatives:appraisal", appraisal_id=appr.pk)
 
 
 @login_required
 def appraisal_minutes(request, appraisal_id):
-    scope = request.scope
-    scope.require(Role.APPRAISER, Role.SECRETARIAT)
-    appr = get_or_404(_appraisals_for(scope), pk=appraisal_id)
+    appr = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
+    # The same rule as the appraisal page: another appraiser's minutes are not found.
+    check("appraisal.view", request.scope, appr)
     from .appraisal import appraisal_minutes_docx
     return _download(appraisal_minutes_docx(appr), f"bien-ban-tham-dinh-{appr.pk}.docx")
 

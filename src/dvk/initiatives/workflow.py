@@ -17,25 +17,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from dvk.common import history
-from dvk.orgs.enums import Role
-from dvk.orgs.scope import Scope, scope_for
+from dvk.common.rules import Refusal, Refused
+from dvk.orgs.scope import Scope
 
-from .enums import ExceptionalStatus, State
+from .enums import State
 from .models import Registration, Transition
 
 STALE = "Hồ sơ đã được người khác thay đổi, vui lòng tải lại trang."
 
-
-class TransitionRefused(Exception):
-    """A state change (or another workflow action) was refused; `.message` is Vietnamese."""
-
-    def __init__(self, message: str, *, status: int = 409):
-        self.message = message
-        self.status = status  # 409 conflict with the state, 400 invalid input, 403 role
-        super().__init__(message)
-
-    def __str__(self):
-        return self.message
+#: A refused workflow action (dvk.common.rules.Refused: code, Vietnamese message, status).
+TransitionRefused = Refused
 
 
 ALLOWED: dict[State, frozenset[State]] = {
@@ -51,18 +42,7 @@ ALLOWED: dict[State, frozenset[State]] = {
     State.WITHDRAWN: frozenset(),
 }
 
-# Who may move a registration INTO a state (admins always may: Scope.has_role).
-# Clerks act for their units; the secretariat may also act on a unit's behalf.
-ROLES_FOR: dict[State, tuple[str, ...]] = {
-    State.SUBMITTED: (Role.CLERK, Role.SECRETARIAT),
-    State.WITHDRAWN: (Role.CLERK, Role.SECRETARIAT),
-    State.REPORTED: (Role.CLERK, Role.SECRETARIAT),
-    State.ACCEPTED: (Role.SECRETARIAT,),
-    State.RETURNED: (Role.SECRETARIAT,),
-    State.APPRAISED: (Role.APPRAISER, Role.SECRETARIAT),
-    State.RECOGNIZED: (Role.SECRETARIAT,),
-    State.NOT_RECOGNIZED: (Role.SECRETARIAT,),
-}
+# Who may move a registration INTO a state is the rule book's: initiatives/rules.py, INTO.
 
 STATE_LABELS_VI = {
     State.DRAFT: "Nháp", State.SUBMITTED: "Đã gửi", State.RETURNED: "Bị trả lại",
@@ -80,54 +60,41 @@ def label(state) -> str:
     return STATE_LABELS_VI.get(State(state), str(state))
 
 
-def _scope(actor, scope: Scope | None) -> Scope:
-    return scope if scope is not None else scope_for(actor)
-
-
-def refusal(registration: Registration, to_state, *, scope: Scope) -> str | None:
+def refusal(registration: Registration, to_state, *, scope: Scope) -> Refusal | None:
     """Why this scope may not move the registration to `to_state` now (None = allowed)."""
+    from .rules import INTO
+
     current = State(registration.state)
     to_state = State(to_state)
     if to_state not in ALLOWED[current]:
-        return (f"Không thể chuyển hồ sơ từ trạng thái «{label(current)}» sang "
-                f"«{label(to_state)}».")
-    if not scope.contains(registration.unit):
-        return "Hồ sơ không thuộc phạm vi đơn vị của bạn."
-    if not scope.has_role(*ROLES_FOR[to_state]):
-        return "Vai trò của bạn không được thực hiện thao tác này."
-    if (to_state == State.ACCEPTED and registration.is_exceptional
-            and registration.exceptional_status != ExceptionalStatus.APPROVED):
-        return ("Hồ sơ đăng ký đặc cách chưa được Tổ thư ký chấp thuận, "
-                "chưa thể tiếp nhận.")
-    return None
+        return Refusal("state", f"Không thể chuyển hồ sơ từ trạng thái «{label(current)}» "
+                                f"sang «{label(to_state)}».", 409)
+    return INTO[to_state](scope, registration)
 
 
-def can(registration: Registration, to_state, *, actor=None, scope: Scope | None = None) -> bool:
+def can(registration: Registration, to_state, *, scope: Scope) -> bool:
     """For screens: show a button only when the transition would be allowed."""
-    return refusal(registration, to_state, scope=_scope(actor, scope)) is None
+    return refusal(registration, to_state, scope=scope) is None
 
 
-def available(registration: Registration, *, actor=None, scope: Scope | None = None) -> list[State]:
-    scope = _scope(actor, scope)
+def available(registration: Registration, *, scope: Scope) -> list[State]:
     return [s for s in ALLOWED[State(registration.state)]
             if refusal(registration, s, scope=scope) is None]
 
 
-def transition(registration: Registration, to_state, *, actor, scope: Scope | None = None,
-               comment: str = "", expected_version: int | None = None,
-               **changes) -> Registration:
+def transition(registration: Registration, to_state, *, scope: Scope, comment: str = "",
+               expected_version: int | None = None, **changes) -> Registration:
     """Move `registration` to `to_state`; the only place a registration's state changes.
 
     Order: veto (allowed? scope? role? exceptional approval?), conditional UPDATE on
     (pk, state, version) with `changes`, Transition row, history entry. Returns the
     registration refreshed in place. Raises TransitionRefused.
     """
-    scope = _scope(actor, scope)
+    actor = scope.user
     to_state = State(to_state)
     reason = refusal(registration, to_state, scope=scope)
     if reason:
-        status = 403 if reason.startswith("Vai trò") else 409
-        raise TransitionRefused(reason, status=status)
+        raise Refused(reason)
     from_state = State(registration.state)
     version = registration.version if expected_version is None else expected_version
     before = history.snapshot(registration, [f for f in TRACKED if f != "decision"])
@@ -138,7 +105,7 @@ def transition(registration: Registration, to_state, *, actor, scope: Scope | No
             pk=registration.pk, state=from_state, version=version,
         ).update(state=to_state, version=F("version") + 1, updated_at=now, **changes)
         if not updated:
-            raise TransitionRefused(STALE)
+            raise Refused(Refusal("stale", STALE, 409))
         Transition.objects.create(registration=registration, from_state=from_state,
                                   to_state=to_state, actor=_user(actor), comment=comment)
         for name, value in changes.items():
@@ -155,3 +122,46 @@ def transition(registration: Registration, to_state, *, actor, scope: Scope | No
 
 def _user(actor):
     return actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+
+
+# --- registrations born in a state: promotion, imports, the demo ------------------------------
+
+def create(*, scope: Scope, state=State.DRAFT, comment: str = "", history_action: str = "create",
+           history_changes: dict | None = None, **fields) -> Registration:
+    """Create one registration in `state` with its first Transition ("" → state) and a
+    history entry. The caller has checked the rule that allows it (registration.create,
+    registration.promote)."""
+    state = State(state)
+    with transaction.atomic():
+        reg = Registration.objects.create(state=state, created_by=_user(scope.user), **fields)
+        Transition.objects.create(registration=reg, from_state="", to_state=state,
+                                  actor=_user(scope.user), comment=comment)
+        history.record(reg, history_action, actor=scope.user, changes=history_changes or {})
+    return reg
+
+
+def born(registrations, *, steps=None, actor=None, comment: str = "") -> list[Transition]:
+    """Transition rows for registrations created in bulk (saved, with ids) in their state.
+
+    `steps(reg)` lists the states a registration went through, ending in its state (default:
+    just its state); each step is one row, the first from "". Used by the demo builder;
+    `import_transitions` is the same for the import's COPY path."""
+    rows, now = [], timezone.now()
+    for reg in registrations:
+        path = list(steps(reg)) if steps else [reg.state]
+        if not path or State(path[-1]) != State(reg.state):
+            raise ValueError(f"steps of registration {reg.pk} do not end in its state")
+        for a, b in zip(["", *path], path):
+            rows.append(Transition(registration_id=reg.pk, from_state=a, to_state=b,
+                                   actor=actor(reg, b) if callable(actor) else _user(actor),
+                                   comment=comment, at=now))
+    Transition.objects.bulk_create(rows, batch_size=2000)
+    return rows
+
+
+def import_transitions(bulk, changes, *, actor_id, at, comment: str) -> None:
+    """Transition rows for an import, written through its bulk writer: `changes` yields
+    (registration id, from state or "" for a new one, to state)."""
+    rows = [(pk, a, b, actor_id, at, comment) for pk, a, b in changes if a != b]
+    bulk.insert(Transition, ["registration_id", "from_state", "to_state", "actor_id", "at",
+                             "comment"], rows, len(rows))

@@ -6,7 +6,7 @@ Objects outside the scope are answered with 404, so nobody learns they exist.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -18,8 +18,23 @@ from .models import Membership, Unit, subtree_bounds
 
 @dataclass(frozen=True)
 class Scope:
+    """Who acts, for which unit, with which role. Services take it as a required argument:
+    a user's *other* memberships never authorise what this one may not do."""
+
     user: object
     membership: Membership | None
+    # Set only by system(): the command line and the demo act for the whole tree.
+    system_reason: str = ""
+    # Per-request memo for the rule book (e.g. the unit's committee per phase).
+    cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @classmethod
+    def system(cls, reason: str, user=None) -> "Scope":
+        """The whole tree, for code that must say why (imports from the command line, the
+        demo builder). Never built from a request."""
+        if not reason:
+            raise ValueError("a system scope must say why it is needed")
+        return cls(user=user, membership=None, system_reason=reason)
 
     @property
     def unit(self) -> Unit | None:
@@ -31,7 +46,7 @@ class Scope:
 
     @property
     def is_superuser(self) -> bool:
-        return bool(getattr(self.user, "is_superuser", False))
+        return bool(self.system_reason) or bool(getattr(self.user, "is_superuser", False))
 
     @property
     def is_admin(self) -> bool:
@@ -42,7 +57,9 @@ class Scope:
         return bool(getattr(self.user, "is_authenticated", False))
 
     def has_role(self, *roles) -> bool:
-        return self.is_admin or (self.role in roles)
+        # A unit's system administrator administers (users, units: the admin); the work of
+        # clerks and committees is theirs only where the role is named.
+        return self.is_superuser or (self.role in roles)
 
     def require(self, *roles) -> None:
         """403 for a signed-in user whose role may not do this."""

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.history import diff, record, snapshot
-from dvk.orgs.enums import Role, UnitKind
 
 from .models import CommitteeMember, Phase, SteeringCommittee
 
@@ -13,19 +12,6 @@ CALENDAR_FIELDS = ["registration_deadline", "report_deadline", "commemoration_da
                    "promotion_rule"]
 COMMITTEE_FIELDS = ["name", "decision_number", "decision_date", "decision_signer",
                     "standing_agency"]
-
-
-def can_edit_phase(scope) -> bool:
-    """The calendar applies to the whole province: admins and the province secretariat only."""
-    if scope.is_admin:
-        return True
-    return scope.role == Role.SECRETARIAT and scope.unit is not None \
-        and scope.unit.kind == UnitKind.PROVINCE
-
-
-def can_edit_committee(scope) -> bool:
-    """The secretariat of a unit above or at the committee's unit (scope already checked)."""
-    return scope.has_role(Role.SECRETARIAT)
 
 
 class DateInput(forms.DateInput):

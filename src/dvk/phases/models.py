@@ -153,6 +153,10 @@ class SteeringCommittee(models.Model):
                              verbose_name=_("unit"))
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="committees",
                               verbose_name=_("phase"))
+    # The level this committee recognises at in its phase (phases.rules): it accepts,
+    # appraises and decides registrations at this level inside its subtree, and no other.
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="committees", verbose_name=_("recognises at level"))
     name = models.CharField(_("name"), max_length=255)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -170,6 +174,10 @@ class SteeringCommittee(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.level_id and self.phase_id and self.level.phase_id != self.phase_id:
+            raise ValidationError({"level": _("The level must belong to the committee's phase.")})
 
 
 class CommitteeRole(models.TextChoices):

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dvk.common.rules import allowed
 from dvk.orgs.scope import committees_for, get_or_404, teams_for
 
 from .forms import (CommitteeForm, CommitteeMemberForm, PhaseCalendarForm,
-                    add_committee_member, can_edit_committee, can_edit_phase,
+                    add_committee_member,
                     remove_committee_member, save_with_history)
 from .models import AppraisalTeamMember, CommitteeRole, Phase
 
@@ -48,13 +49,13 @@ def phase_detail(request, phase_code):
         "calendar_values": [getattr(phase, f) for f, _label in CALENDAR_ROWS],
         "calendar": phase_calendar(phase),
         "pilots": phase.pilots.select_related("unit").order_by("unit__sort_key"),
-        "can_edit": can_edit_phase(request.scope),
+        "can_edit": allowed("phase.edit", request.scope),
     })
 
 
 @login_required
 def phase_edit(request, phase_code):
-    if not can_edit_phase(request.scope):
+    if not allowed("phase.edit", request.scope):
         raise PermissionDenied
     phase = get_object_or_404(Phase, code=phase_code)
     form = PhaseCalendarForm(request.POST or None, instance=phase)
@@ -69,7 +70,8 @@ def phase_edit(request, phase_code):
 def committee_list(request):
     phases = list(Phase.objects.order_by("-start_year"))
     qs = (committees_for(request.scope).annotate(n_members=Count("members", distinct=True))
-          .order_by("-phase__start_year", "unit__path"))
+          # Upper committees first: a province's list has a hundred commune committees.
+          .order_by("-phase__start_year", "unit__depth", "unit__path"))
     phase_code = request.GET.get("phase", "")
     if phase_code:
         qs = qs.filter(phase__code=phase_code)
@@ -90,7 +92,7 @@ def committee_detail(request, committee_id):
                for value, label in CommitteeRole.choices]
     teams = (teams_for(request.scope).filter(committee=committee)
              .prefetch_related(Prefetch("members", AppraisalTeamMember.objects.order_by("-is_leader", "id"))))
-    can_edit = can_edit_committee(request.scope)
+    can_edit = allowed("committee.edit", request.scope)
     return render(request, "phases/committee_detail.html", {
         "committee": committee, "by_role": [r for r in by_role if r["members"]],
         "n_members": len(members), "teams": teams, "can_edit": can_edit,
@@ -101,7 +103,7 @@ def committee_detail(request, committee_id):
 @login_required
 def committee_edit(request, committee_id):
     committee = _committee(request, committee_id)
-    if not can_edit_committee(request.scope):
+    if not allowed("committee.edit", request.scope):
         raise PermissionDenied
     form = CommitteeForm(request.POST or None, instance=committee)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +116,7 @@ def committee_edit(request, committee_id):
 @login_required
 def committee_member_add(request, committee_id):
     committee = _committee(request, committee_id)
-    if not can_edit_committee(request.scope):
+    if not allowed("committee.edit", request.scope):
         raise PermissionDenied
     form = CommitteeMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +130,7 @@ def committee_member_add(request, committee_id):
 @require_POST
 def committee_member_remove(request, committee_id, member_id):
     committee = _committee(request, committee_id)
-    if not can_edit_committee(request.scope):
+    if not allowed("committee.edit", request.scope):
         raise PermissionDenied
     member = get_or_404(committee.members.all(), pk=member_id)
     remove_committee_member(member, actor=request.user)

@@ -4,6 +4,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from dvk.common.jobs import JobOut, job_out
+from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404, jobs_for, unit_for
 from dvk.phases.models import Phase
 
@@ -27,6 +28,7 @@ def summary(request, phase: str, unit: str = "", structure: str = "time",
     if year is not None and year not in found.years:
         raise HttpError(400, f"Năm {year} không thuộc giai đoạn {found.code}.")
     scope = request.scope
+    check("reports.view", scope)  # the same rule as the statistics screens
     target = unit_for(scope, unit) if unit else scope.root()
     if target is None:
         raise Http404

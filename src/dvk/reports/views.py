@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dvk.common.jobs import start_job
 from dvk.common.models import BackgroundJob
+from dvk.common.rules import check
 from dvk.initiatives.import_jobs import KIND as IMPORT_KIND
 from dvk.orgs.enums import Role, UnitKind
 from dvk.orgs.scope import get_or_404, jobs_for, registrations_for, unit_for, units_for, within
@@ -24,7 +25,7 @@ from . import exports
 def _stats_scope(request):
     """The acting scope of a leader or secretariat member (403 for other roles)."""
     scope = request.scope
-    scope.require(Role.LEADER, Role.SECRETARIAT)
+    check("reports.view", scope)  # the same rule as GET /api/v1/summary
     if scope.root() is None:
         raise Http404
     return scope

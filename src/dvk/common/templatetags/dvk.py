@@ -73,3 +73,13 @@ def person_name(user):
         return ""
     # The order itself lives in User.get_full_name (dvk.common.apps).
     return user.get_full_name() or user.username
+
+
+@register.simple_tag(takes_context=True)
+def allowed(context, name, *args):
+    """{% allowed "registration.accept" reg as ok %}: the rule book, as the request's scope
+    sees it (dvk.common.rules), so a button shows exactly when the action would pass."""
+    from dvk.common.rules import allowed as allowed_rule
+
+    scope = context.get("scope") or getattr(context.get("request"), "scope", None)
+    return scope is not None and allowed_rule(name, scope, *args)

@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from dvk.awards.models import Award, AwardKind
 from dvk.initiatives.enums import ExceptionalStatus, InitiativeKind, State
-from dvk.initiatives.models import Field, Initiative, Registration, RegistrationTarget, Transition
+from dvk.initiatives import workflow
+from dvk.initiatives.models import Field, Initiative, Registration, RegistrationTarget
 from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, CommitteeRole,
                                PilotUnit, SteeringCommittee)
+from dvk.phases.rules import level_for_kind
 from dvk.phases.services import get_or_create_phase
 
 from ..enums import Role, UnitKind
@@ -36,6 +38,9 @@ DEMO_USERS = [
     ("gq.thuky", "Phạm Thị Lan", "KG-GQ", Role.SECRETARIAT),
     ("gq.thamdinh", "Võ Minh Tâm", "KG-GQ", Role.APPRAISER),
     ("dinhhoa.vanthu", "Huỳnh Thị Mỹ", "KG-GQ-02", Role.CLERK),
+    # Xã Định Hòa's own steering committee recognises the commune's models (Cơ sở level).
+    ("dinhhoa.thuky", "Nguyễn Thị Thu", "KG-GQ-02", Role.SECRETARIAT),
+    ("dinhhoa.thamdinh", "Trần Văn Xét", "KG-GQ-02", Role.APPRAISER),
     ("rachgia.vanthu", "Lâm Thị Hồng", "KG-RG-01", Role.CLERK),
 ]
 
@@ -117,6 +122,7 @@ class DemoBuilder:
         self.province = province
         self.units = new
         self.district_level = [u for u in new if u.kind == UnitKind.DISTRICT]
+        self.district_ids = {u.pk for u in self.district_level}
         # Registrations attach to organisations that carry a sector.
         self.carriers = [u for u in new if u.sector_id and u.kind in (UnitKind.GRASSROOTS, UnitKind.BELOW)]
         self.police = [u for u in self.carriers if u.sector.code == "cong-an"]
@@ -133,6 +139,7 @@ class DemoBuilder:
                  ("Đặng Quốc Bảo", "Phó Giám đốc Công an", CommitteeRole.MEMBER),
                  ("Trần Thị Tuyết Nhung", "Chuyên viên Ban Dân vận", CommitteeRole.SECRETARIAT)]
         first = phase.start_year
+        levels = list(phase.ordered_levels())
         units = [self.province] + self.district_level
         if phase.code == "2026-2030":
             units = [u for u in units if u.code != "KG-KH"]  # a visible gap for the dashboard
@@ -140,7 +147,7 @@ class DemoBuilder:
         for n, unit in enumerate(units, start=1):
             is_province = unit.pk == self.province.pk
             c = SteeringCommittee.objects.create(
-                unit=unit, phase=phase,
+                unit=unit, phase=phase, level=level_for_kind(phase, unit.kind, levels),
                 name=f"Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” {unit.name} ({phase.start_year}-{phase.end_year})",
                 decision_number=f"{(278 if is_province else 40 + n)}-QĐ/{'TU' if is_province else 'HU'}",
                 decision_date=dt.date(first, 3 if not is_province else 2, 10 + n % 15),
@@ -158,8 +165,37 @@ class DemoBuilder:
                                     position="Phó Trưởng Ban Dân vận", is_leader=True),
                 AppraisalTeamMember(team=team, full_name="Huỳnh Văn Định", position="Chuyên viên"),
             ])
+        self.build_grassroots_committees(phase, levels)
         pilot = {"2016-2020": "KG-GQ", "2021-2025": "KG-CT", "2026-2030": "KG-TH"}[phase.code]
         PilotUnit.objects.create(phase=phase, unit=Unit.objects.get(code=pilot))
+
+    def build_grassroots_committees(self, phase, levels):
+        """Every grassroots unit under a district (commune, agency) has its own Tổ chỉ đạo,
+        which recognises at the lowest level; organisations below it register with it.
+        Xã Định Hòa's has a team with accounts, for the demo journeys."""
+        heads = [u for u in self.units if u.kind == UnitKind.GRASSROOTS
+                 and u.parent_id in self.district_ids]
+        committees = SteeringCommittee.objects.bulk_create([
+            SteeringCommittee(
+                unit=u, phase=phase, level=levels[0],
+                name=f"Tổ chỉ đạo Phong trào thi đua “Dân vận khéo” {u.name} "
+                     f"({phase.start_year}-{phase.end_year})",
+                decision_signer="Bí thư Đảng ủy", standing_agency="Khối Dân vận " + u.name)
+            for u in heads], batch_size=2000)
+        home = next(c for c in committees if c.unit.code == "KG-GQ-02")
+        CommitteeMember.objects.bulk_create([
+            CommitteeMember(committee=home, full_name=name, position=pos, role=role, order=i)
+            for i, (name, pos, role) in enumerate([
+                ("Lê Văn Bình", "Phó Bí thư Thường trực Đảng ủy xã", CommitteeRole.CHAIR),
+                ("Nguyễn Thị Thu", "Cán bộ Khối Dân vận xã", CommitteeRole.SECRETARIAT)])])
+        team = AppraisalTeam.objects.create(committee=home,
+                                            name=f"Tổ thẩm định – {home.unit.name}")
+        AppraisalTeamMember.objects.bulk_create([
+            AppraisalTeamMember(team=team, full_name="Trần Văn Xét", is_leader=True,
+                                position="Chủ tịch Ủy ban MTTQ xã"),
+            AppraisalTeamMember(team=team, full_name="Phạm Thị Hiền",
+                                position="Chủ tịch Hội Liên hiệp Phụ nữ xã"),
+        ])
 
     # --- users --------------------------------------------------------------------------------
     def build_users(self):
@@ -174,10 +210,13 @@ class DemoBuilder:
             Membership.objects.get_or_create(user=user, unit=Unit.objects.get(code=unit_code),
                                              role=role)
         # Appraisal team members who have an account.
-        for team_member in AppraisalTeamMember.objects.filter(full_name__in=["Lê Minh Thẩm", "Võ Minh Tâm"]):
-            team_member.user = User.objects.get(
-                username="tinh.thamdinh" if team_member.full_name == "Lê Minh Thẩm" else "gq.thamdinh")
+        accounts = {"Lê Minh Thẩm": "tinh.thamdinh", "Võ Minh Tâm": "gq.thamdinh",
+                    "Trần Văn Xét": "dinhhoa.thamdinh"}
+        for team_member in AppraisalTeamMember.objects.filter(full_name__in=list(accounts)):
+            team_member.user = User.objects.get(username=accounts[team_member.full_name])
             team_member.save(update_fields=["user"])
+        CommitteeMember.objects.filter(full_name="Nguyễn Thị Thu").update(
+            user=User.objects.get(username="dinhhoa.thuky"))
 
     # --- registrations ------------------------------------------------------------------------
     def _field_for(self, unit):
@@ -285,6 +324,8 @@ class DemoBuilder:
                             exceptional_reason="Mô hình tham gia phòng, chống dịch Covid-19 (đột xuất)",
                             exceptional_status=ExceptionalStatus.APPROVED))
         Registration.objects.bulk_create(regs, batch_size=2000)
+        # Through the workflow's door, as an import would record them: one step each.
+        workflow.born(regs, comment="Dữ liệu lịch sử của giai đoạn")
 
         # Awards to recognised models, per level.
         kinds = (self.award_kinds["giay-khen"], self.award_kinds["giay-khen"], self.award_kinds["bang-khen"])
@@ -308,7 +349,7 @@ class DemoBuilder:
         deadline = phase.registration_deadline_for(year)
         User = get_user_model()
         clerk = User.objects.get(username="dinhhoa.vanthu")
-        secretariat = User.objects.get(username="tinh.thuky")
+        secretariat = User.objects.get(username="dinhhoa.thuky")
         mix = [(State.DRAFT, 10), (State.SUBMITTED, 22), (State.RETURNED, 5), (State.ACCEPTED, 30),
                (State.REPORTED, 15), (State.APPRAISED, 6), (State.RECOGNIZED, 9),
                (State.NOT_RECOGNIZED, 3)]
@@ -333,7 +374,7 @@ class DemoBuilder:
                                      return_comment="Đề nghị bổ sung chỉ tiêu đo lường cụ thể."
                                      if state == State.RETURNED else ""))
         Registration.objects.bulk_create(regs)
-        targets, transitions = [], []
+        targets, steps = [], {}
         for r in regs:
             targets += [
                 RegistrationTarget(registration=r, criterion="Số hộ tham gia", baseline="40",
@@ -343,12 +384,11 @@ class DemoBuilder:
                 RegistrationTarget(registration=r, criterion="Kinh phí vận động", baseline="0",
                                    target="200", unit_of_measure="triệu đồng", order=2),
             ]
-            steps = path[: path.index(r.state) + 1] if r.state in path else (
+            steps[r.pk] = path[: path.index(r.state) + 1] if r.state in path else (
                 [State.DRAFT, State.SUBMITTED, State.RETURNED] if r.state == State.RETURNED
                 else path + [r.state])
-            for a, b in zip(steps, steps[1:]):
-                transitions.append(Transition(registration=r, from_state=a, to_state=b,
-                                              actor=clerk if b in (State.SUBMITTED, State.REPORTED) else secretariat))
         RegistrationTarget.objects.bulk_create(targets)
-        Transition.objects.bulk_create(transitions)
+        unit_side = (State.DRAFT, State.SUBMITTED, State.REPORTED)
+        workflow.born(regs, steps=lambda r: steps[r.pk],
+                      actor=lambda r, state: clerk if state in unit_side else secretariat)
         self.log(f"  2026: {len(regs)} lượt đăng ký đang xử lý")
