@@ -1,19 +1,27 @@
-"""Django admin for the catalogs of every app, for system administrators only.
+"""Django admin for the catalogs of every app, and for units, memberships and accounts.
 
 Who gets in: active superusers, and active users with an active Membership of role
-"admin" (Role.ADMIN). The latter need neither `is_staff` nor Django model permissions:
-`CatalogAdmin` grants them the catalog models directly, so access is managed in one place
+"admin" (Role.ADMIN). The latter need neither `is_staff` nor Django model permissions: the
+admins here grant them their rights directly, so access is managed in one place
 (memberships) instead of two. Everyone else, staff flag or not, is sent to the admin login.
 Anonymous visitors of the admin are sent to the app's own login page, since Django's admin
 login form refuses non-staff accounts.
+
+What each may do: a superuser administers the whole system; a unit's administrator only
+that unit's subtree, and no system-wide catalog. The rules live in orgs/admin_scope.py.
 
 Structural fields of units (parent, path, validity, successor) are read-only here:
 merges, splits, moves and dissolutions go through orgs.structure, which keeps paths and
 history right. A name edited here is recorded as a rename.
 """
+from django import forms
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,23 +31,10 @@ from dvk.initiatives.models import Field, ImportBatch, Tag
 from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, Level, Phase,
                                PilotUnit, SteeringCommittee)
 
+from .admin_scope import (AdminScope, CatalogAdmin, CatalogInline, ReadOnlyAdmin, SubtreeAdmin,
+                          SubtreeInline, admin_scope, has_admin_access, is_superuser)
 from .enums import Role
 from .models import Membership, Sector, Unit, UnitEvent
-
-
-def is_system_admin(user) -> bool:
-    if not (user and user.is_active and user.is_authenticated):
-        return False
-    return user.is_superuser or Membership.objects.filter(
-        user=user, role=Role.ADMIN, is_active=True).exists()
-
-
-def has_admin_access(request) -> bool:
-    """Replaces AdminSite.has_permission (which only checks is_staff)."""
-    if not hasattr(request, "_dvk_is_admin"):
-        request._dvk_is_admin = is_system_admin(request.user)
-    return request._dvk_is_admin
-
 
 admin.site.has_permission = has_admin_access
 _admin_login = admin.site.login
@@ -56,52 +51,6 @@ def admin_login(request, extra_context=None):
 admin.site.login = admin_login
 admin.site.site_header = _("DVK administration")
 admin.site.site_title = _("DVK administration")
-
-
-class CatalogAdmin(admin.ModelAdmin):
-    """Full rights for system administrators, nothing for anyone else."""
-
-    def has_module_permission(self, request):
-        return has_admin_access(request)
-
-    def has_view_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-    def has_add_permission(self, request):
-        return has_admin_access(request)
-
-    def has_change_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-
-class CatalogInline(admin.TabularInline):
-    extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-    def has_add_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-    def has_change_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return has_admin_access(request)
-
-
-class ReadOnlyAdmin(CatalogAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- orgs -------------------------------------------------------------------------------------
@@ -129,7 +78,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(CatalogAdmin):
+class UnitAdmin(SubtreeAdmin):
     list_display = ["code", "name", "kind", "sector", "parent", "valid_from", "valid_until"]
     list_filter = [InForceFilter, "kind", "sector", "depth"]
     search_fields = ["code", "name", "search_text"]
@@ -138,9 +87,23 @@ class UnitAdmin(CatalogAdmin):
     show_full_result_count = False  # COUNT(*) over 100,000 units on every page is wasted
     tree_fields = ["parent", "path", "depth", "valid_from", "valid_until", "successor"]
 
+    def visible(self, adm: AdminScope):
+        return adm.units()
+
+    def changeable(self, adm: AdminScope):
+        return adm.changeable_units()
+
     def get_readonly_fields(self, request, obj=None):
-        # A new unit may be placed anywhere; afterwards its place changes via orgs.structure.
+        # A new unit may be placed under any unit the admin sees; afterwards its place
+        # changes via orgs.structure.
         return self.tree_fields if obj is not None else ["path", "depth", "successor"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not admin_scope(request).is_superuser:
+            # Without a parent the new unit would be a root, outside the admin's subtree.
+            form.base_fields["parent"].required = True
+        return form
 
     def get_fields(self, request, obj=None):
         return ["code", "name", "kind", "sector", *self.tree_fields]
@@ -185,14 +148,113 @@ class UnitEventAdmin(ReadOnlyAdmin):
     list_select_related = ["old_parent", "new_parent", "actor"]
 
 
+class MembershipForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        unit, role = data.get("unit"), data.get("role")
+        if unit and role and not self.admin_scope.may_grant(unit, role):
+            # The unit itself is one the admin sees: only "admin" on their own unit is left.
+            self.add_error("role", _("The administrators of your own unit are appointed by "
+                                     "the level above."))
+        return data
+
+
 @admin.register(Membership)
-class MembershipAdmin(CatalogAdmin):
+class MembershipAdmin(SubtreeAdmin):
+    form = MembershipForm
     list_display = ["user", "unit", "role", "position", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__last_name", "user__first_name", "unit__code",
                      "unit__name"]
     raw_id_fields = ["unit", "user"]
     list_select_related = ["user", "unit"]
+
+    def visible(self, adm: AdminScope):
+        return adm.memberships()
+
+    def changeable(self, adm: AdminScope):
+        return adm.manageable_memberships()
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+User = get_user_model()
+
+
+class UserCreationForm(AdminUserCreationForm):
+    """A unit admin's new account acts for a unit of theirs from the start: an account
+    without any membership is out of every unit admin's reach (superusers only)."""
+
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("unit"), required=False)
+    role = forms.ChoiceField(label=_("role"), required=False,
+                             choices=[("", "---------"), *Role.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        unit.queryset = self.admin_scope.units()
+        unit.widget = ForeignKeyRawIdWidget(Membership._meta.get_field("unit").remote_field,
+                                            admin.site)
+        if not self.admin_scope.is_superuser:
+            unit.required = self.fields["role"].required = True
+
+    def clean(self):
+        data = super().clean()
+        unit, role = data.get("unit"), data.get("role")
+        if "unit" not in self.errors and bool(unit) != bool(role):
+            raise ValidationError(_("Give both the unit and the role, or neither."))
+        if unit and role and not self.admin_scope.may_grant(unit, role):
+            self.add_error("role", _("The administrators of your own unit are appointed by "
+                                     "the level above."))
+        return data
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(SubtreeAdmin, UserAdmin):
+    add_form = UserCreationForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("First membership"), {"fields": ("unit", "role")}),
+    )
+    # What a unit admin may edit: no staff or superuser flag, no groups or permissions.
+    unit_admin_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active",)}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def visible(self, adm: AdminScope):
+        return adm.users()
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not admin_scope(request).is_superuser:
+            return self.unit_admin_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if admin_scope(request).is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        return super().get_list_filter(request) if admin_scope(request).is_superuser \
+            else ["is_active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("unit"):
+            Membership.objects.create(user=obj, unit=form.cleaned_data["unit"],
+                                      role=form.cleaned_data["role"])
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account would blank its name out of the whole system's history:
+        # a unit admin deactivates it instead.
+        return is_superuser(request) and super().has_delete_permission(request, obj)
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -212,13 +274,13 @@ class PhaseAdmin(CatalogAdmin):
     inlines = [LevelInline, PilotUnitInline]
 
 
-class CommitteeMemberInline(CatalogInline):
+class CommitteeMemberInline(SubtreeInline):
     model = CommitteeMember
     raw_id_fields = ["user"]
 
 
 @admin.register(SteeringCommittee)
-class SteeringCommitteeAdmin(CatalogAdmin):
+class SteeringCommitteeAdmin(SubtreeAdmin):
     list_display = ["name", "unit", "phase", "decision_number", "decision_date"]
     list_filter = ["phase"]
     search_fields = ["name", "unit__code", "unit__name", "decision_number"]
@@ -226,20 +288,26 @@ class SteeringCommitteeAdmin(CatalogAdmin):
     list_select_related = ["unit", "phase"]
     inlines = [CommitteeMemberInline]
 
+    def visible(self, adm: AdminScope):
+        return adm.committees()
 
-class AppraisalTeamMemberInline(CatalogInline):
+
+class AppraisalTeamMemberInline(SubtreeInline):
     model = AppraisalTeamMember
     raw_id_fields = ["user"]
 
 
 @admin.register(AppraisalTeam)
-class AppraisalTeamAdmin(CatalogAdmin):
+class AppraisalTeamAdmin(SubtreeAdmin):
     list_display = ["name", "committee", "year"]
     list_filter = ["committee__phase", "year"]
     search_fields = ["name", "committee__name", "committee__unit__code"]
     raw_id_fields = ["committee"]
     list_select_related = ["committee"]
     inlines = [AppraisalTeamMemberInline]
+
+    def visible(self, adm: AdminScope):
+        return adm.teams()
 
 
 # --- initiatives, awards ----------------------------------------------------------------------
