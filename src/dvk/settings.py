@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dvk.orgs.middleware.ActingScopeMiddleware",
+    # Inside authentication and the acting scope, which the 404 page's layout shows.
+    "dvk.web.errors.FriendlyNotFoundMiddleware",
     # Last, so it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
