@@ -30,7 +30,7 @@ def text(response):
 
 
 def assert_friendly(body, title):
-    assert title in body
+    assert f"<h1>{title}</h1>" in body
     assert 'id="error-page"' in body
     assert 'id="error-home"' in body and 'href="/"' in body
     assert "dvk/app.css" in body  # the app's look
