@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    # Its API docs page then uses the Swagger UI files shipped with it, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "dvk.common",
