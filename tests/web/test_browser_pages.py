@@ -80,6 +80,7 @@ def test_pages_work_under_the_content_security_policy(page_as, live_app):
         seen[path] = page.evaluate("window.__csp")
 
     visit("/?phase=2016-2020", "#figures progress.progress")
+    screenshot(page, "web-home-leader")
     visit("/bao-cao/tong-quan/?phase=2016-2020", "canvas[data-rendered='1']")
     assert page.locator("canvas[data-rendered='1']").count() == 5
     visit("/don-vi/", "ul.tree")
