@@ -1,4 +1,5 @@
-# Two commands matter: `make run` (demo app on http://127.0.0.1:8000) and `make test`.
+# Two commands matter: `make run` (demo app on http://127.0.0.1:8000; `make run PORT=8080`
+# HOST=… to change) and `make test`.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,6 +7,7 @@ UV := $(VENV)/bin/uv
 DVK := $(VENV)/bin/dvk
 HOST ?= 127.0.0.1
 PORT ?= 8000
+VAR_DIR := $(or $(DVK_VAR_DIR),var)
 
 .PHONY: install install-test run worker test test-fast lock messages bench clean
 
@@ -35,22 +37,26 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 	$(UV) pip install --quiet --python $(PY) -r requirements-test.lock
 	touch $@
 
+# DEBUG is on for the development server only; every other command runs as in production.
 run: install
-	mkdir -p var
+	mkdir -p $(VAR_DIR)
 	$(DVK) migrate --no-input
 	$(DVK) seed_demo --if-empty
-	$(DVK) demo_logins
-	@trap 'kill 0' EXIT; $(DVK) db_worker --queue-name '*' >var/worker.log 2>&1 & \
-	$(DVK) runserver $(HOST):$(PORT)
+	$(DVK) demo_logins --addr $(HOST):$(PORT)
+	@trap 'kill 0' EXIT; $(DVK) db_worker --queue-name '*' >$(VAR_DIR)/worker.log 2>&1 & \
+	DEBUG=1 $(DVK) runserver $(HOST):$(PORT)
 
 worker: install
 	$(DVK) db_worker --queue-name '*'
 
+# The suite keeps its local state (generated secret key, static root) in a throw-away var dir.
+TEST_VAR = tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && DVK_VAR_DIR=$${DVK_VAR_DIR:-$$tmp}
+
 test: install-test
-	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	@$(TEST_VAR) $(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 test-fast: install-test
-	$(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).
 lock:

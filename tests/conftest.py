@@ -10,7 +10,6 @@ import os
 
 import pytest
 
-os.environ.setdefault("DVK_TESTING", "1")
 # Playwright's sync API keeps an asyncio loop running in the test process once the
 # session-wide browser has started; Django would then refuse ORM calls of later tests in
 # the same worker as "async context". Nothing here runs async, so the guard is lifted.

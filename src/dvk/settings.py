@@ -1,21 +1,67 @@
 """Settings for DVK. Everything deploy-specific comes from the environment.
 
 DATABASE_URL  sqlite:////abs/path.sqlite3 or postgres://user:pass@host:5432/name
-              (default: embedded SQLite under var/)
-SECRET_KEY    required when DEBUG is off
-DEBUG         "1" for development (default on only for the embedded database)
-ALLOWED_HOSTS comma separated
+              (default: embedded SQLite under the var directory); nothing else depends on it
+DVK_VAR_DIR   where local state lives (default: var/ of the checkout): the embedded database,
+              the generated secret key, collected static files, media
+SECRET_KEY    signing key; without it one is generated once and kept in DVK_VAR_DIR/secret_key
+              (set the same value on every machine of a multi-server deployment)
+DEBUG         "1" for development only (`make run` turns it on for its development server)
+ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS  comma separated
+HTTPS         "1" in production: redirect http to https, HSTS, cookies sent over HTTPS only
+HSTS_SECONDS  HSTS max-age when HTTPS is on (default one year)
+TRUST_X_FORWARDED_PROTO  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+SECURE_COOKIES  "1"/"0" overrides the secure-cookie choice made by HTTPS
 TASKS_BACKEND "db" (default, django-tasks-db) or "rq" (django-tasks-rq, needs REDIS_URL)
 MEDIA_ROOT    where uploaded attachments and generated files are stored
 """
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("DVK_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = Path(os.environ.get("DVK_VAR_DIR") or PROJECT_DIR / "var")
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else the key generated on first start under VAR_DIR.
+
+    The key must stay the same across restarts (sessions, password-reset links) and across
+    the processes of one machine (web server, worker), so it is written once, readable only by
+    its owner, and published with a hard link: when processes start together, the first link
+    wins and everyone reads that one key.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(50) + "\n")
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if not key:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{path} is empty: delete it or set SECRET_KEY")
+    return key
+
 
 DEFAULT_DB = f"sqlite:///{VAR_DIR / 'dvk.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_DB
@@ -33,13 +79,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-DEBUG = os.environ.get("DEBUG", "1" if DATABASE_URL == DEFAULT_DB else "0") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-only-insecure-key" if DEBUG or os.environ.get("DVK_TESTING") else None
-)
-if not SECRET_KEY:
-    # Refuse to start a production deployment with a guessable key.
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+# Off unless asked for: the database says nothing about whether this is a development machine.
+DEBUG = _flag("DEBUG")
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -54,6 +96,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "csp",
+    # Its API docs page then uses the Swagger UI files shipped with it, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "dvk.common",
@@ -68,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dvk.orgs.middleware.ActingScopeMiddleware",
+    # Inside authentication and the acting scope, which the 404 page's layout shows.
+    "dvk.web.errors.FriendlyNotFoundMiddleware",
     "dvk.common.middleware.RefusalMiddleware",
     # Last, so it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
@@ -124,7 +172,37 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "0") == "1"
+
+# Production over HTTPS is an explicit choice (HTTPS=1), never a side effect of DEBUG or the
+# database: plain-http development and test servers keep working.
+HTTPS = _flag("HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or (365 * 24 * 3600 if HTTPS else 0))
+# The site has its own host name; preload only declares consent, nothing is listed unless
+# the domain's owner submits it.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES", HTTPS)
+if _flag("TRUST_X_FORWARDED_PROTO"):
+    # Only behind a proxy that sets this header itself; otherwise clients could forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: everything from this site, nothing inline (no <script> blocks,
+# style="…" attributes or <style> blocks in templates; behaviour lives in static files).
+# data: images are Swagger UI's icons. Django's debug pages are exempt under DEBUG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Lock an account+address after 5 failures for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

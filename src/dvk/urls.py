@@ -4,6 +4,10 @@ from django.urls import include, path
 from dvk.api import routers  # noqa: F401  (mounts the routers)
 from dvk.api.base import api
 
+# 400, 403 and 404 are Django's views rendering our templates (400.html, 403.html, 404.html);
+# the 500 page has a fallback of its own.
+handler500 = "dvk.web.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -104,7 +104,7 @@ def test_large_export_runs_as_a_job_with_progress_page(client_as, user):
     assert job.total == Registration.objects.filter(phase__code="2016-2020").count()
     page = c.get(r["Location"])
     html = page.content.decode()
-    assert "100%" in html and 'width: 100%' in html
+    assert "100%" in html and 'max="100" value="100"' in html
     link = reverse("reports:job_download", kwargs={"job_id": job.pk})
     assert link in html
     assert "hx-trigger" not in html  # finished: no more polling

@@ -60,3 +60,37 @@ def test_unit_and_phase_pages_on_a_phone(page_as, live_app):
     page.goto(live_app + "/giai-doan/2021-2025/")
     assert page.get_by_text("Lịch hằng năm").is_visible()
     screenshot(page, "web-phase-detail")
+
+
+CSP_WATCH = """window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"""
+
+
+def test_pages_work_under_the_content_security_policy(page_as, live_app):
+    """Nothing the pages need is blocked: htmx, charts, the progress bars, the API docs."""
+    page = page_as("tinh.lanhdao")
+    page.add_init_script(CSP_WATCH)
+    seen = {}
+
+    def visit(path, ready):
+        page.goto(live_app + path)
+        page.wait_for_selector(ready)
+        page.wait_for_load_state("networkidle")
+        seen[path] = page.evaluate("window.__csp")
+
+    visit("/?phase=2016-2020", "#figures progress.progress")
+    screenshot(page, "web-home-leader")
+    visit("/bao-cao/tong-quan/?phase=2016-2020", "canvas[data-rendered='1']")
+    assert page.locator("canvas[data-rendered='1']").count() == 5
+    visit("/don-vi/", "ul.tree")
+    page.locator("summary:has(a[href='/don-vi/KG-GQ/'])").click(position={"x": 5, "y": 8})
+    page.get_by_text("Xã Định Hòa").first.wait_for()  # loaded by htmx
+    seen["tree (htmx)"] = page.evaluate("window.__csp")
+    visit("/api/v1/docs", ".swagger-ui .info .title")
+    assert "DVK API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 3
+    screenshot(page, "api-docs")
+    visit("/don-vi/KHONG-CO/", "#error-page")
+    screenshot(page, "error-404")
+    assert {path: v for path, v in seen.items() if v} == {}

@@ -3,6 +3,7 @@
 Authentication is the web session (same login, same scope); requests.scope comes from
 the ActingScopeMiddleware, so the API filters exactly like the UI.
 """
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -16,6 +17,8 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=SessionAuth(),
     docs_url="/docs",
+    # The docs page and the schema are for signed-in users, like every route.
+    docs_decorator=login_required,
 )
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import get_resolver
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .rules import Refused
@@ -26,10 +27,12 @@ class RefusalMiddleware:
     def process_exception(self, request, exc):
         if not isinstance(exc, Refused) or request.path.startswith("/api/"):
             return None
-        if exc.status == 404:
-            raise Http404(exc.message)
-        if exc.status == 403:
-            raise PermissionDenied(exc.message)
+        if exc.status in (403, 404):
+            # The project's own 403/404 pages (also under DEBUG), as if the view had raised.
+            error = Http404(exc.message) if exc.status == 404 else PermissionDenied(exc.message)
+            handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(
+                exc.status)
+            return handler(request, exception=error)
         messages.error(request, exc.message)
         back = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
