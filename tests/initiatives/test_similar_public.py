@@ -1,17 +1,51 @@
-"""Similar titles across the tree: an identical title always comes first."""
+"""Whole-tree searches (similar-title warning, replication picker, their API) show a unit its
+own models and, elsewhere, only recognised models with their public fields; an identical
+title always comes first."""
 import re
 
 import pytest
 from django.urls import reverse
 
-from dvk.initiatives.models import Initiative
+from dvk.initiatives import services
+from dvk.initiatives.enums import State
+from dvk.initiatives.models import Initiative, Registration
 
 pytestmark = pytest.mark.django_db
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
+TARGETS = [{"criterion": "Số hộ tham gia", "target": "30"}]
+# Private details of Rạch Giá's models: none may reach a user of Gò Quao.
+PRIVATE = ["Zqperson", "Zqposition", "Zqmota", "Zqsubject"]
 
 
 def url(name, **kw):
     return reverse(f"initiatives:{name}", kwargs=kw)
+
+
+def _rachgia_model(new_initiative, user, unit, phase26, level, title, state):
+    ini = new_initiative(title, unit=unit("KG-RG-01"), actor="rachgia.vanthu",
+                         subject="Chi hội Zqsubject", person_name="Trần Văn Zqperson",
+                         person_position="Chi hội trưởng Zqposition",
+                         description="Cách làm Zqmota", start_year=2019)
+    reg = services.register(actor=user("rachgia.vanthu"), initiative=ini, phase=phase26,
+                            level=level, year=2026, targets=TARGETS)
+    if state != State.DRAFT:
+        # The committee's decision has its own tests; here only its outcome matters.
+        Registration.objects.filter(pk=reg.pk).update(state=state)
+    return ini
+
+
+@pytest.fixture
+def models(new_initiative, user, unit, phase26, levels):
+    """Three models about cage fish farming: Định Hòa's draft, a Rạch Giá draft, and a
+    Rạch Giá model recognised at the district level (Huyện) in 2026."""
+    return {
+        "own": new_initiative("Khéo vận động hội viên nuôi cá lồng bè Zqcuanha"),
+        "draft": _rachgia_model(new_initiative, user, unit, phase26, levels[0],
+                                "Khéo vận động nuôi cá lồng bè trên sông Zqnhap", State.DRAFT),
+        "recognised": _rachgia_model(new_initiative, user, unit, phase26, levels[1],
+                                     "Khéo vận động nuôi cá lồng bè sinh thái Zqcongnhan",
+                                     State.RECOGNIZED),
+    }
 
 
 def widget(client, title, unit_pk=None, year=2026):
@@ -21,6 +55,60 @@ def widget(client, title, unit_pk=None, year=2026):
     resp = client.get(url("similar"), params, **VI)
     assert resp.status_code == 200
     return resp.content.decode()
+
+
+def picker(client, q):
+    resp = client.get(url("replicate_search"), {"replicate_q": q}, **VI)
+    assert resp.status_code == 200
+    return resp.content.decode()
+
+
+# (a) the similar-titles warning does not show another district's draft ---------------------
+
+def test_warning_hides_another_districts_draft(client_as, models, dinhhoa_org):
+    html = widget(client_as("dinhhoa.vanthu"), "Khéo vận động nuôi cá lồng bè", dinhhoa_org.pk)
+    assert "Zqcuanha" in html          # the unit's own draft: a possible duplicate
+    assert "Zqnhap" not in html        # Rạch Giá's draft is Rạch Giá's business
+    # …and the other way round.
+    html = widget(client_as("rachgia.vanthu"), "Khéo vận động nuôi cá lồng bè")
+    assert "Zqnhap" in html and "Zqcuanha" not in html
+
+
+# (b) nor does the replication picker -----------------------------------------------------
+
+def test_picker_hides_another_districts_draft(client_as, models):
+    html = picker(client_as("dinhhoa.vanthu"), "nuôi cá lồng bè")
+    assert "Zqnhap" not in html
+    assert f'value="{models["recognised"].pk}"' in html
+    assert f'value="{models["draft"].pk}"' not in html
+
+
+# (c) another district's recognised model is shown, with public fields only ------------------
+
+def test_recognised_models_of_other_districts_show_public_fields_only(client_as, models,
+                                                                      dinhhoa_org):
+    rec = models["recognised"]
+    c = client_as("dinhhoa.vanthu")
+    for html in (widget(c, "Khéo vận động nuôi cá lồng bè", dinhhoa_org.pk),
+                 picker(c, "nuôi cá lồng bè")):
+        assert rec.title in html
+        assert rec.unit.name in html and rec.field.name in html
+        assert "cấp Huyện năm 2026" in html   # where and when it was recognised
+        for marker in PRIVATE:
+            assert marker not in html
+
+    resp = c.get("/api/v1/initiatives/similar", {"title": "Khéo vận động nuôi cá lồng bè"})
+    assert resp.status_code == 200
+    items = {i["id"]: i for i in resp.json()}
+    assert models["draft"].pk not in items
+    found = items[rec.pk]
+    assert (found["title"], found["unit_name"], found["field"], found["kind"],
+            found["recognized_level"], found["recognized_year"], found["own"]) == (
+        rec.title, rec.unit.name, rec.field.name, "collective", "Huyện", 2026, False)
+    assert found["start_year"] is None  # not among the public fields of another unit's model
+    assert items[models["own"].pk]["own"] is True
+    for marker in PRIVATE:
+        assert marker not in resp.content.decode()
 
 
 # (e) an identical title of the same unit comes first (SQLite and PostgreSQL) -----------------

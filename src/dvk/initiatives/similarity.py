@@ -4,7 +4,7 @@ Titles are compared folded (no accents, lower case: dvk.common.text.fold). Postg
 pg_trgm's word similarity on the indexed `search_text` (GIN trigram index, migration 0002),
 so it stays fast with a million initiatives; SQLite prefilters on shared significant words
 and ranks with difflib. Results: an identical title first, then same unit & year, then the
-rest of the visible tree.
+rest of the queryset (callers pass a scoped one: dvk.initiatives.queries.similar_models).
 
 Both engines cut the candidates before ranking them in Python. The cut keeps identical titles
 (and then the titles sharing most words) first: ordered by score alone or by the table's
@@ -46,7 +46,8 @@ def similar_titles(title: str, *, unit=None, year: int | None = None, limit: int
     """[(initiative, score 0–1)], best first: identical titles (folded), then the same unit
     (and start year), then the others.
 
-    Pass `queryset` from dvk.orgs.scope.initiatives_for(scope) so results respect scope.
+    Pass a scoped `queryset`; screens and API go through queries.similar_models, which
+    passes queries.findable_models(scope) and returns public fields only.
     """
     key = fold(title)
     if not key:

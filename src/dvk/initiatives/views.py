@@ -217,9 +217,8 @@ def _default_year(phase):
 
 @login_required
 def similar(request):
-    """htmx: models with a similar title (same unit & year first, then across the tree)."""
-    from .similarity import similar_titles
-
+    """htmx: models with a similar title (identical first, then the same unit & year, then
+    what the user may find across the tree: queries.similar_models)."""
     title = (request.GET.get("title") or "").strip()
     results = []
     if len(title) >= 6:
@@ -227,18 +226,16 @@ def similar(request):
             if (request.GET.get("unit") or "").isdigit() else None
         year = request.GET.get("year")
         year = int(year) if (year or "").isdigit() else None
-        results = similar_titles(title, unit=unit, year=year, limit=8)
-    return render(request, "initiatives/_similar.html", {"results": results, "unit_id": getattr(
-        request.GET, "get", lambda k: None)("unit")})
+        results = _queries().similar_models(request.scope, title, unit=unit, year=year,
+                                            limit=8)
+    return render(request, "initiatives/_similar.html", {"results": results})
 
 
 @login_required
 def replicate_search(request):
-    """htmx: pick the model this one replicates, by searching titles across the tree."""
-    from .similarity import similar_titles
-
+    """htmx: pick the model this one replicates among those the user may find."""
     q = (request.GET.get("replicate_q") or "").strip()
-    results = similar_titles(q, limit=10) if len(q) >= 3 else []
+    results = _queries().similar_models(request.scope, q, limit=10) if len(q) >= 3 else []
     return render(request, "initiatives/_replicate_options.html", {"results": results, "q": q})
 
 
