@@ -1,6 +1,7 @@
 """Whole-tree searches (similar-title warning, replication picker, their API) show a unit its
 own models and, elsewhere, only recognised models with their public fields; an identical
-title always comes first."""
+title always comes first; `replicates` must be one of those models."""
+import json
 import re
 
 import pytest
@@ -109,6 +110,100 @@ def test_recognised_models_of_other_districts_show_public_fields_only(client_as,
     assert items[models["own"].pk]["own"] is True
     for marker in PRIVATE:
         assert marker not in resp.content.decode()
+
+
+# (d) `replicates` outside the visible set is refused, with the field named -------------------
+
+def _register_post(unit_pk, phase, level, **over):
+    from dvk.initiatives.models import Field
+
+    data = {"unit": unit_pk, "kind": "collective",
+            "title": "Khéo vận động nuôi cá lồng bè ở ấp Minh Cường Zqmoi",
+            "field": Field.objects.first().pk, "phase": phase.pk, "level": level.pk,
+            "year": 2026, "t-TOTAL_FORMS": 1, "t-INITIAL_FORMS": 0, "t-MIN_NUM_FORMS": 0,
+            "t-MAX_NUM_FORMS": 20, "t-0-criterion": "Số hộ nuôi", "t-0-target": "20"}
+    data.update(over)
+    return data
+
+
+@pytest.mark.parametrize("which", ["draft", "missing", "junk"])
+def test_register_form_refuses_a_model_outside_the_visible_set(client_as, models, phase26,
+                                                                levels, dinhhoa_org, which):
+    value = {"draft": models["draft"].pk, "missing": 987654321, "junk": "abc"}[which]
+    resp = client_as("dinhhoa.vanthu").post(
+        url("register"), _register_post(dinhhoa_org.pk, phase26, levels[0], replicates=value),
+        **VI)
+    assert resp.status_code == 200
+    assert "Mô hình được nhân rộng" in resp.content.decode()
+    assert not Initiative.objects.filter(title__endswith="Zqmoi").exists()
+
+
+def test_register_form_accepts_a_recognised_model_of_another_district(
+        client_as, models, phase26, levels, dinhhoa_org):
+    resp = client_as("dinhhoa.vanthu").post(
+        url("register"),
+        _register_post(dinhhoa_org.pk, phase26, levels[0], replicates=models["recognised"].pk),
+        **VI)
+    assert resp.status_code == 302
+    assert Initiative.objects.get(title__endswith="Zqmoi").replicates == models["recognised"]
+
+
+def test_edit_form_refuses_another_districts_draft(client_as, models, draft):
+    reg = draft()
+    ini = reg.initiative
+    data = {"kind": ini.kind, "title": ini.title, "field": ini.field_id,
+            "replicates": models["draft"].pk, "t-TOTAL_FORMS": 1, "t-INITIAL_FORMS": 1,
+            "t-MIN_NUM_FORMS": 0, "t-MAX_NUM_FORMS": 20,
+            "t-0-criterion": "Số hộ tham gia", "t-0-target": "120"}
+    resp = client_as("dinhhoa.vanthu").post(url("edit", registration_id=reg.pk), data, **VI)
+    assert resp.status_code == 200
+    assert "Mô hình được nhân rộng" in resp.content.decode()
+    ini.refresh_from_db()
+    assert ini.replicates_id is None
+
+
+def test_an_existing_link_does_not_block_an_edit(client_as, models, draft):
+    """A link made before this rule (to a model now outside the set) stays as it is."""
+    reg = draft()
+    ini = reg.initiative
+    Initiative.objects.filter(pk=ini.pk).update(replicates=models["draft"])
+    data = {"kind": ini.kind, "title": "Khéo vận động người dân hiến máu tình nguyện",
+            "field": ini.field_id, "replicates": models["draft"].pk, "t-TOTAL_FORMS": 1,
+            "t-INITIAL_FORMS": 1, "t-MIN_NUM_FORMS": 0, "t-MAX_NUM_FORMS": 20,
+            "t-0-criterion": "Số hộ tham gia", "t-0-target": "120"}
+    resp = client_as("dinhhoa.vanthu").post(url("edit", registration_id=reg.pk), data, **VI)
+    assert resp.status_code == 302
+    ini.refresh_from_db()
+    assert (ini.title, ini.replicates_id) == (data["title"], models["draft"].pk)
+
+
+def test_api_refuses_a_model_outside_the_visible_set(client_as, models, dinhhoa_org,
+                                                     field_econ):
+    c = client_as("dinhhoa.vanthu")
+
+    def create(replicates_id):
+        return c.post("/api/v1/initiatives", json.dumps({
+            "unit": dinhhoa_org.code, "title": "Khéo vận động nuôi cá lồng bè Zqapi",
+            "field_id": field_econ.pk, "replicates_id": replicates_id}),
+            content_type="application/json")
+
+    for refused in (models["draft"].pk, 987654321):
+        r = create(refused)
+        assert r.status_code == 400
+        assert r.json()["detail"].startswith("Mô hình được nhân rộng")
+    assert not Initiative.objects.filter(title__endswith="Zqapi").exists()
+    r = create(models["recognised"].pk)
+    assert r.status_code == 201
+    assert Initiative.objects.get(pk=r.json()["id"]).replicates == models["recognised"]
+
+
+def test_service_refuses_another_districts_draft(models, user, dinhhoa_org, field_econ):
+    from dvk.initiatives.workflow import TransitionRefused
+
+    with pytest.raises(TransitionRefused, match="Mô hình được nhân rộng"):
+        services.create_initiative(actor=user("dinhhoa.vanthu"), unit=dinhhoa_org,
+                                   kind="collective", title="Bản sao Zqsvc", field=field_econ,
+                                   replicates=models["draft"])
 
 
 # (e) an identical title of the same unit comes first (SQLite and PostgreSQL) -----------------

@@ -18,7 +18,7 @@ from dvk.phases.models import Level, Phase
 
 from . import services
 from .models import Field, Registration
-from .queries import filter_registrations, similar_models
+from .queries import filter_registrations, replicable, similar_models
 from .workflow import TransitionRefused, available
 
 router = Router(tags=["registrations"])
@@ -245,7 +245,9 @@ def create_initiative(request, payload: InitiativeIn):
         raise HttpError(400, "Lĩnh vực không hợp lệ.")
     replicates = None
     if payload.replicates_id:
-        replicates = get_or_404(initiatives_for(request.scope), pk=payload.replicates_id)
+        replicates = replicable(request.scope, payload.replicates_id)
+        if replicates is None:
+            raise HttpError(400, services.REPLICATES_REFUSED)
     try:
         ini = services.create_initiative(
             actor=request.user, scope=request.scope, unit=unit, kind=payload.kind,

@@ -157,6 +157,12 @@ def findable_models(scope: Scope) -> QuerySet[Initiative]:
     return Initiative.objects.filter(scope.unit_q("unit") | Q(Exists(recognised)))
 
 
+def replicable(scope: Scope, pk) -> Initiative | None:
+    """The model `pk` if `scope` may name it as the one a model replicates, else None."""
+    pk = _int(pk)
+    return findable_models(scope).filter(pk=pk).first() if pk else None
+
+
 def similar_models(scope: Scope, title: str, *, unit=None, year: int | None = None,
                    limit: int = 10, exclude_id: int | None = None) -> list[PublicModel]:
     """Findable models with a title like `title`: an identical title first, then `unit`'s

@@ -76,6 +76,18 @@ def _validate_initiative(ini: Initiative) -> None:
         _refuse("Mô hình không thể nhân rộng từ chính nó.")
 
 
+REPLICATES_REFUSED = ("Mô hình được nhân rộng không chọn được: chỉ nhân rộng từ mô hình của "
+                      "đơn vị mình hoặc mô hình đã được công nhận.")
+
+
+def _check_replicates(scope: Scope, model: Initiative | None) -> None:
+    """A model may replicate only one its author can find (queries.findable_models)."""
+    from .queries import findable_models
+
+    if model is not None and not findable_models(scope).filter(pk=model.pk).exists():
+        _refuse(REPLICATES_REFUSED)
+
+
 def _set_tags(ini: Initiative, tags) -> None:
     objs = []
     for name in tags or ():
@@ -93,6 +105,7 @@ def create_initiative(*, actor, unit: Unit, kind, title: str, field: Field, sect
     scope = _scope(actor, scope)
     _require(scope, Role.CLERK, Role.SECRETARIAT)
     _require_unit(scope, unit)
+    _check_replicates(scope, replicates)
     ini = Initiative(unit=unit, kind=kind, title=clean(title), field=field,
                      sector=sector, subject=clean(subject),
                      person_name=clean(person_name), person_position=clean(person_position),
@@ -115,6 +128,9 @@ def update_initiative(initiative: Initiative, *, actor, scope: Scope | None = No
     unknown = set(fields) - set(INITIATIVE_FIELDS)
     if unknown:
         raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
+    if "replicates" in fields and getattr(fields["replicates"], "pk", None) != \
+            initiative.replicates_id:
+        _check_replicates(scope, fields["replicates"])
     before = history.snapshot(initiative, fields)
     for name, value in fields.items():
         setattr(initiative, name, clean(value) if isinstance(value, str) and name != "description"

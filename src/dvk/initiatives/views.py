@@ -143,7 +143,7 @@ def register(request):
     initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase)}
     if phase is not None:
         initial["level"] = phase.ordered_levels().first()
-    form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial, scope=scope)
     targets = forms.TargetFormSet(request.POST or None, prefix="t")
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         d = form.cleaned_data
@@ -189,7 +189,8 @@ def edit(request, registration_id):
         messages.error(request, _("Only a draft or a returned registration can be edited."))
         return _detail(reg)
     ini = reg.initiative
-    form = forms.InitiativeForm(request.POST or None, initial=forms.InitiativeForm.initial_for(ini))
+    form = forms.InitiativeForm(request.POST or None, initial=forms.InitiativeForm.initial_for(ini),
+                                scope=request.scope)
     targets = forms.TargetFormSet(request.POST or None, prefix="t", initial=[
         {k: getattr(t, k) for k in RegistrationTarget.REGISTERED}
         for t in reg.targets.order_by("order", "id")])
