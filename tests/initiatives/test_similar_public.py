@@ -238,3 +238,20 @@ def test_identical_title_of_the_same_unit_is_listed_first(client_as, crowded, ne
     # Typed differently (case, accents) it is still the same title.
     html = widget(c, "KHEO VAN DONG NGUOI DAN HIEN MAU CUU NGUOI", dinhhoa_org.pk)
     assert re.search(r"<li>(.*?)</li>", html, re.S).group(1).startswith(TITLE)
+
+
+# The model page's "replicated by" list follows the same rule ------------------------------
+
+def test_model_page_lists_other_units_replications_once_recognised(
+        at_state, new_initiative, user, unit, phase26, levels, client_as):
+    original = at_state(State.RECOGNIZED).initiative  # Định Hòa's, so others may replicate it
+    copies = {}
+    for state, marker in ((State.DRAFT, "Zqbansaonhap"), (State.RECOGNIZED, "Zqbansaocn")):
+        copies[state] = _rachgia_model(new_initiative, user, unit, phase26, levels[0],
+                                       f"Khéo vận động hiến máu cứu người {marker}", state)
+        services.update_initiative(copies[state], actor=user("rachgia.vanthu"),
+                                   replicates=original)
+    page = client_as("dinhhoa.vanthu").get(url("initiative", initiative_id=original.pk),
+                                           **VI).content.decode()
+    assert "Zqbansaocn" in page
+    assert "Zqbansaonhap" not in page

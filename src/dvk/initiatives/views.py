@@ -126,7 +126,9 @@ def initiative_detail(request, initiative_id):
     scope = request.scope
     ini = get_or_404(initiatives_for(scope).select_related("replicates__unit"), pk=initiative_id)
     regs = registrations_for(scope).filter(initiative=ini).order_by("year", "level__order")
-    replications = list(_services().replications_of(ini))
+    # Other units' copies are listed once recognised, like every whole-tree list.
+    replications = list(_services().replications_of(
+        ini, queryset=_queries().findable_models(scope)))
     return render(request, "initiatives/initiative_detail.html",
                   {"ini": ini, "regs": regs, "replications": replications,
                    "attachments": ini.attachments.all()})
