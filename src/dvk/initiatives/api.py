@@ -18,8 +18,7 @@ from dvk.phases.models import Level, Phase
 
 from . import services
 from .models import Field, Registration
-from .queries import filter_registrations
-from .similarity import similar_titles
+from .queries import filter_registrations, replicable, similar_models
 from .workflow import available
 
 router = Router(tags=["registrations"])
@@ -159,11 +158,17 @@ class DecideIn(Schema):
 
 
 class SimilarOut(Schema):
+    """A model found across the tree: its public fields only (queries.PublicModel)."""
     id: int
     title: str
+    kind: str
     unit: str
     unit_name: str
-    start_year: int | None
+    field: str
+    recognized_level: str | None
+    recognized_year: int | None
+    own: bool
+    start_year: int | None  # the caller's own models only
     score: float
 
 
@@ -240,7 +245,9 @@ def create_initiative(request, payload: InitiativeIn):
         raise HttpError(400, "Lĩnh vực không hợp lệ.")
     replicates = None
     if payload.replicates_id:
-        replicates = get_or_404(initiatives_for(request.scope), pk=payload.replicates_id)
+        replicates = replicable(request.scope, payload.replicates_id)
+        if replicates is None:
+            raise HttpError(400, services.REPLICATES_REFUSED)
     ini = services.create_initiative(
         scope=request.scope, unit=unit, kind=payload.kind,
         title=payload.title, field=field, subject=payload.subject,
@@ -270,12 +277,15 @@ def register(request, initiative_id: int, payload: RegisterIn):
 @router.get("/initiatives/similar", response=list[SimilarOut])
 def similar(request, title: str, unit: str = "", year: int | None = None, limit: int = 10,
             exclude_id: int | None = None):
-    """Initiatives with a similar title (accent- and case-insensitive), within scope."""
+    """Models with a similar title (accent- and case-insensitive), identical first: the
+    caller's own, and other units' recognised ones (queries.similar_models)."""
     u = unit_for(request.scope, unit) if unit else None
-    found = similar_titles(title, unit=u, year=year, limit=max(1, min(limit, 50)),
-                           exclude_id=exclude_id, queryset=initiatives_for(request.scope))
-    return [{"id": i.pk, "title": i.title, "unit": i.unit.code, "unit_name": i.unit.name,
-             "start_year": i.start_year, "score": s} for i, s in found]
+    found = similar_models(request.scope, title, unit=u, year=year,
+                           limit=max(1, min(limit, 50)), exclude_id=exclude_id)
+    return [{"id": m.id, "title": m.title, "kind": m.kind, "unit": m.unit_code,
+             "unit_name": m.unit_name, "field": m.field, "recognized_level": m.recognized_level,
+             "recognized_year": m.recognized_year, "own": m.own, "start_year": m.start_year,
+             "score": m.score} for m in found]
 
 
 @router.post("/registrations/{registration_id}/submit",

@@ -32,16 +32,29 @@ class InitiativeForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 4}))
     start_year = forms.IntegerField(label=_("Start year"), required=False, min_value=1990,
                                     max_value=2100)
-    replicates = forms.ModelChoiceField(label=_("Replicates model"), required=False,
-                                        queryset=Initiative.objects.all(),
-                                        widget=forms.HiddenInput)
+    replicates = forms.ModelChoiceField(
+        label=_("Replicates model"), required=False, queryset=Initiative.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("The replicated model cannot be chosen: only a "
+                                            "model of your own unit or a recognised model "
+                                            "can be replicated.")})
 
     MODEL_FIELDS = ("kind", "title", "subject", "person_name", "person_position", "field",
                     "sector", "description", "start_year", "replicates")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+        # Only what the replication picker may offer (queries.findable_models); without a
+        # scope nothing. A model already linked stays valid, so an edit never trips on it.
+        if scope is not None:
+            from .queries import findable_models
+
+            choices = findable_models(scope)
+            linked = getattr(self.initial.get("replicates"), "pk", None)
+            if linked:
+                choices = choices | Initiative.objects.filter(pk=linked)
+            self.fields["replicates"].queryset = choices
 
     @classmethod
     def initial_for(cls, initiative: Initiative) -> dict:

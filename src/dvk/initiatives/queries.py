@@ -1,13 +1,16 @@
-"""Reused reads over registrations: list filters, queue counts, what is overdue.
+"""Reused reads: list filters, queue counts, what is overdue; models found across the tree.
 
-Callers pass querysets that already come from dvk.orgs.scope (registrations_for…);
-nothing here widens a scope.
+Callers pass querysets that already come from dvk.orgs.scope (registrations_for…). The one
+read that looks beyond a scope is the whole-tree search (findable_models / similar_models):
+finding a model to replicate or a duplicate needs other units' models, and it shows those
+only once recognised, and only their public fields.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dvk.common.text import fold
@@ -16,7 +19,7 @@ from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, registrations_for, units_for, within
 
 from .enums import REGISTERED, AppraisalStatus, ExceptionalStatus, InitiativeKind, State
-from .models import Appraisal
+from .models import Appraisal, Initiative, Registration
 
 FILTER_PARAMS = ("phase", "year", "level", "state", "field", "sector", "unit", "q", "late",
                  "exceptional", "kind")
@@ -140,3 +143,75 @@ def teams_judging(scope: Scope, reg) -> QuerySet:
 
     qs = teams_for(scope).filter(committee__phase_id=reg.phase_id, committee__level_id=reg.level_id)
     return qs if scope.is_superuser else qs.filter(committee__unit=scope.unit)
+
+
+# --- models found across the tree: duplicate warning, replication ---------------------------
+
+@dataclass(frozen=True)
+class PublicModel:
+    """A model as the whole-tree searches show it (web widgets and API alike).
+
+    Only these fields exist, so no template or schema can reach a person's name, position or
+    a description: another unit's model is shown by what its recognition made public.
+    """
+
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    unit_code: str
+    unit_name: str
+    field: str
+    recognized_level: str | None  # the highest level it was recognised at…
+    recognized_year: int | None   # …and the year of that recognition
+    own: bool                     # in the viewer's subtree (then it may be a draft)
+    start_year: int | None        # the viewer's own models only
+    score: float
+
+
+def findable_models(scope: Scope) -> QuerySet[Initiative]:
+    """Models `scope` may find across the tree: its own subtree's (drafts included) and,
+    elsewhere, those recognised at least once. For searching and for checking a
+    `replicates` choice; never rendered as such (similar_models gives the public shape)."""
+    if scope.is_superuser:
+        return Initiative.objects.all()
+    recognised = Registration.objects.filter(initiative=OuterRef("pk"), state=State.RECOGNIZED)
+    return Initiative.objects.filter(scope.unit_q("unit") | Q(Exists(recognised)))
+
+
+def replicable(scope: Scope, pk) -> Initiative | None:
+    """The model `pk` if `scope` may name it as the one a model replicates, else None."""
+    pk = _int(pk)
+    return findable_models(scope).filter(pk=pk).first() if pk else None
+
+
+def similar_models(scope: Scope, title: str, *, unit=None, year: int | None = None,
+                   limit: int = 10, exclude_id: int | None = None) -> list[PublicModel]:
+    """Findable models with a title like `title`: an identical title first, then `unit`'s
+    (and `year`'s) models, then the rest by similarity (similarity.similar_titles)."""
+    from .similarity import similar_titles
+
+    # Load what PublicModel needs and the columns the ranking reads, nothing private.
+    qs = findable_models(scope).select_related("unit", "field").only(
+        "id", "title", "kind", "start_year", "unit__code", "unit__name", "unit__path",
+        "field__name")
+    found = similar_titles(title, unit=unit, year=year, limit=limit, exclude_id=exclude_id,
+                           queryset=qs)
+    best: dict[int, tuple] = {}
+    recognitions = (Registration.objects
+                    .filter(initiative_id__in=[ini.pk for ini, _ in found],
+                            state=State.RECOGNIZED).order_by()
+                    .values_list("initiative_id", "level__order", "year", "level__name"))
+    for ini_id, order, rec_year, level in recognitions:
+        if ini_id not in best or (order, rec_year) > best[ini_id][:2]:
+            best[ini_id] = (order, rec_year, level)
+    result = []
+    for ini, score in found:
+        own = scope.contains(ini.unit)
+        _order, rec_year, level = best.get(ini.pk, (None, None, None))
+        result.append(PublicModel(
+            id=ini.pk, title=ini.title, kind=ini.kind, kind_label=str(ini.get_kind_display()),
+            unit_code=ini.unit.code, unit_name=ini.unit.name, field=ini.field.name,
+            recognized_level=level, recognized_year=rec_year, own=own,
+            start_year=ini.start_year if own else None, score=score))
+    return result

@@ -60,17 +60,19 @@ def can_create_initiative(scope, unit) -> Refusal | None:
     return None if scope.contains(unit) else UNIT_OUTSIDE
 
 
+NOT_REPLICABLE = Refusal("not_replicable", "Mô hình được nhân rộng không chọn được: chỉ nhân "
+                                          "rộng từ mô hình của đơn vị mình hoặc mô hình đã "
+                                          "được công nhận.", 400)
+
+
 @rule("initiative.replicate")
 def can_replicate(scope, model) -> Refusal | None:
-    """A unit copies a model of its own subtree, or one recognised anywhere: other units'
-    unrecognised models (drafts included) are not theirs to see."""
-    from .models import Registration
+    """A unit copies a model it can find: one of its own subtree, or one recognised anywhere
+    (queries.findable_models); other units' unrecognised models, drafts included, are not
+    theirs to see."""
+    from .queries import findable_models
 
-    if scope.contains(model.unit) or Registration.objects.filter(
-            initiative_id=model.pk, state=State.RECOGNIZED).exists():
-        return None
-    return Refusal("not_replicable", "Mô hình được nhân rộng không có trong danh sách mô "
-                                     "hình bạn được xem.", 400)
+    return None if findable_models(scope).filter(pk=model.pk).exists() else NOT_REPLICABLE
 
 
 @rule("attachment.add")

@@ -29,7 +29,7 @@ from .enums import (RUBRIC, RUBRIC_MAX, AppraisalStatus, Conclusion, ConflictSta
                     ExceptionalStatus, InitiativeKind, State)
 from .models import (AchievementReport, Appraisal, Attachment, Decision, Field, Initiative,
                      Registration, RegistrationTarget, Tag)
-from . import workflow
+from . import rules, workflow
 from .workflow import STALE, TransitionRefused, transition
 
 INITIATIVE_FIELDS = ("kind", "title", "field", "sector", "subject", "person_name",
@@ -65,6 +65,14 @@ def _validate_initiative(ini: Initiative) -> None:
         _refuse("Mô hình không thể nhân rộng từ chính nó.")
 
 
+REPLICATES_REFUSED = rules.NOT_REPLICABLE.message
+
+
+def _check_replicates(scope: Scope, model: Initiative | None) -> None:
+    if model is not None:
+        check("initiative.replicate", scope, model)
+
+
 def _set_tags(ini: Initiative, tags) -> None:
     objs = []
     for name in tags or ():
@@ -81,8 +89,7 @@ def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None
                       scope: Scope, request_token: str = "") -> Initiative:
     actor = scope.user
     check("initiative.create", scope, unit)
-    if replicates is not None and not allowed("initiative.replicate", scope, replicates):
-        _refuse("Mô hình được nhân rộng không có trong danh sách mô hình bạn được xem.")
+    _check_replicates(scope, replicates)
     if request_token:
         done = Initiative.objects.filter(request_token=request_token).first()
         if done is not None:  # the same form sent twice (a double click): nothing new
@@ -113,13 +120,12 @@ def update_initiative(initiative: Initiative, *, scope: Scope,
     actor = scope.user
     check("initiative.create", scope, initiative.unit)
     tags = fields.pop("tags", None)
-    if fields.get("replicates") is not None and \
-            fields["replicates"] != initiative.replicates and \
-            not allowed("initiative.replicate", scope, fields["replicates"]):
-        _refuse("Mô hình được nhân rộng không có trong danh sách mô hình bạn được xem.")
     unknown = set(fields) - set(INITIATIVE_FIELDS)
     if unknown:
         raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
+    if "replicates" in fields and getattr(fields["replicates"], "pk", None) != \
+            initiative.replicates_id:
+        _check_replicates(scope, fields["replicates"])
     before = history.snapshot(initiative, fields)
     for name, value in fields.items():
         setattr(initiative, name, clean(value) if isinstance(value, str) and name != "description"

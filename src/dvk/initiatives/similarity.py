@@ -3,14 +3,20 @@
 Titles are compared folded (no accents, lower case: dvk.common.text.fold). PostgreSQL uses
 pg_trgm's word similarity on the indexed `search_text` (GIN trigram index, migration 0002),
 so it stays fast with a million initiatives; SQLite prefilters on shared significant words
-and ranks with difflib. Results: same unit & year first, then the rest of the visible tree.
+and ranks with difflib. Results: an identical title first, then same unit & year, then the
+rest of the queryset (callers pass a scoped one: dvk.initiatives.queries.similar_models).
+
+Both engines cut the candidates before ranking them in Python. The cut keeps identical titles
+(and then the titles sharing most words) first: ordered by score alone or by the table's
+default order, thousands of titles containing all the typed words would push the one the
+user is about to duplicate out of the list.
 """
 from __future__ import annotations
 
 import difflib
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from dvk.common.text import fold
 
@@ -37,9 +43,11 @@ def _score(a: str, b: str) -> float:
 def similar_titles(title: str, *, unit=None, year: int | None = None, limit: int = 10,
                    exclude_id: int | None = None, queryset: QuerySet | None = None,
                    min_score: float = MIN_SCORE) -> list[tuple[Initiative, float]]:
-    """[(initiative, score 0–1)], best first, same unit (and start year) before the others.
+    """[(initiative, score 0–1)], best first: identical titles (folded), then the same unit
+    (and start year), then the others.
 
-    Pass `queryset` from dvk.orgs.scope.initiatives_for(scope) so results respect scope.
+    Pass a scoped `queryset`; screens and API go through queries.similar_models, which
+    passes queries.findable_models(scope) and returns public fields only.
     """
     key = fold(title)
     if not key:
@@ -52,22 +60,34 @@ def similar_titles(title: str, *, unit=None, year: int | None = None, limit: int
     else:
         scored = _python(qs, key, limit * 5, min_score)
 
-    def rank(item):
-        ini, score = item
+    def rank(entry):
+        pos, (ini, score) = entry  # pos: the engine's own order, the last tie-break
         same_unit = unit is not None and ini.unit_id == getattr(unit, "pk", unit)
         same_year = year is not None and ini.start_year == year
-        return (not same_unit, not (same_unit and same_year), -score, ini.pk)
+        return (fold(ini.title) != key, not same_unit, not (same_unit and same_year), -score,
+                pos)
 
-    return sorted(scored, key=rank)[:limit]
+    return [item for _, item in sorted(enumerate(scored), key=rank)][:limit]
+
+
+def _exact(key: str) -> Case:
+    """1 where the title may be identical: search_text is the folded title, then the subject
+    and person (models.Initiative.refresh_derived). rank() checks the title itself."""
+    return Case(When(Q(search_text=key) | Q(search_text__startswith=key + " "), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
 
 
 def _postgres(qs: QuerySet, key: str, n: int, min_score: float):
     # word_similarity(query, text): how well the query matches some part of the text; the
     # `<%` operator uses the trigram index (threshold pg_trgm.word_similarity_threshold).
-    qs = (qs.extra(select={"score": "word_similarity(%s, initiatives_initiative.search_text)"},
-                   select_params=[key],
-                   where=["%s <%% initiatives_initiative.search_text"], params=[key])
-          .select_related("unit").order_by("-score", "pk")[:n])
+    # Every text containing all the query's words scores 1: identical titles go first, and
+    # the whole-text similarity then prefers the texts closest to the query.
+    qs = (qs.annotate(exact=_exact(key))
+          .extra(select={"score": "word_similarity(%s, initiatives_initiative.search_text)",
+                         "closeness": "similarity(%s, initiatives_initiative.search_text)"},
+                 select_params=[key, key],
+                 where=["%s <%% initiatives_initiative.search_text"], params=[key])
+          .select_related("unit").order_by("-exact", "-score", "-closeness", "pk")[:n])
     with transaction.atomic():  # SET LOCAL lasts until the end of this transaction
         with connection.cursor() as cur:
             cur.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [min_score])
@@ -75,11 +95,16 @@ def _postgres(qs: QuerySet, key: str, n: int, min_score: float):
 
 
 def _python(qs: QuerySet, key: str, n: int, min_score: float):
-    words = _significant(key.split()) or key.split()
+    # A title made only of common words ("Vận động người dân") matches nearly every row:
+    # the cut keeps identical titles, then those sharing most of the words.
+    words = (_significant(key.split()) or key.split())[:8]
     cond = Q()
-    for w in words[:8]:
+    hits = Value(0)
+    for w in words:
         cond |= Q(search_text__contains=w)
-    candidates = qs.filter(cond).select_related("unit")[:5000]
+        hits = hits + Case(When(search_text__contains=w, then=Value(1)), default=Value(0))
+    candidates = (qs.filter(cond).annotate(exact=_exact(key), hits=hits)
+                  .order_by("-exact", "-hits", "pk").select_related("unit")[:5000])
     scored = []
     for ini in candidates:
         s = _score(key, fold(ini.title))

@@ -128,7 +128,9 @@ def initiative_detail(request, initiative_id):
     scope = request.scope
     ini = get_or_404(initiatives_for(scope).select_related("replicates__unit"), pk=initiative_id)
     regs = registrations_for(scope).filter(initiative=ini).order_by("year", "level__order")
-    replications = list(_services().replications_of(ini))
+    # Other units' copies are listed once recognised, like every whole-tree list.
+    replications = list(_services().replications_of(
+        ini, queryset=_queries().findable_models(scope)))
     return render(request, "initiatives/initiative_detail.html",
                   {"ini": ini, "regs": regs, "replications": replications,
                    "attachments": ini.attachments.all()})
@@ -146,7 +148,7 @@ def register(request):
                "request_token": uuid.uuid4()}
     if phase is not None and scope.unit is not None:
         initial["level"] = entry_level(scope.unit, phase)
-    form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial, scope=scope)
     targets = forms.TargetFormSet(request.POST or None, prefix="t")
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         d = form.cleaned_data
@@ -205,7 +207,7 @@ def edit(request, registration_id):
         messages.error(request, _("Only a draft or a returned registration can be edited."))
         return _detail(reg)
     ini = reg.initiative
-    form = forms.EditForm(request.POST or None,
+    form = forms.EditForm(request.POST or None, scope=request.scope,
                           initial={**forms.EditForm.initial_for(ini), "version": reg.version})
     targets = forms.TargetFormSet(request.POST or None, prefix="t", initial=[
         {k: getattr(t, k) for k in RegistrationTarget.REGISTERED}
@@ -235,9 +237,8 @@ def _default_year(phase):
 
 @login_required
 def similar(request):
-    """htmx: models with a similar title (same unit & year first, then across the tree)."""
-    from .similarity import similar_titles
-
+    """htmx: models with a similar title (identical first, then the same unit & year, then
+    what the user may find across the tree: queries.similar_models)."""
     title = (request.GET.get("title") or "").strip()
     results = []
     if len(title) >= 6:
@@ -245,18 +246,16 @@ def similar(request):
             if (request.GET.get("unit") or "").isdigit() else None
         year = request.GET.get("year")
         year = int(year) if (year or "").isdigit() else None
-        results = similar_titles(title, unit=unit, year=year, limit=8)
-    return render(request, "initiatives/_similar.html", {"results": results, "unit_id": getattr(
-        request.GET, "get", lambda k: None)("unit")})
+        results = _queries().similar_models(request.scope, title, unit=unit, year=year,
+                                            limit=8)
+    return render(request, "initiatives/_similar.html", {"results": results})
 
 
 @login_required
 def replicate_search(request):
-    """htmx: pick the model this one replicates, by searching titles across the tree."""
-    from .similarity import similar_titles
-
+    """htmx: pick the model this one replicates among those the user may find."""
     q = (request.GET.get("replicate_q") or "").strip()
-    results = similar_titles(q, limit=10) if len(q) >= 3 else []
+    results = _queries().similar_models(request.scope, q, limit=10) if len(q) >= 3 else []
     return render(request, "initiatives/_replicate_options.html", {"results": results, "q": q})
 
 
