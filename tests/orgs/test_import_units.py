@@ -185,3 +185,20 @@ def test_exit_status_2_for_wrong_usage(tmp_path):
     assert bad_kind.returncode == 2 and "không được hỗ trợ" in bad_kind.stderr
     no_arg = subprocess.run([dvk, "import_units"], env=env, capture_output=True, text=True)
     assert no_arg.returncode == 2
+
+
+def test_a_units_file_with_a_header_and_no_data_is_refused(tmp_path):
+    status, _, err = run(write_csv(tmp_path / "trong.csv", [["", "", "", "", ""]]))
+    assert status == 1 and "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập." in err
+
+
+def test_unit_cells_the_database_cannot_hold_are_refused(tmp_path):
+    rows = [["AG", "Tỉnh An\x00 Giang", "", "Tỉnh", ""],
+            ["AG-1", "Huyện " + "x" * 300, "AG", "Huyện", ""],
+            ["AG-2", "Huyện Hai", "A" * 200_000, "Huyện", ""]]
+    status, _, err = run(write_csv(tmp_path / "sai.csv", rows))
+    assert status == 1
+    assert "Dòng 2, cột «Tên đơn vị»: có ký tự không hợp lệ U+0000 ở vị trí 8" in err
+    assert "Dòng 3, cột «Tên đơn vị»: dài 306 ký tự, vượt giới hạn 255 ký tự." in err
+    assert "Dòng 4, cột «Mã đơn vị cấp trên»: dài 200000 ký tự, vượt giới hạn 64 ký tự." in err
+    assert "Traceback" not in err

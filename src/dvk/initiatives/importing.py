@@ -51,12 +51,16 @@ from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, Exceptional
                     InitiativeKind, State)
 from .models import Field, ImportBatch, Initiative, Registration
 
-COLUMNS = [
-    Column("Mã mô hình"),
-    Column("Tên mô hình", required=True),
+def _size(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+COLUMNS = [  # max_length: the text reaches the database (checked by the reader)
+    Column("Mã mô hình", max_length=_size(Initiative, "code")),
+    Column("Tên mô hình", required=True, max_length=_size(Initiative, "title")),
     Column("Loại", required=True),
-    Column("Chủ thể"),
-    Column("Mã đơn vị", required=True),
+    Column("Chủ thể", max_length=_size(Initiative, "subject")),
+    Column("Mã đơn vị", required=True, max_length=_size(Unit, "code")),
     Column("Khối"),
     Column("Lĩnh vực", required=True),
     Column("Cấp", required=True),

@@ -23,12 +23,14 @@ from .models import SEGMENT, Sector, Unit, UnitEvent
 from .structure import StructureError, _check_move, _move
 from .tree import bulk_insert_units
 
-CODE, NAME, PARENT, KIND, SECTOR = "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại", "Khối"
-COLUMNS = [Column(CODE, required=True), Column(NAME, required=True), Column(PARENT),
-           Column(KIND, required=True), Column(SECTOR)]
-
 CODE_MAX = Unit._meta.get_field("code").max_length
 NAME_MAX = Unit._meta.get_field("name").max_length
+
+CODE, NAME, PARENT, KIND, SECTOR = "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại", "Khối"
+# max_length: the text reaches the database (checked by the reader).
+COLUMNS = [Column(CODE, required=True, max_length=CODE_MAX),
+           Column(NAME, required=True, max_length=NAME_MAX),
+           Column(PARENT, max_length=CODE_MAX), Column(KIND, required=True), Column(SECTOR)]
 # Paths are one segment per level and must fit the column.
 MAX_DEPTH = Unit._meta.get_field("path").max_length // (SEGMENT + 1) - 1
 

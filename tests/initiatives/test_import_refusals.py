@@ -1,0 +1,161 @@
+"""What dvk import_registrations refuses before anything is written: files that would take
+the worker down (zip bombs, a used range of billions of cells), cells the database cannot
+hold (too long, control characters, wrong encodings), a file without data, a phase code
+overlapping another phase, years to come, and paths that name no readable file (usage).
+Every refusal is a Vietnamese message, never a traceback."""
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import types
+import zipfile
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+
+from dvk.common.tabular import ImportRefused
+from dvk.initiatives import importing
+from dvk.initiatives.importing import import_registrations
+from dvk.initiatives.models import Initiative
+from dvk.phases.models import Phase
+
+from .test_import import HEADER, ROWS, counts, run, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+ROW = ["", "Khéo vận động trồng cây", "Mô hình", "", "KG-GQ-02", "", "Kinh tế", "Cơ sở", 2017,
+       "", "", ""]
+
+
+def refused(path, phase="2016-2020") -> list[str]:
+    before = counts()
+    with pytest.raises(ImportRefused) as exc:
+        import_registrations(path, phase_code=phase)
+    assert counts() == before
+    return [str(p) for p in exc.value.problems]
+
+
+def row(**cells) -> list:
+    r = list(ROW)
+    for name, value in cells.items():
+        r[HEADER.index(name.replace("_", " "))] = value
+    return r
+
+
+@pytest.fixture
+def no_parser(monkeypatch):
+    """The spreadsheet parser must not even be started (it would take the memory first)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the parser was started")
+
+    fake = types.ModuleType("python_calamine")
+    fake.CalamineWorkbook = types.SimpleNamespace(from_path=refuse)
+    monkeypatch.setitem(sys.modules, "python_calamine", fake)
+
+
+def zip_bomb(path, megabytes=8):
+    """A real .xlsx whose sheet is `megabytes` MB of one character: ~8 kB on disk. Written
+    in 1 MB pieces, so the test never holds the inflated sheet in memory."""
+    write_xlsx(path, HEADER, [ROW])
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                z.writestr(name, data)
+                continue
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w", force_zip64=True) as sheet:
+                sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
+                            b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                            b'<row r="1"><c r="A1" t="inlineStr"><is><t>')
+                piece = b"A" * (1 << 20)
+                for _ in range(megabytes):
+                    sheet.write(piece)
+                sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    assert os.path.getsize(path) < 100_000
+    return str(path)
+
+
+def test_a_cell_longer_than_the_csv_field_limit_is_named_by_row_and_column(tmp_path):
+    # Python's csv module raises on fields over 131,072 characters.
+    rows = [ROW, row(Tên_mô_hình="Khéo vận động " + "x" * 200_000)]
+    assert refused(write_csv(tmp_path / "dai.csv", HEADER, rows)) == [
+        "Dòng 3, cột «Tên mô hình»: dài 200014 ký tự, vượt giới hạn 500 ký tự."]
+
+
+def test_a_long_cell_in_a_column_the_import_ignores_is_no_problem(tmp_path):
+    header = HEADER + ["Ghi chú"]
+    out, _ = run(write_csv(tmp_path / "ghi-chu.csv", header, [ROW + ["ghi chú " * 30_000]]))
+    assert "1 lượt đăng ký mới" in out
+
+
+def test_cells_are_bounded_by_what_the_database_columns_hold(tmp_path):
+    rows = [row(Tên_mô_hình="T" * 501),
+            row(Tên_mô_hình="Khéo vận động B", Chủ_thể="C" * 256),
+            row(Tên_mô_hình="Khéo vận động C", Mã_mô_hình="M" * 65),
+            row(Tên_mô_hình="Khéo vận động D", Mã_đơn_vị="K" * 65),
+            row(Tên_mô_hình="  Khéo   vận động E  " + " " * 600)]  # fits once trimmed
+    assert refused(write_csv(tmp_path / "dai.csv", HEADER, rows)) == [
+        "Dòng 2, cột «Tên mô hình»: dài 501 ký tự, vượt giới hạn 500 ký tự.",
+        "Dòng 3, cột «Chủ thể»: dài 256 ký tự, vượt giới hạn 255 ký tự.",
+        "Dòng 4, cột «Mã mô hình»: dài 65 ký tự, vượt giới hạn 64 ký tự.",
+        "Dòng 5, cột «Mã đơn vị»: dài 65 ký tự, vượt giới hạn 64 ký tự."]
+    assert not Initiative.objects.filter(title__startswith="TTTT").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_control_characters_are_refused_by_row_and_column(tmp_path, fmt):
+    """PostgreSQL refuses NUL in text (the import used to end in a traceback there)."""
+    rows = [ROW,
+            row(Tên_mô_hình="Khéo vận\x00 động"),
+            row(Tên_mô_hình="Khéo vận động B", Chủ_thể="Hội\x1b Nông dân"),
+            row(Tên_mô_hình="Khéo vận động C", Mã_đơn_vị="KG-GQ\x00-02"),
+            row(Tên_mô_hình="Khéo vận động D\x0bdòng hai", Lĩnh_vực="Kinh\x00 tế")]
+    path = (write_csv(tmp_path / "nul.csv", HEADER, rows) if fmt == "csv"
+            else write_xlsx(tmp_path / "nul.xlsx", HEADER, rows))
+    problems = refused(path)
+    assert problems == [
+        "Dòng 3, cột «Tên mô hình»: có ký tự không hợp lệ U+0000 ở vị trí 9 (ký tự điều "
+        "khiển, thường do sao chép từ phần mềm khác); hãy xóa ký tự này.",
+        "Dòng 4, cột «Chủ thể»: có ký tự không hợp lệ U+001B ở vị trí 4 (ký tự điều "
+        "khiển, thường do sao chép từ phần mềm khác); hãy xóa ký tự này.",
+        "Dòng 5, cột «Mã đơn vị»: có ký tự không hợp lệ U+0000 ở vị trí 6 (ký tự điều "
+        "khiển, thường do sao chép từ phần mềm khác); hãy xóa ký tự này."]
+    # A vertical tab (Word's line break) is whitespace, as in Lĩnh vực a NUL only fails the
+    # catalogue match: row 6 comes to the row checks, whose messages never carry a NUL.
+    rows = [row(Lĩnh_vực="Kinh\x00 tế")]
+    problems = refused(write_csv(tmp_path / "nul2.csv", HEADER, rows))
+    assert problems[0].startswith("Dòng 2, cột «Lĩnh vực»: «Kinh\ufffd tế» không hợp lệ")
+
+
+def test_wrong_encodings_say_how_to_save_the_file(tmp_path):
+    text = "\n".join([",".join(HEADER), ",".join(str(c) for c in ROW)]) + "\n"
+    for name, data, expected in [
+        ("cp1252.csv", text.encode("utf-8")[:-40] + "Tên é\n".encode("cp1252"),
+         "Dòng 2: tệp CSV không phải văn bản UTF-8"),
+        ("utf16.csv", text.encode("utf-16"), "Tệp CSV đang ở bảng mã UTF-16"),
+        ("utf16le.csv", text.encode("utf-16-le"), "Tệp CSV đang ở bảng mã UTF-16"),
+        ("surrogate.csv", text.encode("utf-8") + b"\xed\xa0\x80,x\n",
+         "Dòng 3: tệp CSV không phải văn bản UTF-8"),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        [problem] = refused(str(tmp_path / name))
+        assert problem.startswith(expected), (name, problem)
+        assert "hãy lưu tệp dưới dạng CSV UTF-8" in problem
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_with_a_header_and_no_data_is_refused(tmp_path, fmt):
+    blank = [[""] * len(HEADER)] * 3
+    path = (write_csv(tmp_path / "trong.csv", HEADER, blank) if fmt == "csv"
+            else write_xlsx(tmp_path / "trong.xlsx", HEADER, blank))
+    with pytest.raises(SystemExit) as exc:
+        run(path)
+    assert exc.value.code == 1
+    assert refused(path) == ["Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập."]
