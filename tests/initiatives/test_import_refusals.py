@@ -82,6 +82,41 @@ def zip_bomb(path, megabytes=8):
     return str(path)
 
 
+def test_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path, no_parser):
+    path = zip_bomb(tmp_path / "bom.xlsx")
+    [problem] = refused(path)
+    assert "«xl/worksheets/sheet1.xml» nén bất thường" in problem
+    assert "giới hạn 100 lần" in problem
+
+
+@override_settings(DVK_IMPORT_MAX_UNCOMPRESSED_BYTES=4 * 1024 * 1024,
+                   DVK_IMPORT_MAX_COMPRESSION_RATIO=1_000_000)
+def test_the_declared_uncompressed_size_is_bounded(tmp_path, no_parser):
+    [problem] = refused(zip_bomb(tmp_path / "bom.xlsx"))
+    assert problem.startswith("Tệp Excel khi giải nén lớn 8 MB, vượt giới hạn 4 MB")
+
+
+def test_a_used_range_of_billions_of_cells_is_refused_before_it_is_parsed(tmp_path, no_parser):
+    """One value in the last cell of a sheet: the parser would allocate the whole range
+    (550 GB) and abort the process."""
+    import xlsxwriter
+
+    path = str(tmp_path / "xa.xlsx")
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER)
+    ws.write_row(1, 0, ROW)
+    ws.write(1048575, 16383, "x")
+    wb.close()
+    [problem] = refused(path)
+    assert "vùng A1:XFD1048576 (1048576 dòng × 16384 cột), vượt giới hạn 20000000 ô" in problem
+
+
+def test_an_ordinary_spreadsheet_passes_the_archive_checks(tmp_path):
+    out, _ = run(write_xlsx(tmp_path / "ok.xlsx", HEADER, ROWS))
+    assert "4 lượt đăng ký mới" in out
+
+
 def test_a_cell_longer_than_the_csv_field_limit_is_named_by_row_and_column(tmp_path):
     # Python's csv module raises on fields over 131,072 characters.
     rows = [ROW, row(Tên_mô_hình="Khéo vận động " + "x" * 200_000)]

@@ -5,7 +5,7 @@ Row numbers in messages are those a user sees in the spreadsheet: the header is 
 Before any importer sees a row, the reader refuses a file with no data row, and, in the
 columns whose text reaches the database (Column.max_length), cells longer than the
 database column or holding a control character (PostgreSQL refuses NUL in text), each named
-by row and column.
+by row and column. Spreadsheet archives are checked for zip bombs first (zipguard.py).
 """
 from __future__ import annotations
 
@@ -173,6 +173,9 @@ def _read_csv(data: bytes) -> tuple[list[list], bool, int | None]:
 def _read_xlsx(path: Path) -> list[list]:
     from python_calamine import CalamineWorkbook
 
+    from .zipguard import check_archive
+
+    check_archive(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         sheet = wb.get_sheet_by_index(0)
