@@ -194,3 +194,74 @@ def test_a_file_with_a_header_and_no_data_is_refused(tmp_path, fmt):
         run(path)
     assert exc.value.code == 1
     assert refused(path) == ["Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập."]
+
+
+def test_a_new_phase_overlapping_an_existing_one_is_refused(tmp_path):
+    path = write_csv(tmp_path / "a.csv", HEADER, ROWS)
+    before = counts()
+    err = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_registrations", path, "--phase", "2016-2019", stderr=err)
+    assert exc.value.code == 1  # the input is refused, not the usage
+    assert ("Giai đoạn 2016-2019 trùng thời gian với giai đoạn 2016-2020 đã có (2016–2020); "
+            "hãy nhập vào giai đoạn 2016-2020") in err.getvalue()
+    assert counts() == before and not Phase.objects.filter(code="2016-2019").exists()
+    for code in ("2014-2016", "2020-2024", "2010-2030"):
+        assert refused(path, phase=code)[0].startswith(f"Giai đoạn {code} trùng thời gian")
+
+
+def test_years_to_come_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing.timezone, "localdate", lambda: dt.date(2018, 6, 1))
+    rows = [row(Năm=2018), row(Tên_mô_hình="Khéo vận động B", Năm=2019)]
+    assert refused(write_csv(tmp_path / "sau.csv", HEADER, rows)) == [
+        "Dòng 3, cột «Năm»: năm 2019 chưa tới (nay là năm 2018)."]
+
+
+def test_a_new_phase_is_created_in_the_transaction_that_writes_the_rows(tmp_path, monkeypatch):
+    """A process killed after the phase was created must leave no phase behind: the phase
+    is created inside the import's transaction, not committed before it."""
+    stacks = {}
+    create, write = importing.get_or_create_phase, importing._import
+
+    def spy_create(code):
+        stacks["create"] = list(connection.atomic_blocks)
+        return create(code)
+
+    def spy_write(*args, **kwargs):
+        stacks["write"] = list(connection.atomic_blocks)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "get_or_create_phase", spy_create)
+    monkeypatch.setattr(importing, "_import", spy_write)
+    base = len(connection.atomic_blocks)  # the test's own transaction
+    rows = [row(Năm=2003)]
+    import_registrations(write_csv(tmp_path / "x.csv", HEADER, rows), phase_code="2001-2005")
+    assert len(stacks["create"]) > base, "the phase was created outside the import's transaction"
+    assert stacks["write"][base] is stacks["create"][base]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="another process must see the test database (SQLite's is in memory)")
+def test_a_killed_import_leaves_no_new_phase(tmp_path):
+    """The import is killed (SIGKILL: no except, no finally) just after its phase exists."""
+    path = write_csv(tmp_path / "x.csv", HEADER, [row(Năm=2003)])
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    script = ("import os, signal, django; django.setup()\n"
+              "from dvk.initiatives import importing\n"
+              "importing._import = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+              f"importing.import_registrations({path!r}, phase_code='2001-2005')\n")
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="dvk.settings",
+               SECRET_KEY="x")
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    try:
+        assert not Phase.objects.filter(code="2001-2005").exists()
+    finally:  # what a failing run committed, removed on a connection of its own
+        own = connection.get_new_connection(connection.get_connection_params())
+        own.autocommit = True
+        own.execute("DELETE FROM phases_level WHERE phase_id IN "
+                    "(SELECT id FROM phases_phase WHERE code = '2001-2005')")
+        own.execute("DELETE FROM phases_phase WHERE code = '2001-2005'")
+        own.close()
