@@ -265,3 +265,39 @@ def test_a_killed_import_leaves_no_new_phase(tmp_path):
                     "(SELECT id FROM phases_phase WHERE code = '2001-2005')")
         own.execute("DELETE FROM phases_phase WHERE code = '2001-2005'")
         own.close()
+
+
+def test_a_path_that_names_no_readable_file_is_wrong_usage(tmp_path, monkeypatch):
+    """Exit 2 for both importers (it was 1 for this one): nothing was read."""
+    (tmp_path / "thu-muc.csv").mkdir()
+    (tmp_path / "dk.txt").write_text("x")
+    cases = [(tmp_path / "khong-co.csv", "Không tìm thấy tệp"),
+             (tmp_path / "thu-muc.csv", "không phải là một tệp"),
+             (tmp_path / "dk.txt", "không được hỗ trợ")]
+    for command, extra in (("import_registrations", ["--phase", "2016-2020"]),
+                           ("import_units", [])):
+        for path, message in cases:
+            with pytest.raises(CommandError) as exc:
+                call_command(command, str(path), *extra)
+            assert exc.value.returncode == 2 and message in str(exc.value), (command, path)
+    readable = write_csv(tmp_path / "khoa.csv", HEADER, ROWS)
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(tmp_path), "open", denied)
+    for command, extra in (("import_registrations", ["--phase", "2016-2020"]),
+                           ("import_units", [])):
+        with pytest.raises(CommandError) as exc:
+            call_command(command, readable, *extra)
+        assert exc.value.returncode == 2
+        assert "Không đọc được tệp" in str(exc.value) and "Permission denied" in str(exc.value)
+
+
+def test_a_missing_file_exits_2_from_the_shell(tmp_path):
+    dvk = os.path.join(os.path.dirname(sys.executable), "dvk")
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite3'}", SECRET_KEY="x")
+    proc = subprocess.run([dvk, "import_registrations", str(tmp_path / "khong-co.csv"),
+                           "--phase", "2016-2020"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "Không tìm thấy tệp" in proc.stderr
+    assert "Traceback" not in proc.stderr
