@@ -144,6 +144,11 @@ def test_cells_are_bounded_by_what_the_database_columns_hold(tmp_path):
     assert not Initiative.objects.filter(title__startswith="TTTT").exists()
 
 
+def test_a_cell_spanning_lines_is_measured_whole(tmp_path):
+    """A quoted line break: the longest line no longer bounds the cells."""
+    rows = [row(Chủ_thể="Hội Nông dân\n" * 30)]
+    assert refused(write_csv(tmp_path / "nhieu-dong.csv", HEADER, rows)) == [
+        "Dòng 2, cột «Chủ thể»: dài 389 ký tự, vượt giới hạn 255 ký tự."]
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_control_characters_are_refused_by_row_and_column(tmp_path, fmt):
     """PostgreSQL refuses NUL in text (the import used to end in a traceback there)."""
