@@ -242,6 +242,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DVK_ATTACHMENT_MAX_BYTES = int(os.environ.get("DVK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# What an imported .xlsx may inflate to before it is parsed (common/zipguard.py, README).
+DVK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DVK_IMPORT_MAX_UNCOMPRESSED_BYTES",
+                                                       512 * 1024 * 1024))
+DVK_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("DVK_IMPORT_MAX_COMPRESSION_RATIO", 100))
+DVK_IMPORT_MAX_CELLS = int(os.environ.get("DVK_IMPORT_MAX_CELLS", 20_000_000))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

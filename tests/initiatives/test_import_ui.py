@@ -214,3 +214,30 @@ def test_api_refuses_other_roles_and_bad_input(client_as, media):
     r = client_as("gq.thuky").post(API, {"phase": "1999-2000", "file": pdf})
     assert r.status_code == 400 and r.json()["detail"].startswith("Giai đoạn: ")
     assert not BackgroundJob.objects.exists()
+
+
+@override_settings(TASKS=IMMEDIATE)
+@pytest.mark.parametrize("case", ["bomb", "nul", "long", "empty"])
+def test_the_new_refusals_are_listed_on_the_job_page(client_as, media, tmp_path, case):
+    from .test_import_refusals import ROW, row, zip_bomb
+
+    if case == "bomb":
+        path, expected = zip_bomb(tmp_path / "bom.xlsx"), "nén bất thường"
+    elif case == "nul":
+        path = write_xlsx(tmp_path / "nul.xlsx", HEADER, [ROW, row(Chủ_thể="Hội\x00 Nông dân")])
+        expected = "Dòng 3, cột «Chủ thể»: có ký tự không hợp lệ U+0000 ở vị trí 4"
+    elif case == "long":
+        path = write_csv(tmp_path / "dai.csv", HEADER, [row(Tên_mô_hình="x" * 150_000)])
+        expected = "Dòng 2, cột «Tên mô hình»: dài 150000 ký tự, vượt giới hạn 500 ký tự."
+    else:
+        path = write_csv(tmp_path / "trong.csv", HEADER, [])
+        expected = "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập."
+    before = (Initiative.objects.count(), Registration.objects.count())
+    c = client_as("gq.thuky")
+    r = post(c, path)
+    job = BackgroundJob.objects.get(kind="import_registrations")
+    assert job.status == "failed" and expected in job.message
+    assert (Initiative.objects.count(), Registration.objects.count()) == before
+    page = c.get(r["Location"])
+    assert page.status_code == 200 and expected in page.content.decode()
+    assert not any(files for _, _, files in os.walk(media))  # the upload is not kept

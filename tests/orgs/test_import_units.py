@@ -185,3 +185,47 @@ def test_exit_status_2_for_wrong_usage(tmp_path):
     assert bad_kind.returncode == 2 and "không được hỗ trợ" in bad_kind.stderr
     no_arg = subprocess.run([dvk, "import_units"], env=env, capture_output=True, text=True)
     assert no_arg.returncode == 2
+
+
+def test_a_units_file_with_a_header_and_no_data_is_refused(tmp_path):
+    status, _, err = run(write_csv(tmp_path / "trong.csv", [["", "", "", "", ""]]))
+    assert status == 1 and "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập." in err
+
+
+def test_unit_cells_the_database_cannot_hold_are_refused(tmp_path):
+    rows = [["AG", "Tỉnh An\x00 Giang", "", "Tỉnh", ""],
+            ["AG-1", "Huyện " + "x" * 300, "AG", "Huyện", ""],
+            ["AG-2", "Huyện Hai", "A" * 200_000, "Huyện", ""]]
+    status, _, err = run(write_csv(tmp_path / "sai.csv", rows))
+    assert status == 1
+    assert "Dòng 2, cột «Tên đơn vị»: có ký tự không hợp lệ U+0000 ở vị trí 8" in err
+    assert "Dòng 3, cột «Tên đơn vị»: dài 306 ký tự, vượt giới hạn 255 ký tự." in err
+    assert "Dòng 4, cột «Mã đơn vị cấp trên»: dài 200000 ký tự, vượt giới hạn 64 ký tự." in err
+    assert "Traceback" not in err
+
+
+def test_a_unit_is_never_of_a_kind_above_its_parents(tmp_path, unit):
+    rows = [["T2", "Tỉnh dưới xã", "KG-GQ-02", "Tỉnh", ""],          # row 2: above its parent
+            ["H2", "Huyện mới", "X2", "Huyện", ""],                   # row 3: under a commune
+            ["X2", "Xã mới", "KG", "Cơ sở", ""],                      # a commune under the
+            ["X2-A", "Ấp mới", "X2", "Dưới cơ sở", ""],               # province is fine
+            ["X2-B", "Tổ mới", "X2-A", "Dưới cơ sở", ""]]             # same kind is fine
+    status, _, err = run(write_csv(tmp_path / "loai.csv", rows))
+    assert status == 1
+    assert ("Dòng 2, cột «Loại»: đơn vị loại «Tỉnh» không thể trực thuộc đơn vị «KG-GQ-02» loại "
+            "«Cơ sở» (đơn vị cấp trên phải cùng loại hoặc cao hơn).") in err
+    assert "Dòng 3, cột «Loại»: đơn vị loại «Huyện» không thể trực thuộc đơn vị «X2» loại «Cơ sở»" in err
+    assert "Dòng 4" not in err and "Dòng 5" not in err and "Dòng 6" not in err
+    assert not Unit.objects.filter(code__in=["T2", "X2"]).exists()
+    assert run(write_csv(tmp_path / "dung.csv", rows[2:]))[0] == 0
+    assert unit("X2").parent == unit("KG")
+
+
+def test_a_unit_cannot_become_a_kind_below_the_sub_units_it_keeps(tmp_path, unit):
+    gq = unit("KG-GQ")  # a district with communes under it
+    rows = [["KG-GQ", gq.name, "KG", "Dưới cơ sở", ""]]
+    status, _, err = run(write_csv(tmp_path / "ha.csv", rows))
+    assert status == 1
+    assert ("Dòng 2, cột «Loại»: không thể đổi thành loại «Dưới cơ sở»: đơn vị trực thuộc «KG-GQ-01» (và"
+            in err) and err.count("Dòng 2") == 1
+    assert unit("KG-GQ").kind == UnitKind.DISTRICT

@@ -327,10 +327,10 @@ def form2_docx(unit, phase, year, registrations) -> bytes:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 def _workbook():
-    import xlsxwriter
+    from dvk.common.xlsx import Workbook  # user text stays text (formula injection)
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = Workbook(buf, {"in_memory": True})
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
 
     def fmt(**kw):

@@ -2,9 +2,11 @@
 
 The upload is kept in Django's storage (shared by every app server and the worker) until
 the job has read it; the job reuses the command's import (importing.py), limited to the
-uploader's scope, and reports its progress and outcome on the job page."""
+uploader's scope, and reports its progress and outcome on the job page. Uploads whose job
+never ran are removed by `dvk clean_uploads` (clean_uploads below)."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.bulk import ReferenceMissing
@@ -39,10 +42,44 @@ COLUMN_HELP = {
 }
 
 
+UPLOADS = "imports"  # the storage folder of uploads waiting for their job
+
+
 def store_upload(uploaded) -> str:
     """Save an uploaded file for the worker; returns its storage name."""
     suffix = Path(uploaded.name).suffix.lower()
-    return default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", uploaded)
+    return default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}{suffix}", uploaded)
+
+
+def clean_uploads(older_than: dt.timedelta, *, dry_run: bool = False) -> list[str]:
+    """Delete the uploads last modified more than `older_than` ago that no queued or running
+    import job still has to read; return their names. A job deletes its upload when it
+    ends, so these are the uploads of jobs that never ran (worker down, task lost) or that
+    died half-way, and files no job refers to. Only files directly in the uploads folder
+    are looked at."""
+    try:
+        _, names = default_storage.listdir(UPLOADS)
+    except FileNotFoundError:
+        return []
+    # Read after listing: a job created meanwhile is seen. Its upload is new anyway (the
+    # file is saved just before its job), and only old files are deleted.
+    waiting = {job.params.get("upload") for job in BackgroundJob.objects.filter(
+        kind=KIND, status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING))}
+    cutoff = timezone.now() - older_than
+    deleted = []
+    for name in sorted(names):
+        path = f"{UPLOADS}/{name}"
+        if path in waiting:
+            continue
+        try:
+            if default_storage.get_modified_time(path) >= cutoff:
+                continue
+            if not dry_run:
+                default_storage.delete(path)
+        except FileNotFoundError:  # deleted meanwhile (its job just ended)
+            continue
+        deleted.append(path)
+    return deleted
 
 
 def start_import(request, phase, uploaded) -> BackgroundJob:

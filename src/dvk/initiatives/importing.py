@@ -41,23 +41,28 @@ from dvk.awards.models import Award, AwardKind
 from dvk.common import history
 from dvk.common.bulk import BulkWriter
 from dvk.common.models import HistoryEntry
-from dvk.common.tabular import Column, Problems, as_int, as_text, read_table
+from dvk.common.tabular import (Column, ImportRefused, Problem, Problems, as_int, as_text,
+                                 read_table)
 from dvk.common.text import fold, sort_key
 from dvk.orgs.models import Sector, Unit
 from dvk.phases.models import Phase
-from dvk.phases.services import get_or_create_phase
+from dvk.phases.services import PhaseOverlap, get_or_create_phase
 
 from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, ExceptionalStatus,
                     InitiativeKind, State)
 from . import workflow
 from .models import Field, ImportBatch, Initiative, Registration
 
-COLUMNS = [
-    Column("Mã mô hình"),
-    Column("Tên mô hình", required=True),
+def _size(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+COLUMNS = [  # max_length: the text reaches the database (checked by the reader)
+    Column("Mã mô hình", max_length=_size(Initiative, "code")),
+    Column("Tên mô hình", required=True, max_length=_size(Initiative, "title")),
     Column("Loại", required=True),
-    Column("Chủ thể"),
-    Column("Mã đơn vị", required=True),
+    Column("Chủ thể", max_length=_size(Initiative, "subject")),
+    Column("Mã đơn vị", required=True, max_length=_size(Unit, "code")),
     Column("Khối"),
     Column("Lĩnh vực", required=True),
     Column("Cấp", required=True),
@@ -165,16 +170,17 @@ def import_registrations(path, *, phase_code: str, actor=None, scope=None, progr
     gc.disable()
     try:
         table = read_table(path, COLUMNS)
-        phase, phase_created = get_or_create_phase(phase_code)
         source = Source.of(path)
         if file_name:
             source = Source(file_name, source.sha256)
-        try:
+        # A new phase is created in the import's transaction: refused input, or a process
+        # killed half-way, leaves no phase behind.
+        with transaction.atomic():
+            try:
+                phase, phase_created = get_or_create_phase(phase_code)
+            except PhaseOverlap as exc:  # a well-formed code the data refuses: exit 1
+                raise ImportRefused([Problem(None, None, str(exc))]) from None
             return _import(table, phase, phase_created, actor, source, scope, progress)
-        except BaseException:
-            if phase_created:  # refused input writes nothing, not even the phase
-                Phase.objects.filter(pk=phase.pk).delete()
-            raise
     finally:
         if collecting:
             gc.enable()
@@ -202,6 +208,7 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
     kinds = _lookup(INITIATIVE_KIND_FILE_LABELS.items())
     results = _lookup(RESULT_FILE_LABELS.items())
     years = set(phase.years)
+    this_year = timezone.localdate().year
 
     index = table.index
     width = max(index.values()) + 1
@@ -270,6 +277,8 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
             return None, f"«{as_text(v)}» không phải là năm."
         if y not in years:
             return None, f"năm {y} không thuộc giai đoạn {phase.code}."
+        if y > this_year:  # the file records what happened: a model cannot start later
+            return None, f"năm {y} chưa tới (nay là năm {this_year})."
         return y, None
 
     p_result = _choice(results, lambda t: f"«{t}» không hợp lệ; dùng «Công nhận», «Không công "

@@ -18,17 +18,19 @@ from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Column, ImportRefused, Problem, Problems, as_text, read_table
 from dvk.common.text import fold
 
-from .enums import UNIT_KIND_FILE_LABELS, UnitEventKind
+from .enums import UNIT_KIND_FILE_LABELS, UnitEventKind, UnitKind
 from .models import SEGMENT, Sector, Unit, UnitEvent
 from .structure import StructureError, _check_move, _move
 from .tree import bulk_insert_units
 
-CODE, NAME, PARENT, KIND, SECTOR = "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại", "Khối"
-COLUMNS = [Column(CODE, required=True), Column(NAME, required=True), Column(PARENT),
-           Column(KIND, required=True), Column(SECTOR)]
-
 CODE_MAX = Unit._meta.get_field("code").max_length
 NAME_MAX = Unit._meta.get_field("name").max_length
+
+CODE, NAME, PARENT, KIND, SECTOR = "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại", "Khối"
+# max_length: the text reaches the database (checked by the reader).
+COLUMNS = [Column(CODE, required=True, max_length=CODE_MAX),
+           Column(NAME, required=True, max_length=NAME_MAX),
+           Column(PARENT, max_length=CODE_MAX), Column(KIND, required=True), Column(SECTOR)]
 # Paths are one segment per level and must fit the column.
 MAX_DEPTH = Unit._meta.get_field("path").max_length // (SEGMENT + 1) - 1
 
@@ -185,6 +187,51 @@ def _validate_tree(rows: list[Row], existing: dict[str, Unit], code_of: dict[int
     return final_parent
 
 
+# Kinds from the top of the tree down (UnitKind's order). A unit is never of a kind above its
+# parent's; it may skip kinds (an office of the province is a grassroots unit).
+KIND_RANK = {kind: i for i, kind in enumerate(UnitKind)}
+KIND_LABEL = {kind: label for label, kind in UNIT_KIND_FILE_LABELS.items()}
+
+
+def _check_kinds(rows: list[Row], existing: dict[str, Unit], code_of: dict[int, str],
+                 final_parent: dict[str, str | None], problems: Problems) -> None:
+    """Each row's kind against its final parent's, and a unit whose kind the file changes
+    against the sub-units it keeps from the database."""
+    in_file = {r.code: r for r in rows}
+
+    def kind_of(code):
+        r = in_file.get(code)
+        if r is not None:
+            return r.kind
+        unit = existing.get(code)
+        return unit.kind if unit is not None else None
+
+    for r in rows:
+        parent = final_parent.get(r.code)
+        parent_kind = kind_of(parent) if parent else None
+        if r.kind and parent_kind and KIND_RANK[r.kind] < KIND_RANK[parent_kind]:
+            problems.add(r.line, KIND, f"đơn vị loại «{KIND_LABEL[r.kind]}» không thể trực "
+                                       f"thuộc đơn vị «{parent}» loại «{KIND_LABEL[parent_kind]}» "
+                                       "(đơn vị cấp trên phải cùng loại hoặc cao hơn).")
+    lowered = {r.code: r for r in rows if r.kind and r.code in existing
+               and KIND_RANK[r.kind] > KIND_RANK[existing[r.code].kind]}
+    if not lowered:
+        return
+    above: dict[str, list[Unit]] = {}  # lowered code -> its sub-units now above it
+    for unit in existing.values():
+        parent = code_of.get(unit.parent_id) if unit.parent_id else None
+        r = lowered.get(parent)
+        if (r is not None and unit.code not in in_file and unit.valid_until is None
+                and KIND_RANK[unit.kind] < KIND_RANK[r.kind]):
+            above.setdefault(parent, []).append(unit)
+    for code, units in above.items():
+        r, first = lowered[code], min(units, key=lambda u: u.code)
+        more = f" (và {len(units) - 1} đơn vị khác)" if len(units) > 1 else ""
+        problems.add(r.line, KIND, f"không thể đổi thành loại «{KIND_LABEL[r.kind]}»: đơn vị "
+                                   f"trực thuộc «{first.code}»{more} là loại "
+                                   f"«{KIND_LABEL[first.kind]}».")
+
+
 def _unchanged_retired(r: Row, existing: dict[str, Unit]) -> bool:
     """A retired unit listed exactly as it was (an old file imported again) is accepted."""
     unit = existing.get(r.code)
@@ -219,7 +266,8 @@ def import_units(path, *, actor=None, date: dt.date | None = None,
             problems.add(r.line, CODE, f"đơn vị «{r.code}» đã ngừng hoạt động từ ngày "
                                        f"{unit.valid_until:%d/%m/%Y}; không thể cập nhật qua tệp "
                                        "(dùng chức năng sáp nhập, chia tách, chuyển đơn vị).")
-    _validate_tree(rows, existing, code_of, problems)
+    final_parent = _validate_tree(rows, existing, code_of, problems)
+    _check_kinds(rows, existing, code_of, final_parent, problems)
     problems.items.sort(key=lambda p: (p.row or 0))  # in file order, as officials read it
     problems.raise_if_any()
     with transaction.atomic():

@@ -62,10 +62,10 @@ def _table_rows(summary: dict) -> list[tuple[str, str, list[dict]]]:
 # --- spreadsheet ----------------------------------------------------------------------------
 
 def appendix_xlsx(summary: dict, *, year: int | None = None, structure: str = "time") -> bytes:
-    import xlsxwriter
+    from dvk.common.xlsx import Workbook  # unit and catalogue names stay text
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = Workbook(buf, {"in_memory": True})
     font = {"font_name": "Times New Roman", "font_size": 12}
     f_title = wb.add_format({**font, "bold": True, "font_size": 14, "align": "center"})
     f_sub = wb.add_format({**font, "italic": True, "align": "center"})

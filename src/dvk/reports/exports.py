@@ -6,8 +6,8 @@
   (Excel opens it as UTF-8); XLSX is written by xlsxwriter in constant-memory mode to a
   temporary file, so memory stays flat whatever the number of rows.
 - Formula injection: a text cell starting with = + - @ TAB or CR would be run as a formula
-  by spreadsheet programs. CSV cells get a leading apostrophe; XLSX cells are always
-  written with write_string, which stores text and never a formula.
+  by spreadsheet programs. CSV cells get a leading apostrophe; XLSX cells are text, never
+  formulas (both by common/xlsx.py, which every spreadsheet of the app goes through).
 - Headers are Vietnamese and, where one exists, the column name of the import files
   (CONTRACTS §3, §4), so an export can be edited and imported again.
 """
@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from dvk.common.xlsx import neutralise
 from dvk.initiatives.queries import filter_registrations
 from dvk.initiatives.enums import INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, State
 from dvk.orgs.enums import UNIT_KIND_FILE_LABELS
@@ -32,7 +33,6 @@ from dvk.orgs.scope import Scope, awards_for, registrations_for, unit_for, units
 CHUNK = 2000
 PROGRESS_EVERY = 500
 FORMATS = ("xlsx", "csv")
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 KIND_LABEL = {v: k for k, v in INITIATIVE_KIND_FILE_LABELS.items()}
 RESULT_LABEL = {v: k for k, v in RESULT_FILE_LABELS.items()}
@@ -41,13 +41,6 @@ UNIT_KIND_LABEL = {v: k for k, v in UNIT_KIND_FILE_LABELS.items()}
 
 def sync_limit() -> int:
     return int(getattr(settings, "DVK_EXPORT_SYNC_LIMIT", 5000))
-
-
-def neutralise(text: str) -> str:
-    """A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if text and text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _local_date(value):
@@ -228,10 +221,9 @@ def write_csv(export: Export, fh, progress=None) -> None:
 
 
 def write_xlsx(export: Export, path: str, progress=None) -> None:
-    import xlsxwriter
+    from dvk.common.xlsx import Workbook
 
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                    "strings_to_urls": False})
+    wb = Workbook(path, {"constant_memory": True})
     ws = wb.add_worksheet(export.title[:31])
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1,
                           "text_wrap": True, "valign": "top"})

@@ -1,7 +1,8 @@
 """dvk import_registrations FILE --phase CODE (CONTRACTS §2, §4).
 
-Exit 0 imported; 1 the file was refused (one Vietnamese line per problem, nothing written);
-2 wrong usage (missing arguments, malformed phase code).
+Exit 0 imported; 1 the file was refused (one Vietnamese line per problem, nothing written),
+also when a new phase code overlaps an existing phase; 2 wrong usage (missing arguments, a
+path that is no readable .xlsx/.csv file, malformed phase code).
 """
 import sys
 import time
@@ -9,6 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dvk.common.bulk import ReferenceMissing
+from dvk.common.cli import input_file
 from dvk.common.tabular import ImportRefused
 
 
@@ -22,9 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, file, phase, **options):
         from dvk.initiatives.importing import import_registrations
 
+        path = input_file(file)
         started = time.perf_counter()
         try:
-            result = import_registrations(file, phase_code=phase)
+            result = import_registrations(path, phase_code=phase)
         except ValueError as exc:  # malformed phase code: wrong usage
             raise CommandError(str(exc), returncode=2) from None
         except ImportRefused as exc:

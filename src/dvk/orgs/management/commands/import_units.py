@@ -1,12 +1,10 @@
 import datetime as dt
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dvk.common.cli import input_file
 from dvk.common.tabular import ImportRefused
 from dvk.orgs.importing import import_units
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 def _date(value: str) -> dt.date:
@@ -30,12 +28,7 @@ class Command(BaseCommand):
                                  "(dd/mm/yyyy; mặc định hôm nay)")
 
     def handle(self, *args, file, date, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp «{file}».", returncode=2)
-        if path.suffix.lower() not in SUFFIXES:
-            raise CommandError(f"Định dạng tệp «{path.suffix or path.name}» không được hỗ trợ; "
-                               "dùng .xlsx hoặc .csv.", returncode=2)
+        path = input_file(file)
         try:
             when = _date(date) if date else None
         except ValueError:
