@@ -9,3 +9,10 @@ def acting(who, membership=None):
 
     user = get_user_model().objects.get(username=who) if isinstance(who, str) else who
     return scope_for(user, getattr(membership, "pk", membership))
+
+
+def command_line():
+    """The scope `dvk import_registrations` acts with: the whole tree, said why."""
+    from dvk.orgs.scope import Scope
+
+    return Scope.system("tests import as the command line does")

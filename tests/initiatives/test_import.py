@@ -11,6 +11,7 @@ from dvk.common.history import history_of
 from dvk.initiatives.enums import State
 from dvk.initiatives.models import Initiative, Registration
 from dvk.phases.models import Phase
+from tests.acting import command_line
 
 HEADER = ["Mã mô hình", "Tên mô hình", "Loại", "Chủ thể", "Mã đơn vị", "Khối", "Lĩnh vực", "Cấp",
           "Năm", "Kết quả", "Đặc cách", "Khen thưởng"]
@@ -166,7 +167,8 @@ def test_problem_messages(tmp_path):
          ""],
     ]
     with pytest.raises(ImportRefused) as exc:
-        import_registrations(write_csv(tmp_path / "bad.csv", HEADER, bad), phase_code="2016-2020")
+        import_registrations(write_csv(tmp_path / "bad.csv", HEADER, bad), phase_code="2016-2020",
+                             scope=command_line())
     text = [str(p) for p in exc.value.problems]
     assert "Dòng 2, cột «Mã đơn vị»: không có đơn vị mã «KHONG-CO»." in text
     for column in ("Loại", "Lĩnh vực", "Cấp", "Năm", "Kết quả", "Khen thưởng"):
@@ -183,7 +185,8 @@ def test_missing_required_column_is_refused(tmp_path):
     header = [h for h in HEADER if h != "Năm"]
     rows = [[v for h, v in zip(HEADER, r) if h != "Năm"] for r in ROWS]
     with pytest.raises(ImportRefused) as exc:
-        import_registrations(write_csv(tmp_path / "x.csv", header, rows), phase_code="2016-2020")
+        import_registrations(write_csv(tmp_path / "x.csv", header, rows), phase_code="2016-2020",
+                             scope=command_line())
     assert [str(p) for p in exc.value.problems] == ["Dòng 1, cột «Năm»: thiếu cột bắt buộc."]
 
 

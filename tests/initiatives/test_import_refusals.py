@@ -24,6 +24,7 @@ from dvk.initiatives.models import Initiative
 from dvk.phases.models import Phase
 
 from .test_import import HEADER, ROWS, counts, run, write_csv, write_xlsx
+from tests.acting import command_line
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ ROW = ["", "Khéo vận động trồng cây", "Mô hình", "", "KG-GQ-02", "", 
 def refused(path, phase="2016-2020") -> list[str]:
     before = counts()
     with pytest.raises(ImportRefused) as exc:
-        import_registrations(path, phase_code=phase)
+        import_registrations(path, phase_code=phase, scope=command_line())
     assert counts() == before
     return [str(p) for p in exc.value.problems]
 
@@ -240,7 +241,8 @@ def test_a_new_phase_is_created_in_the_transaction_that_writes_the_rows(tmp_path
     monkeypatch.setattr(importing, "_import", spy_write)
     base = len(connection.atomic_blocks)  # the test's own transaction
     rows = [row(Năm=2003)]
-    import_registrations(write_csv(tmp_path / "x.csv", HEADER, rows), phase_code="2001-2005")
+    import_registrations(write_csv(tmp_path / "x.csv", HEADER, rows), phase_code="2001-2005",
+                         scope=command_line())
     assert len(stacks["create"]) > base, "the phase was created outside the import's transaction"
     assert stacks["write"][base] is stacks["create"][base]
 
@@ -254,8 +256,10 @@ def test_a_killed_import_leaves_no_new_phase(tmp_path):
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     script = ("import os, signal, django; django.setup()\n"
               "from dvk.initiatives import importing\n"
+              "from dvk.orgs.scope import Scope\n"
               "importing._import = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
-              f"importing.import_registrations({path!r}, phase_code='2001-2005')\n")
+              f"importing.import_registrations({path!r}, phase_code='2001-2005', "
+              "scope=Scope.system('test'))\n")
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="dvk.settings",
                SECRET_KEY="x")
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,

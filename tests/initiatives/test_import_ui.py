@@ -13,10 +13,16 @@ from django.urls import reverse
 from dvk.common.models import BackgroundJob
 from dvk.initiatives.models import ImportBatch, Initiative, Registration
 
-from .test_import import HEADER, ROWS, write_csv, write_xlsx
+from .test_import import HEADER, ROWS as ALL_LEVELS, write_csv, write_xlsx
+from tests.acting import command_line
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 URL = "/mo-hinh/nhap/"
+
+# What a district secretariat may import: its own level and below (the file's 4th row,
+# at province level, is the province's to import).
+ROWS = [list(r) for r in ALL_LEVELS]
+ROWS[3][7] = "Huyện"
 
 
 @pytest.fixture
@@ -142,7 +148,7 @@ def test_the_import_reports_progress_per_chunk(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importing, "PIPELINE_CHUNK", 2)
     seen = []
     importing.import_registrations(write_csv(tmp_path / "f.csv", HEADER, ROWS),
-                                   phase_code="2016-2020",
+                                   phase_code="2016-2020", scope=command_line(),
                                    progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 4), (4, 4)]
 
@@ -241,3 +247,29 @@ def test_the_new_refusals_are_listed_on_the_job_page(client_as, media, tmp_path,
     page = c.get(r["Location"])
     assert page.status_code == 200 and expected in page.content.decode()
     assert not any(files for _, _, files in os.walk(media))  # the upload is not kept
+
+
+@override_settings(TASKS=IMMEDIATE)
+@pytest.mark.parametrize("who, file_level, ceiling", [
+    ("gq.thuky", "tỉnh", "Huyện"),        # a district's secretariat, a province-level row
+    ("dinhhoa.thuky", "Huyện", "Cơ sở"),  # a commune's secretariat, a district-level row
+])
+def test_a_secretariat_imports_no_outcome_above_its_committees_level(client_as, media,
+                                                                     tmp_path, who,
+                                                                     file_level, ceiling):
+    rows = [list(r) for r in ROWS]
+    rows[0][7] = file_level
+    before = Registration.objects.count()
+    with open(write_csv(tmp_path / "cap-tren.csv", HEADER, rows), "rb") as f:
+        job = client_as(who).post(API, {"phase": "2016-2020", "file": f}).json()
+    assert job["status"] == "failed"
+    assert (f"Dòng 2, cột «Cấp»: cấp «{file_level}» cao hơn cấp {ceiling} của Ban Chỉ đạo đơn "
+            "vị bạn; kết quả cấp này do Ban Chỉ đạo cấp trên nhập.") in job["problems"]
+    assert Registration.objects.count() == before
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_province_imports_outcomes_at_every_level(client_as, media, tmp_path):
+    with open(write_csv(tmp_path / "tinh.csv", HEADER, ALL_LEVELS), "rb") as f:
+        job = client_as("tinh.thuky").post(API, {"phase": "2016-2020", "file": f}).json()
+    assert job["status"] == "done", job["problems"]

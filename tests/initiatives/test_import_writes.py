@@ -17,6 +17,7 @@ from dvk.initiatives.models import ImportBatch, Initiative, Registration
 from dvk.orgs.models import Unit
 
 from .test_import import HEADER, ROWS, counts, run, write_csv
+from tests.acting import command_line
 
 COLS = ["unit_id", "field_id", "title", "search_text", "sort_key", "created_at", "updated_at"]
 NOW = timezone.now()
@@ -120,7 +121,7 @@ def test_a_failure_while_writing_a_chunk_undoes_the_whole_import(tmp_path, monke
     before = counts()
     with pytest.raises(RuntimeError, match="disk full"):
         importing.import_registrations(write_csv(tmp_path / "a.csv", HEADER, ROWS),
-                                       phase_code="2016-2020")
+                                       phase_code="2016-2020", scope=command_line())
     assert calls == [2, 2] and counts() == before
 
 

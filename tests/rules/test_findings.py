@@ -15,7 +15,7 @@ from dvk.initiatives import services
 from dvk.initiatives.enums import State
 from dvk.initiatives.models import Appraisal, Initiative, Registration, Transition
 from dvk.initiatives.workflow import transition
-from tests.acting import acting
+from tests.acting import acting, command_line
 
 SCORES = {"effectiveness": 9, "replicability": 8, "participation": 9, "creativity": 7,
           "difficulty": 8}
@@ -322,12 +322,12 @@ def test_9_an_import_writes_transitions_for_new_and_changed_outcomes(tmp_path, u
     csv.write_text("Mã mô hình,Tên mô hình,Loại,Mã đơn vị,Lĩnh vực,Cấp,Năm,Kết quả\n"
                    "T-1,Khéo vận động hiến đất làm đường,Mô hình,KG-GQ-02,Kinh tế,Cơ sở,2017,\n",
                    encoding="utf-8")
-    import_registrations(str(csv), phase_code="2016-2020")
+    import_registrations(str(csv), phase_code="2016-2020", scope=command_line())
     reg = Registration.objects.get(initiative__code="T-1")
     assert list(reg.transitions.values_list("from_state", "to_state")) == [("", "accepted")]
     csv.write_text(csv.read_text(encoding="utf-8").replace(",2017,\n", ",2017,Công nhận\n"),
                    encoding="utf-8")
-    import_registrations(str(csv), phase_code="2016-2020")
+    import_registrations(str(csv), phase_code="2016-2020", scope=command_line())
     reg.refresh_from_db()
     assert reg.state == State.RECOGNIZED
     assert list(reg.transitions.values_list("from_state", "to_state")) == [

@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from dvk.common.jobs import JobOut, job_out
-from dvk.orgs.enums import Role
+from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404, initiatives_for, registrations_for, unit_for
 from dvk.phases.models import Level, Phase
 
@@ -369,8 +369,7 @@ def import_registrations(request, phase: Form[str], file: File[UploadedFile]):
     from .forms import ImportForm
     from .import_jobs import start_import
 
-    if not request.scope.has_role(Role.SECRETARIAT):
-        raise HttpError(403, "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu.")
+    check("registrations.import", request.scope)
     form = ImportForm({"phase": phase}, {"file": file})
     if not form.is_valid():
         raise HttpError(400, " ".join(f"{form[name].label}: {error}"

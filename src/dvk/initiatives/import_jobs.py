@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dvk.common.bulk import ReferenceMissing
 from dvk.common.models import BackgroundJob
 from dvk.common.tabular import ImportRefused
-from dvk.orgs.enums import Role
+from dvk.common.rules import allowed
 
 KIND = "import_registrations"
 
@@ -128,7 +128,7 @@ def run_import_job(job: BackgroundJob) -> None:
     job.start()
     try:
         scope = scope_for(job.owner, params.get("membership"))
-        if not scope.has_role(Role.SECRETARIAT):  # the membership may have ended since
+        if not allowed("registrations.import", scope):  # the membership may have ended since
             job.fail("Bạn không còn quyền nhập dữ liệu cho đơn vị này.")
             return
         with default_storage.open(params["upload"], "rb") as src, \
@@ -136,7 +136,7 @@ def run_import_job(job: BackgroundJob) -> None:
             shutil.copyfileobj(src, tmp)
             tmp.flush()
             result = import_registrations(
-                tmp.name, phase_code=params["phase"], actor=job.owner, scope=scope,
+                tmp.name, phase_code=params["phase"], scope=scope,
                 progress=_report_progress(job.pk), file_name=params["file_name"])
     except ImportRefused as exc:
         job.fail("\n".join(str(p) for p in exc.problems))

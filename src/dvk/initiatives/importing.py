@@ -52,6 +52,7 @@ from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, Exceptional
                     InitiativeKind, State)
 from . import workflow
 from .models import Field, ImportBatch, Initiative, Registration
+from .rules import import_ceiling
 
 def _size(model, name: str) -> int:
     return model._meta.get_field(name).max_length
@@ -155,12 +156,13 @@ def _chunks(seq, size=CHUNK):
         yield seq[i:i + size]
 
 
-def import_registrations(path, *, phase_code: str, actor=None, scope=None, progress=None,
+def import_registrations(path, *, phase_code: str, scope, progress=None,
                          file_name: str | None = None) -> Result:
     """Validate then write. Raises ImportRefused (nothing written) or ValueError (bad code).
 
-    `scope` (orgs.scope.Scope) limits the rows to units in that scope: an import started
-    from the app may only touch its own subtree; the command line has no scope.
+    `scope` (orgs.scope.Scope) is who imports: an import started from the app touches only
+    its secretariat's subtree, at levels up to its committee's (rule `registrations.import`);
+    the command line passes `Scope.system(...)`. History and transitions name scope.user.
     `progress(done, total)` is told how many data rows have been checked.
     `file_name` is the name the import batch records (an upload is stored under another)."""
     # The cyclic garbage collector would rescan the file's hundreds of thousands of live
@@ -180,7 +182,7 @@ def import_registrations(path, *, phase_code: str, actor=None, scope=None, progr
                 phase, phase_created = get_or_create_phase(phase_code)
             except PhaseOverlap as exc:  # a well-formed code the data refuses: exit 1
                 raise ImportRefused([Problem(None, None, str(exc))]) from None
-            return _import(table, phase, phase_created, actor, source, scope, progress)
+            return _import(table, phase, phase_created, source, scope, progress)
     finally:
         if collecting:
             gc.enable()
@@ -198,7 +200,7 @@ class _Checker:
     titled_units: set
 
 
-def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
+def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
     levels = list(phase.ordered_levels())
     level_by_key = {k: lv.pk for lv in levels for k in lv.keys()}
     level_names = ", ".join(lv.name for lv in levels)
@@ -236,7 +238,7 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
     codes.discard("")
     # An import started from the app sees only its scope's units: the others are answered
     # like unknown codes, so nobody learns they exist.
-    scoped = scope is not None and not scope.is_superuser
+    scoped = not scope.is_superuser
     units = {}
     if connection.vendor == "postgresql" and not scoped:
         for chunk in _chunks(codes, PG_CHUNK):
@@ -251,7 +253,7 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
         for chunk in _chunks(codes):
             units.update({c: (pk, s) for c, pk, s in visible.filter(code__in=chunk)
                           .values_list("code", "pk", "sector_id")})
-    unknown_unit = ("không có đơn vị mã «{}»." if scope is None else
+    unknown_unit = ("không có đơn vị mã «{}»." if not scoped else
                     "không có đơn vị mã «{}» trong phạm vi đơn vị của bạn.")
 
     # Each parser gives (value, problem or None); memoised by raw cell.
@@ -268,8 +270,18 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
                        empty=False)  # False: take the unit's
     p_field = _choice(fields, lambda t: f"«{t}» không hợp lệ; dùng Kinh tế, Văn hóa - Xã hội, "
                                         "Quốc phòng - An ninh, Xây dựng hệ thống chính trị.")
-    p_level = _choice(level_by_key, lambda t: f"cấp «{t}» không có trong giai đoạn "
-                                              f"{phase.code} ({level_names}).")
+    p_any_level = _choice(level_by_key, lambda t: f"cấp «{t}» không có trong giai đoạn "
+                                                  f"{phase.code} ({level_names}).")
+    # A secretariat records outcomes up to its own committee's level, never above it.
+    ceiling = import_ceiling(scope, phase, levels) if scoped else None
+    above = {lv.pk for lv in levels[levels.index(ceiling) + 1:]} if ceiling else set()
+
+    def p_level(v):
+        pk, msg = p_any_level(v)
+        if pk in above:
+            return None, (f"cấp «{as_text(v)}» cao hơn cấp {ceiling.name} của Ban Chỉ đạo đơn "
+                          "vị bạn; kết quả cấp này do Ban Chỉ đạo cấp trên nhập.")
+        return pk, msg
 
     def p_year(v):
         y = as_int(v)
@@ -388,7 +400,7 @@ def _checker(table, phase: Phase, problems: Problems, scope=None) -> _Checker:
     return _Checker(raw_rows, check, codes, titled_units)
 
 
-def _import(table, phase: Phase, phase_created: bool, actor, source: Source, scope=None,
+def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
             progress=None) -> Result:
     problems = Problems()
     checker = _checker(table, phase, problems, scope)
@@ -399,7 +411,8 @@ def _import(table, phase: Phase, phase_created: bool, actor, source: Source, sco
 
     res = Result(phase_created=phase_created)
     now = timezone.now()
-    user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
+    actor = scope.user
+    user = actor if getattr(actor, "is_authenticated", False) else None
     comment = f"Nhập dữ liệu giai đoạn {phase.code} từ tệp {source.name}"
     cts = (ContentType.objects.get_for_model(Registration).pk,
            ContentType.objects.get_for_model(Award).pk)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dvk.common.rules import OUTSIDE, ROLE, UNIT_OUTSIDE, Refusal, rule
 from dvk.orgs.enums import Role
-from dvk.phases.rules import acts_at, entry_level, level_refusal
+from dvk.phases.rules import acts_at, committee_level, entry_level, level_for_kind, level_refusal
 
 from .enums import AppraisalStatus, ExceptionalStatus, State
 
@@ -176,6 +176,24 @@ def can_promote(scope, reg) -> Refusal | None:
 @rule("registration.queue")
 def can_see_queue(scope, phase=None) -> Refusal | None:
     return None if scope.has_role(Role.SECRETARIAT) else ROLE
+
+
+@rule("registrations.import")
+def can_import(scope, phase=None) -> Refusal | None:
+    """A secretariat imports its subtree's records; each row's level is checked against
+    `import_ceiling` by the importer, which names the row."""
+    return None if scope.has_role(Role.SECRETARIAT) else IMPORT_ROLE
+
+
+IMPORT_ROLE = Refusal("role", "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu.", 403)
+
+
+def import_ceiling(scope, phase, levels=None):
+    """The highest level whose outcomes the scope may import: its committee's level, else
+    the level its unit's kind stands at. None: no ceiling (the whole tree)."""
+    if scope.is_superuser:
+        return None
+    return committee_level(scope, phase) or level_for_kind(phase, scope.unit.kind, levels)
 
 
 # --- appraisal -------------------------------------------------------------------------------

@@ -23,11 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, phase, **options):
         from dvk.initiatives.importing import import_registrations
+        from dvk.orgs.scope import Scope
 
         path = input_file(file)
         started = time.perf_counter()
         try:
-            result = import_registrations(path, phase_code=phase)
+            result = import_registrations(path, phase_code=phase, scope=Scope.system(
+                "the command line imports records for the whole tree"))
         except ValueError as exc:  # malformed phase code: wrong usage
             raise CommandError(str(exc), returncode=2) from None
         except ImportRefused as exc:
