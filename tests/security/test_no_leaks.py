@@ -288,3 +288,121 @@ def test_anonymous_gets_nothing(client, foreign):
         url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
         resp = getattr(client, method.lower())(url)
         assert resp.status_code in (401, 403, 404, 405), f"anonymous reached API {url}"
+
+
+# GET parameters each page without object ids reads (from its view code), keyed by URL
+# name; values point at Rạch Giá's objects. A page not in this table fails the walker.
+def _foreign_params(ids):
+    from dvk.orgs.models import Unit
+
+    rg = Unit.objects.get(code=ids["unit_code"])
+    unit = {"unit": rg.code}
+    filters = {"q": SEARCH, "phase": ids["phase_code"], "year": "2026", "state": "appraised",
+               "level": str(ids["level_id"]), "field": str(ids["field_id"]),
+               "sector": str(rg.sector_id or ""), "kind": "collective", **unit, "page": "1"}
+    return {
+        "home": {"phase": ids["phase_code"]},
+        "login": {"next": f"/don-vi/{rg.code}/"},
+        "units:tree": {"q": SEARCH, "retired": "1", "page": "1"},
+        "phases:list": {},
+        "phases:detail": {},
+        "phases:edit": {},
+        "phases:committees": {"phase": ids["phase_code"], "page": "1"},
+        "initiatives:registrations": filters,
+        "initiatives:register": {"phase": ids["phase_code"], **unit},
+        "initiatives:similar": {"title": SEARCH, "unit": str(rg.pk), "year": "2026"},
+        "initiatives:replicate_search": {"replicate_q": SEARCH},
+        "initiatives:queue": {**filters, "tab": "appraised"},
+        "initiatives:import": {},
+        "initiatives:bulk": {**filters, "tab": "appraised"},
+        "initiatives:assigned": {"phase": ids["phase_code"]},
+        "reports:index": {"phase": ids["phase_code"], **unit},
+        "reports:dashboard": {"phase": ids["phase_code"], "year": "2026", "structure": "time",
+                              **unit},
+        "reports:download": {"phase": ids["phase_code"], "year": "2026", "format": "xlsx",
+                             **unit},
+        "reports:export_registrations": {**filters, "format": "csv"},
+        "reports:export_units": {"format": "csv", **unit},
+        "reports:export_awards": {"format": "csv", "phase": ids["phase_code"], **unit},
+    }
+
+
+def _name(pattern, route):
+    from django.urls import resolve
+
+    match = resolve("/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: PARAMETERS.get(
+        m.group(1), "2026-2030"), route))
+    return match.view_name
+
+
+def test_pages_with_their_own_query_parameters_never_show_another_districts_data(
+        client_as, foreign):
+    from dvk.initiatives.models import Registration
+    from dvk.orgs.models import Unit
+
+    reg = Registration.objects.get(pk=foreign["registration_id"])
+    foreign.update(level_id=reg.level_id, field_id=reg.field_id)
+    table = _foreign_params(foreign)
+    rg_name = Unit.objects.get(code=foreign["unit_code"]).name
+    checked, untabled = 0, []
+    for username in GQ_USERS:
+        client = client_as(username)
+        for route, pattern in _site_routes():
+            kwargs = OBJECT_KWARGS(route)
+            if (kwargs and kwargs != ["phase_code"]) or route in ("dang-xuat/", "chon-vai-tro/"):
+                continue
+            name = _name(pattern, route)
+            if name not in table:
+                untabled.append(name)
+                continue
+            path = _fill(route, foreign)
+            resp = client.get(path, table[name])
+            assert resp.status_code < 500, f"{path} {table[name]} failed: {resp.status_code}"
+            body = (b"".join(resp.streaming_content) if resp.streaming else resp.content).lower()
+            for secret in (MARKER, rg_name, f"1-QĐ/{MARKER}"):
+                assert secret.lower().encode() not in body, (
+                    f"{username} saw {secret!r} at {path} with {table[name]}")
+            checked += 1
+    assert not untabled, f"views missing from the leak walker's parameter table: {untabled}"
+    print(f"leak walker (query parameters): {checked} cases")
+    assert checked >= 3 * 20, f"only {checked} cases tried"
+
+
+def test_posts_naming_another_districts_objects_change_nothing(client_as, user, foreign):
+    """POST-able pages without ids in the URL, sent a body with Rạch Giá's ids: they refuse
+    (403/404) or answer without changing anything or showing Rạch Giá."""
+    from django.urls import reverse
+
+    from dvk.initiatives.models import Registration
+    from dvk.orgs.models import Membership, Unit
+
+    reg = Registration.objects.get(pk=foreign["registration_id"])
+    rg = Unit.objects.get(code=foreign["unit_code"])
+    rg_membership = Membership.objects.filter(user=user("rachgia.vanthu")).first()
+    def state():
+        reg.refresh_from_db()
+        return reg.state, Registration.objects.filter(unit__code__startswith="KG-RG").count()
+
+    before = state()
+    bodies = [
+        ("switch_membership", {"membership": rg_membership.pk, "next": "/"}),
+        ("initiatives:bulk", {"action": "accept", "ids": [reg.pk]}),
+        ("initiatives:bulk", {"action": "return", "ids": [reg.pk], "comment": "x"}),
+        ("initiatives:bulk", {"action": "decide", "ids": [reg.pk], "decision_number": "9-QĐ",
+                              "decision_date": "12/10/2026", "recognized": "1"}),
+        ("initiatives:register", {"unit": rg.pk, "phase": reg.phase_id, "level": reg.level_id,
+                                  "year": 2026, "title": f"Mô hình {MARKER} 2",
+                                  "field": reg.field_id, "kind": "collective"}),
+    ]
+    checked = 0
+    for username in GQ_USERS:
+        client = client_as(username)
+        for name, body in bodies:
+            resp = client.post(reverse(name), body)
+            assert resp.status_code in (200, 302, 403, 404), (username, name, resp.status_code)
+            home = client.get("/").content.decode()
+            assert rg.name not in home and MARKER not in home, (username, name)
+            assert state() == before, f"{username} changed Rạch Giá's data by POST to {name}"
+            checked += 1
+    print(f"leak walker (POST bodies): {checked} cases")
+    assert checked == len(GQ_USERS) * len(bodies), f"only {checked} cases tried"

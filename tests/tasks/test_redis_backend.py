@@ -29,8 +29,15 @@ print(type(task_backends[result.backend]).__name__, job.pk)
 CHECK = """
 from dvk.common.models import BackgroundJob
 job = BackgroundJob.objects.get(pk={pk})
-print(job.status, job.total, job.result_file.read().decode("utf-8-sig").splitlines()[0])
+lines = job.result_file.read().decode("utf-8-sig").splitlines()
+print(job.status, job.total, len(lines) - 1, lines[0])
 """
+
+
+# The registrations export's header row, as the user opens it in a spreadsheet.
+HEADER = ("Mã mô hình,Tên mô hình,Loại,Chủ thể,Mã đơn vị,Tên đơn vị,Khối,Lĩnh vực,Giai đoạn,"
+          "Cấp,Năm,Trạng thái,Kết quả,Đặc cách,Trễ hạn,Ngày gửi,Ngày quyết định,Số quyết định,"
+          "Số giấy chứng nhận")
 
 
 def _redis_up():
@@ -59,6 +66,7 @@ def test_export_task_runs_on_redis_with_only_settings_changed(tmp_path):
     assert "RQ" in backend  # the same .enqueue() went to the Redis backend
     run("rqworker", "--burst", "default")
     last_line = run("shell", "-c", CHECK.format(pk=pk)).strip().splitlines()[-1]
-    status, total, header = last_line.split(" ", 2)
+    status, total, rows, header = last_line.split(" ", 3)
     assert status == "done" and int(total) > 0
-    assert "Tên mô hình" in header or "mô hình" in header.lower()
+    assert int(rows) == int(total)  # every counted registration is a row of the file
+    assert header == HEADER

@@ -70,7 +70,8 @@ def test_membership_switcher_changes_acting_unit(client_as, user, unit):
     assert 'id="switch-membership"' in body
     c.post(reverse("switch_membership"), {"membership": m.pk, "next": "/"})
     body = text(c.get("/"))
-    assert "Văn thư đơn vị" in body or "Xã Định Hòa" in body
+    assert "Bạn đang làm việc với vai trò Văn thư đơn vị của Xã Định Hòa." in body
+    assert f'<option value="{m.pk}" selected>Văn thư đơn vị · Xã Định Hòa</option>' in body
     assert '<dd>KG-GQ-02</dd>' in body
 
 
@@ -230,9 +231,14 @@ def test_phase_edit_forbidden_to_district_secretariat_and_clerk(client_as):
 def test_phase_edit_by_province_secretariat_records_history(client_as):
     from dvk.phases.models import Phase
 
+    Phase.objects.filter(code="2021-2025").update(report_deadline="05/10")
     c = client_as("tinh.thuky")
     url = reverse("phases:edit", args=["2021-2025"])
-    assert "Hạn đăng ký" in text(c.get(url)) or c.get(url).status_code == 200
+    r = c.get(url)
+    assert r.status_code == 200
+    # The form shows the phase's current calendar (not the defaults), ready to edit.
+    assert '<label for="id_registration_deadline">Hạn đăng ký (ngày/tháng):' in text(r)
+    assert 'name="report_deadline" value="05/10"' in text(r)
     r = c.post(url, {"registration_deadline": "15/02", "report_deadline": "10/10",
                      "commemoration_day": "15/10", "up_report_deadline": "10/12",
                      "interim_review_date": "15/10/2023", "final_review_date": "",
