@@ -110,6 +110,8 @@ def _into_submitted(scope, reg):
 
 
 def _into_accepted(scope, reg):
+    if reg.state == State.REPORTED:  # a report sent back for correction ("uốn nắn")
+        return can_return_report(scope, reg)
     refusal = _committee(scope, reg, Role.SECRETARIAT)
     if refusal is None and reg.is_exceptional and \
             reg.exceptional_status != ExceptionalStatus.APPROVED:

@@ -180,6 +180,7 @@ def download_report(request, kind):
 
 def _export(request, kind):
     scope = request.scope
+    check("reports.view", scope)  # the exports are the report screens' data
     if scope.root() is None:
         raise Http404
     fmt = request.GET.get("format", "xlsx")
