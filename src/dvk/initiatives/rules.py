@@ -216,6 +216,12 @@ def can_assign(scope, reg, team=None, appraiser=None) -> Refusal | None:
     return None
 
 
+@rule("appraisal.list")
+def can_list_appraisals(scope) -> Refusal | None:
+    """An appraiser's own assignments."""
+    return None if scope.has_role(Role.APPRAISER) else ROLE
+
+
 @rule("appraisal.record")
 def can_record_appraisal(scope, appraisal) -> Refusal | None:
     """Only the assigned appraiser, acting as appraiser, writes the appraisal."""

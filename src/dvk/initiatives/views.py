@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dvk.orgs.enums import Role
 from dvk.orgs.models import Sector
 from dvk.orgs.scope import (get_or_404, initiatives_for, jobs_for, registrations_for,
                             teams_for, unit_for, units_for, within)
@@ -33,7 +32,6 @@ from .workflow import TransitionRefused, can
 from dvk.common.rules import allowed, check
 
 PAGE_SIZE = 25
-WORKERS = (Role.CLERK, Role.SECRETARIAT)
 
 
 def _services():
@@ -141,7 +139,7 @@ def initiative_detail(request, initiative_id):
 @login_required
 def register(request):
     scope = request.scope
-    scope.require(*WORKERS)
+    check("initiative.create", scope, scope.root())
     units = units_for(scope).order_by("path")
     phase = _current_phase()
     initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase),
@@ -201,7 +199,7 @@ def _save_then_send(request, form, save, saved_message):
 @login_required
 def edit(request, registration_id):
     """The unit corrects a draft or a returned registration, then may send it."""
-    reg = _worker_registration(request, registration_id)
+    reg = _registration(request, registration_id, "registration.edit")
     svc = _services()
     if reg.state not in svc.EDITABLE:
         messages.error(request, _("Only a draft or a returned registration can be edited."))
@@ -259,15 +257,19 @@ def replicate_search(request):
     return render(request, "initiatives/_replicate_options.html", {"results": results, "q": q})
 
 
-def _worker_registration(request, registration_id):
-    request.scope.require(*WORKERS)
-    return get_or_404(registrations_for(request.scope), pk=registration_id)
+def _registration(request, registration_id, rule=None):
+    """The registration in scope (404 outside it), and the rule of the page asked first
+    (403 inside it); actions leave their rule to the service they call."""
+    reg = get_or_404(registrations_for(request.scope), pk=registration_id)
+    if rule:
+        check(rule, request.scope, reg)
+    return reg
 
 
 @login_required
 @require_POST
 def submit(request, registration_id):
-    reg = _worker_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     _services().submit(reg, scope=request.scope)
     messages.success(request, _("The registration was submitted to the committee."))
     return _detail(reg)
@@ -276,7 +278,7 @@ def submit(request, registration_id):
 @login_required
 @require_POST
 def withdraw(request, registration_id):
-    reg = _worker_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     form = forms.CommentForm(request.POST)
     form.is_valid()
     _services().withdraw(reg, scope=request.scope, comment=form.cleaned_data.get("comment", ""))
@@ -286,7 +288,7 @@ def withdraw(request, registration_id):
 
 @login_required
 def report(request, registration_id):
-    reg = _worker_registration(request, registration_id)
+    reg = _registration(request, registration_id, f"registration.to_{State.REPORTED.value}")
     targets = list(reg.targets.order_by("order", "id"))
     existing = getattr(reg, "achievement_report", None) if hasattr(reg, "achievement_report") else None
     initial = {}
@@ -313,7 +315,7 @@ def report(request, registration_id):
 @login_required
 @require_POST
 def upload_attachment(request, registration_id):
-    reg = _worker_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         _services().add_attachment(scope=request.scope, registration=reg,
@@ -350,7 +352,7 @@ QUEUE_TABS = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED,
 @login_required
 def queue(request):
     scope = request.scope
-    scope.require(Role.SECRETARIAT)
+    check("registration.queue", scope)
     phases = list(Phase.objects.order_by("-start_year"))
     from dvk.web.queries import current_phase
     phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
@@ -400,7 +402,7 @@ def _back_to_queue(request):
 def bulk(request):
     """Accept / return / decide several registrations chosen with checkboxes."""
     scope = request.scope
-    scope.require(Role.SECRETARIAT)
+    check("registration.queue", scope)
     action = request.POST.get("action")
     ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
     regs = list(registrations_for(scope).filter(pk__in=ids))
@@ -451,15 +453,10 @@ def bulk(request):
     return _back_to_queue(request)
 
 
-def _secretariat_registration(request, registration_id):
-    request.scope.require(Role.SECRETARIAT)
-    return get_or_404(registrations_for(request.scope), pk=registration_id)
-
-
 @login_required
 @require_POST
 def accept(request, registration_id):
-    reg = _secretariat_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     _services().accept(reg, scope=request.scope, comment=request.POST.get("comment", ""))
     messages.success(request, _("The registration was accepted."))
     return _detail(reg)
@@ -468,7 +465,7 @@ def accept(request, registration_id):
 @login_required
 @require_POST
 def return_to_unit(request, registration_id):
-    reg = _secretariat_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write what the unit must correct before returning."))
@@ -484,7 +481,7 @@ def return_to_unit(request, registration_id):
 @login_required
 @require_POST
 def approve_exceptional(request, registration_id):
-    reg = _secretariat_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     approve = request.POST.get("approve") == "1"
     _services().approve_exceptional(reg, scope=request.scope, approve=approve,
                                     comment=request.POST.get("comment", ""))
@@ -503,7 +500,7 @@ def _assign_form(scope, reg, data=None):
 @login_required
 @require_POST
 def assign(request, registration_id):
-    reg = _secretariat_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     form = _assign_form(request.scope, reg, request.POST)
     if form.is_valid():
         _services().assign_appraisal(reg, scope=request.scope, team=form.cleaned_data["team"],
@@ -517,7 +514,7 @@ def assign(request, registration_id):
 @login_required
 @require_POST
 def promote(request, registration_id):
-    reg = _secretariat_registration(request, registration_id)
+    reg = _registration(request, registration_id)
     upper = _services().propose_promotion(reg, scope=request.scope)
     messages.success(request, _("Proposed for registration at level %(level)s.")
                      % {"level": upper.level.name})
@@ -527,7 +524,6 @@ def promote(request, registration_id):
 @login_required
 @require_POST
 def rule_conflict(request, appraisal_id):
-    request.scope.require(Role.SECRETARIAT)
     appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
     _services().rule_on_conflict(appraisal, scope=request.scope,
                                  accept=request.POST.get("accept") == "1")
@@ -540,7 +536,7 @@ def rule_conflict(request, appraisal_id):
 @login_required
 def assigned(request):
     scope = request.scope
-    scope.require(Role.APPRAISER)
+    check("appraisal.list", scope)
     qs = _appraisals_for(scope).filter(appraiser=request.user).order_by("status", "-id")
     return render(request, "initiatives/assigned.html", {"page_obj": _paginate(request, qs)})
 
@@ -676,7 +672,7 @@ def import_file(request):
     from .importing import COLUMNS
 
     scope = request.scope
-    scope.require(Role.SECRETARIAT)
+    check("registrations.import", scope)
     unit = scope.root()
     if unit is None:
         raise Http404

@@ -66,10 +66,16 @@ def refusal(registration: Registration, to_state, *, scope: Scope) -> Refusal | 
 
     current = State(registration.state)
     to_state = State(to_state)
+    # Who may comes before when: someone who may never do this is told so (403/404),
+    # whatever the file's state.
+    decide = INTO.get(to_state)  # no state is entered again (e.g. draft)
+    who = decide(scope, registration) if decide else None
+    if who is not None and who.status in (403, 404):
+        return who
     if to_state not in ALLOWED[current]:
         return Refusal("state", f"Không thể chuyển hồ sơ từ trạng thái «{label(current)}» "
                                 f"sang «{label(to_state)}».", 409)
-    return INTO[to_state](scope, registration)
+    return who
 
 
 def can(registration: Registration, to_state, *, scope: Scope) -> bool:

@@ -1,0 +1,587 @@
+"""The permission matrix: every route of the site and of the API × every role × level ×
+object inside / outside the acting unit's subtree, answered as the rule book says.
+
+The routes come from the URL resolver and the API's OpenAPI schema; each must have an
+entry in ROUTES naming the rule (or visibility) that decides it, so a new route without
+one fails `test_every_route_names_its_rule`. For each case the expected answer is computed
+from the rule book itself (`why_not`, `workflow.refusal`, `scope.contains`) and compared
+with what the server did:
+
+- leak: an object outside the subtree answered with anything but 404;
+- escalation: a refused action that changed data, or a refused page that answered 2xx;
+- false refusal: an allowed action or page answered 403/404 (screens and API disagree).
+
+Each case runs in a savepoint that is rolled back, so every case starts from the same data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from tests.acting import acting
+from tests.initiatives.conftest import (TARGETS, at_state, dinhhoa_org, draft,  # noqa: F401
+                                        field_econ, levels, new_initiative, phase26)
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ["quantri", "tinh.thuky", "tinh.lanhdao", "tinh.thamdinh", "gq.thuky", "gq.thamdinh",
+          "dinhhoa.vanthu", "dinhhoa.thuky", "dinhhoa.thamdinh", "rachgia.vanthu",
+          "gq.quantri", None]  # gq.quantri: a unit's system administrator; None: anonymous
+SKIP_PREFIXES = ("admin/", "static/", "media/")  # the admin: tests/orgs/test_admin.py
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to call a route and what the rule book says of it.
+
+    `kind` names the object its URL takes (ids filled from the objects of that kind);
+    `expect(scope, obj)` is the rule book's answer: None (allowed) or a Refusal."""
+    method: str
+    kind: str | None
+    expect: Callable
+    body: Callable | None = None
+    json: bool = False
+    public: bool = False  # open to anonymous visitors too
+
+
+def _refusal(code, status):
+    from dvk.common.rules import Refusal
+
+    return Refusal(code, code, status)
+
+
+OUT = _refusal("outside_scope", 404)
+
+
+def unit_of(obj):
+    from dvk.initiatives.models import Appraisal, Attachment
+    from dvk.orgs.models import Unit
+    from dvk.phases.models import CommitteeMember, SteeringCommittee
+
+    if isinstance(obj, Unit):
+        return obj
+    if isinstance(obj, SteeringCommittee):
+        return obj.unit
+    if isinstance(obj, CommitteeMember):
+        return obj.committee.unit
+    if isinstance(obj, Appraisal):
+        return obj.registration.unit
+    if isinstance(obj, Attachment):
+        return (obj.registration or obj.initiative).unit
+    if isinstance(obj, tuple):  # (initiative, level)
+        return obj[0].unit
+    return obj.unit
+
+
+def signed_in(scope, obj=None):
+    return None
+
+
+def visible(scope, obj):
+    if getattr(obj, "owner_id", None) is not None:  # a background job: its owner's only
+        return None if obj.owner_id == scope.user.pk and scope.contains(obj.unit) else OUT
+    return None if scope.contains(unit_of(obj)) else OUT
+
+
+def named(rule, *, with_obj=True):
+    """The named rule, after the subtree (every view finds its object in scope first)."""
+    from dvk.common.rules import why_not
+
+    def expect(scope, obj):
+        if obj is not None and visible(scope, obj):
+            return OUT
+        return why_not(rule, scope, obj) if with_obj else why_not(rule, scope)
+    return expect
+
+
+def into(state):
+    """A workflow action: the one door's answer (state, then the rule book)."""
+    from dvk.initiatives import workflow
+
+    def expect(scope, reg):
+        return visible(scope, reg) or workflow.refusal(reg, state, scope=scope)
+    return expect
+
+
+def into_rule(state):
+    """The form of a workflow action (GET): the rule book's answer, whatever the state."""
+    from dvk.initiatives.rules import INTO
+
+    def expect(scope, reg):
+        return visible(scope, reg) or INTO[state](scope, reg)
+    return expect
+
+
+def accept(scope, reg):
+    """Accepting takes a submitted file; a report goes back with `return` and a comment."""
+    from dvk.initiatives.enums import State
+
+    if reg.state != State.SUBMITTED:
+        return visible(scope, reg) or _refusal("state", 409)
+    return into(State.ACCEPTED)(scope, reg)
+
+
+def send_back(scope, reg):
+    from dvk.initiatives.enums import State
+
+    if reg.state == State.REPORTED:
+        return visible(scope, reg) or named("registration.return_report")(scope, reg)
+    return into(State.RETURNED)(scope, reg)
+
+
+def promote(scope, reg):
+    from dvk.initiatives import services
+
+    refusal = visible(scope, reg) or named("registration.promote")(scope, reg)
+    if refusal is None and not services.promotion_eligible(reg)[0]:
+        return _refusal("not_eligible", 409)
+    return refusal
+
+
+def register(scope, obj):
+    ini, level = obj
+    return visible(scope, ini) or _why("registration.create", scope, ini, level.phase, level)
+
+
+def bulk(scope, reg):
+    """Several files at once: ids outside the subtree are left out, nothing is said of them."""
+    if visible(scope, reg):
+        return _refusal("ignored", 409)
+    return _why("registration.queue", scope) or into(_st("accepted"))(scope, reg)
+
+
+def _why(rule, scope, *args):
+    from dvk.common.rules import why_not
+
+    return why_not(rule, scope, *args)
+
+
+def on_root(rule):
+    """A page of the acting unit (no object in its URL): the rule on the scope."""
+    def expect(scope, obj=None):
+        return _why(rule, scope)
+    return expect
+
+
+def create_on_unit(scope, unit):
+    return visible(scope, unit) or _why("initiative.create", scope, unit)
+
+
+def register_page(scope, obj=None):
+    return _why("initiative.create", scope, scope.root())
+
+
+def role(*roles):
+    from dvk.common.rules import ROLE
+
+    def expect(scope, obj=None):
+        return None if scope.has_role(*roles) else ROLE
+    return expect
+
+
+def appraiser_only(scope, obj=None):
+    from dvk.orgs.enums import Role
+
+    return role(Role.APPRAISER)(scope)
+
+
+def api_edit_body(reg):
+    return {"expected_version": reg.version, "title": reg.initiative.title}
+
+
+def api_report_body(reg):
+    return {"results": {str(t.pk): "1" for t in reg.targets.all()}, "narrative": "Đã làm.",
+            "certifier_name": "Nguyễn Văn A", "certifier_position": "Bí thư",
+            "certified_on": "2026-10-02"}
+
+
+def api_decide_body(reg):
+    return {"recognized": True, "decision_number": "9-QĐ/BCĐ", "decision_date": "2026-10-12"}
+
+
+def api_register_body(obj):
+    ini, level = obj
+    return {"phase": level.phase.code, "level_id": level.pk, "year": 2026, "targets": TARGETS}
+
+
+def api_initiative_body(unit):
+    from dvk.initiatives.models import Field
+
+    return {"unit": unit.code, "kind": "collective", "title": "Khéo vận động ma trận quyền",
+            "field_id": Field.objects.order_by("pk").first().pk}
+
+
+def assign_body(reg):
+    from dvk.phases.models import AppraisalTeam
+
+    team = (AppraisalTeam.objects.filter(committee__phase=reg.phase, committee__level=reg.level,
+                                         committee__unit__path__in=_ancestor_paths(reg.unit))
+            .order_by("-committee__unit__path").first())
+    if team is None:
+        return {}
+    member = team.members.order_by("pk").first()
+    return {"team": team.pk, "appraiser": member.user_id if member else ""}
+
+
+def _ancestor_paths(unit):
+    from dvk.orgs.models import Unit
+
+    return list(Unit.objects.filter(pk__in=[unit.pk]).values_list("path", flat=True)) + [
+        unit.path[:i] for i in range(1, len(unit.path))]
+
+
+def _st(name):
+    from dvk.initiatives.enums import State
+
+    return State(name)
+
+
+ROUTES: dict[str, Route] = {
+    # --- the site ---------------------------------------------------------------------
+    "home": Route("GET", None, signed_in),
+    "login": Route("GET", None, signed_in, public=True),
+    "logout": Route("POST", None, signed_in),
+    "set_language": Route("POST", None, signed_in, public=True),
+    "switch_membership": Route("POST", "membership", lambda s, m: None if m.user_id == s.user.pk
+                               else _refusal("not_yours", 409),  # ignored, nothing changes
+                               body=lambda m: {"membership": m.pk}),
+    "units:tree": Route("GET", None, signed_in),
+    "units:children": Route("GET", "unit", visible),
+    "units:detail": Route("GET", "unit", visible),
+    "phases:list": Route("GET", None, signed_in),
+    "phases:committees": Route("GET", None, signed_in),
+    "phases:committee": Route("GET", "committee", visible),
+    "phases:committee_edit": Route("GET", "committee", named("committee.edit")),
+    "phases:committee_member_add": Route("POST", "committee", named("committee.edit")),
+    "phases:committee_member_remove": Route("POST", "member",
+                                            lambda s, m: named("committee.edit")(s, m.committee)
+                                            if not visible(s, m) else OUT),
+    "phases:detail": Route("GET", "phase", signed_in),
+    "phases:edit": Route("GET", "phase", lambda s, p: _why("phase.edit", s, p)),
+    "initiatives:registrations": Route("GET", None, signed_in),
+    "initiatives:register": Route("GET", None, register_page),
+    "initiatives:similar": Route("GET", None, signed_in),
+    "initiatives:replicate_search": Route("GET", None, signed_in),
+    "initiatives:registration": Route("GET", "reg", visible),
+    "initiatives:edit": Route("GET", "reg", named("registration.edit")),
+    "initiatives:submit": Route("POST", "reg", into(_st("submitted"))),
+    "initiatives:withdraw": Route("POST", "reg", into(_st("withdrawn"))),
+    "initiatives:report": Route("GET", "reg", into_rule(_st("reported"))),
+    "initiatives:upload": Route("POST", "reg", named("attachment.add"),
+                                body=lambda r: {"file": _png()}),
+    "initiatives:accept": Route("POST", "reg", accept),
+    "initiatives:return": Route("POST", "reg", send_back,
+                                body=lambda r: {"comment": "Bổ sung chỉ tiêu."}),
+    "initiatives:approve_exceptional": Route("POST", "reg",
+                                             named("registration.approve_exceptional"),
+                                             body=lambda r: {"approve": "1"}),
+    "initiatives:assign": Route("POST", "reg", named("appraisal.assign"), body=assign_body),
+    "initiatives:promote": Route("POST", "reg", promote),
+    "initiatives:form1": Route("GET", "reg", visible),
+    "initiatives:initiative": Route("GET", "initiative", visible),
+    "initiatives:attachment": Route("GET", "attachment", visible),
+    "initiatives:form2": Route("GET", "unit", visible),
+    "initiatives:queue": Route("GET", None, on_root("registration.queue")),
+    "initiatives:import": Route("GET", None, on_root("registrations.import")),
+    "initiatives:bulk": Route("POST", "reg", bulk,
+                              body=lambda r: {"action": "accept", "ids": [r.pk]}),
+    "initiatives:assigned": Route("GET", None, appraiser_only),
+    "initiatives:appraisal": Route("GET", "appraisal", named("appraisal.record")),
+    "initiatives:conflict": Route("POST", "appraisal", named("appraisal.record"),
+                                  body=lambda a: {"reason": "Người nhà làm chủ nhiệm."}),
+    "initiatives:rule_conflict": Route("POST", "appraisal", named("appraisal.rule_conflict"),
+                                       body=lambda a: {"accept": "1"}),
+    "initiatives:minutes": Route("GET", "appraisal", named("appraisal.view")),
+    "reports:index": Route("GET", None, on_root("reports.view")),
+    "reports:dashboard": Route("GET", None, on_root("reports.view")),
+    "reports:download": Route("GET", None, on_root("reports.view")),
+    "reports:export_registrations": Route("GET", None, on_root("reports.view")),
+    "reports:export_units": Route("GET", None, on_root("reports.view")),
+    "reports:export_awards": Route("GET", None, on_root("reports.view")),
+    "reports:job": Route("GET", "job", visible),
+    "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
+        None if j.result_file else _refusal("no_file", 404))),
+    # --- the API (names as in the schema: METHOD path) ---------------------------------
+    "GET /api/v1/units": Route("GET", None, signed_in),
+    "GET /api/v1/units/{unit_code}": Route("GET", "unit", visible),
+    "GET /api/v1/registrations": Route("GET", None, signed_in),
+    "GET /api/v1/registrations/{registration_id}": Route("GET", "reg", visible),
+    "PATCH /api/v1/registrations/{registration_id}": Route(
+        "PATCH", "reg", lambda s, r: named("registration.edit")(s, r) or (
+            None if r.state in ("draft", "returned") else _refusal("state", 409)),
+        body=api_edit_body, json=True),
+    "POST /api/v1/initiatives": Route("POST", "unit", create_on_unit, body=api_initiative_body,
+                                      json=True),
+    "POST /api/v1/initiatives/{initiative_id}/registrations": Route(
+        "POST", "initiative_level", register, body=api_register_body, json=True),
+    "GET /api/v1/initiatives/similar": Route("GET", None, signed_in),
+    "POST /api/v1/registrations/{registration_id}/submit": Route(
+        "POST", "reg", into(_st("submitted")), body=lambda r: {}, json=True),
+    "POST /api/v1/registrations/{registration_id}/accept": Route(
+        "POST", "reg", accept, body=lambda r: {}, json=True),
+    "POST /api/v1/registrations/{registration_id}/return": Route(
+        "POST", "reg", send_back, body=lambda r: {"comment": "Bổ sung."}, json=True),
+    "POST /api/v1/registrations/{registration_id}/withdraw": Route(
+        "POST", "reg", into(_st("withdrawn")), body=lambda r: {}, json=True),
+    "POST /api/v1/registrations/{registration_id}/report": Route(
+        "POST", "reg", into(_st("reported")), body=api_report_body, json=True),
+    "POST /api/v1/registrations/{registration_id}/decide": Route(
+        "POST", "reg", into(_st("recognized")), body=api_decide_body, json=True),
+    "POST /api/v1/registrations/{registration_id}/promote": Route("POST", "reg", promote),
+    "POST /api/v1/imports/registrations": Route("POST", None, on_root("registrations.import")),
+    "GET /api/v1/summary": Route("GET", None, on_root("reports.view")),
+    "GET /api/v1/jobs/{job_id}": Route("GET", "job", visible),
+}
+# Not authority questions: the schema and its viewer, the API's index.
+NOT_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
+         "initiatives:replicate_search": {"q": "Khéo"},
+         "reports:download": {}, "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
+         "GET /api/v1/summary": {"phase": "2026-2030"}}
+PARAMS = {"fmt": "docx", "kind": "summary_json"}
+
+
+def _png():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("anh.png", PNG, content_type="image/png")
+
+
+def _walk(patterns, prefix="", ns=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern),
+                             ns + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), ns + (p.name or "")
+
+
+def site_routes() -> dict[str, str]:
+    return {name: route for route, name in _walk(get_resolver().url_patterns)
+            if not route.startswith(SKIP_PREFIXES) and not route.startswith("api/")}
+
+
+def api_routes() -> dict[str, tuple[str, str]]:
+    from dvk.api.base import api
+
+    out = {}
+    for path, ops in api.get_openapi_schema()["paths"].items():
+        for method in ops:
+            out[f"{method.upper()} {path}"] = (method.upper(), path)
+    return out
+
+
+def test_every_route_names_its_rule(db):
+    from dvk.common.rules import RULES
+
+    known = set(site_routes()) | set(api_routes())
+    missing = sorted(known - set(ROUTES) - NOT_ROUTES)
+    assert not missing, f"routes without an entry in ROUTES (name the rule that decides " \
+                        f"them): {missing}"
+    gone = sorted(set(ROUTES) - known)
+    assert not gone, f"ROUTES names routes that no longer exist: {gone}"
+    assert {"registration.edit", "registration.promote", "appraisal.assign",
+            "reports.view", "registrations.import"} <= set(RULES)
+
+
+# --- the objects ----------------------------------------------------------------------------
+
+@pytest.fixture
+def objects(db, at_state, draft, levels, user, unit, new_initiative):
+    """Objects of every kind, inside Gò Quao (Xã Định Hòa's models at each level and state)
+    and outside it (Rạch Giá's), made through the services."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.common.models import BackgroundJob
+    from dvk.initiatives import services
+    from dvk.initiatives.enums import State
+    from dvk.orgs.enums import Role
+    from dvk.orgs.models import Membership
+    from dvk.phases.models import AppraisalTeam, Phase, SteeringCommittee
+
+    admin = get_user_model().objects.create_user("gq.quantri", is_staff=True)
+    Membership.objects.create(user=admin, unit=unit("KG-GQ"), role=Role.ADMIN)
+
+    S = State
+    regs = [at_state(S.DRAFT), at_state(S.SUBMITTED), at_state(S.ACCEPTED),
+            at_state(S.REPORTED), at_state(S.APPRAISED), at_state(S.RECOGNIZED),
+            at_state(S.SUBMITTED, level=levels[1]), at_state(S.REPORTED, level=levels[1]),
+            at_state(S.RECOGNIZED, level=levels[1]), at_state(S.SUBMITTED, level=levels[2])]
+    rg = unit("KG-RG-01")
+    rg_ini = new_initiative("Khéo vận động Rạch Giá", unit=rg, actor="rachgia.vanthu")
+    rg_reg = services.register(scope=acting("rachgia.vanthu"), initiative=rg_ini,
+                               phase=regs[0].phase, level=levels[0], year=2026, targets=TARGETS)
+    rg_sub = services.register(scope=acting("rachgia.vanthu"),
+                               initiative=new_initiative("Khéo vận động chợ", unit=rg,
+                                                         actor="rachgia.vanthu"),
+                               phase=regs[0].phase, level=levels[0], year=2026, targets=TARGETS)
+    services.submit(rg_sub, scope=acting("rachgia.vanthu"))
+    regs += [rg_reg, rg_sub]
+
+    team = AppraisalTeam.objects.get(committee__unit__code="KG-GQ-02",
+                                     committee__phase=regs[0].phase)
+    appraisals = [services.assign_appraisal(regs[3], scope=acting("dinhhoa.thuky"), team=team,
+                                            appraiser=user("dinhhoa.thamdinh"))]
+    gq_team = AppraisalTeam.objects.filter(committee__unit__code="KG-GQ",
+                                           committee__phase=regs[0].phase).first()
+    if gq_team is not None:
+        appraisals.append(services.assign_appraisal(
+            regs[7], scope=acting("gq.thuky"), team=gq_team, appraiser=user("gq.thamdinh")))
+    attachments = [services.add_attachment(scope=acting("dinhhoa.vanthu"), registration=regs[0],
+                                           uploaded_file=_png()),
+                   services.add_attachment(scope=acting("rachgia.vanthu"), registration=rg_reg,
+                                           uploaded_file=_png())]
+    phase = regs[0].phase
+    committees = list(SteeringCommittee.objects.filter(
+        phase=phase, unit__code__in=["KG", "KG-GQ", "KG-GQ-02", "KG-RG"]))
+    members = [c.members.order_by("pk").first() for c in committees]
+    jobs = [BackgroundJob.objects.create(owner=user(u), unit=unit(c), kind="export", title="x")
+            for u, c in (("gq.thuky", "KG-GQ"), ("rachgia.vanthu", "KG-RG-01"))]
+    inis = [regs[0].initiative, rg_ini]
+    return {
+        "reg": regs,
+        "initiative": inis,
+        "initiative_level": [(i, lv) for i in inis for lv in levels],
+        "appraisal": appraisals,
+        "attachment": attachments,
+        "unit": [unit("KG"), unit("KG-GQ"), unit("KG-GQ-02"), rg],
+        "committee": committees,
+        "member": [m for m in members if m is not None],
+        "phase": [Phase.objects.get(code="2026-2030")],
+        "job": jobs,
+        "membership": list(Membership.objects.filter(
+            user__username__in=["gq.thuky", "rachgia.vanthu"])),
+    }
+
+
+# --- the matrix -----------------------------------------------------------------------------
+
+def _url(name, kind, obj):
+    from django.urls import reverse
+
+    if name in ROUTES and " " in name:
+        method, path = name.split(" ", 1)
+        ids = {"registration_id": getattr(obj, "pk", None), "job_id": getattr(obj, "pk", None),
+               "unit_code": getattr(obj, "code", None),
+               "initiative_id": obj[0].pk if isinstance(obj, tuple) else None}
+        for key, value in ids.items():
+            path = path.replace("{" + key + "}", str(value))
+        return path
+    kwargs = {}
+    pattern = site_routes()[name]
+    for key in __import__("re").findall(r"<(?:\w+:)?(\w+)>", pattern):
+        if key in PARAMS:
+            kwargs[key] = PARAMS[key]
+        elif key == "unit_code":
+            kwargs[key] = obj.code
+        elif key == "phase_code":
+            kwargs[key] = obj.code
+        elif key == "member_id":
+            kwargs[key] = obj.pk
+            kwargs["committee_id"] = obj.committee_id
+        elif key == "committee_id" and "member_id" in pattern:
+            continue
+        else:
+            kwargs[key] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _fingerprint():
+    """Row counts of what an action writes (every change leaves a history entry), in one
+    query."""
+    from django.db import connection
+
+    from dvk.common.models import HistoryEntry
+    from dvk.initiatives.models import (Appraisal, Attachment, Initiative, Registration,
+                                        Transition)
+    from dvk.orgs.models import Membership
+    from dvk.phases.models import CommitteeMember
+
+    tables = [m._meta.db_table for m in (HistoryEntry, Transition, Registration, Initiative,
+                                         Appraisal, Attachment, CommitteeMember, Membership)]
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
+        return cur.fetchone()
+
+
+def _call(client, name, route, obj):
+    import json
+
+    url = _url(name, route.kind, obj)
+    query = QUERY.get(name, {})
+    body = route.body(obj) if route.body else {}
+    if route.method == "GET":
+        return client.get(url, query)
+    if route.json:
+        return client.generic(route.method, url, json.dumps(body),
+                              content_type="application/json")
+    return client.post(url, body)
+
+
+def _verdict(expected, anonymous, resp, changed, is_api, public=False) -> str | None:
+    status = resp.status_code
+    refused = status in (401, 403, 404) or (status == 302 and "dang-nhap" in
+                                            resp.get("Location", ""))
+    if anonymous and public:
+        return "anonymous refused" if status in (401, 403, 404) else None
+    if anonymous:
+        return None if refused and not changed else "anonymous got through"
+    if expected is None:
+        return "false refusal" if status in (403, 404) else None
+    if expected.status == 404:
+        return None if status == 404 and not changed else "leak"
+    if changed or (200 <= status < 300 and not is_api and resp.request["REQUEST_METHOD"] == "GET"):
+        return "escalation"
+    if is_api and 200 <= status < 300:
+        return "escalation"
+    if expected.status == 403 and status == 404:
+        return "404 inside the subtree"
+    return None
+
+
+def test_the_permission_matrix(objects, user, capsys):
+    import os
+
+    from dvk.orgs.scope import ANONYMOUS, scope_for
+
+    wrong, cases = [], 0
+    for who in ACTORS:
+        u = user(who) if who else None
+        scope = scope_for(u) if u else ANONYMOUS
+        client = Client(raise_request_exception=False)
+        for name, route in ROUTES.items():
+            targets = objects[route.kind] if route.kind else [None]
+            for obj in targets:
+                expected = route.expect(scope, obj) if u else None
+                if u and "sessionid" not in client.cookies:  # signed out by a case
+                    client.force_login(u)
+                with transaction.atomic():
+                    before = _fingerprint()
+                    resp = _call(client, name, route, obj)
+                    changed = _fingerprint() != before
+                    transaction.set_rollback(True)
+                if not client.cookies.get("sessionid", None) or \
+                        not client.cookies["sessionid"].value:
+                    client.cookies.pop("sessionid", None)
+                client.cookies.pop("django_language", None)
+                cases += 1
+                problem = _verdict(expected, u is None, resp, changed, " " in name, route.public)
+                if resp.status_code >= 500:
+                    problem = "server error"
+                if problem:
+                    wrong.append(f"{problem}: {who} {route.method} {name} "
+                                 f"{obj!r} → {resp.status_code} (rule: "
+                                 f"{getattr(expected, 'code', 'allowed')})")
+    with capsys.disabled():
+        print(f"\npermission matrix: {cases} cases, {len(wrong)} wrong")
+    if os.environ.get("DVK_MATRIX_OUT"):
+        with open(os.environ["DVK_MATRIX_OUT"], "w") as f:
+            f.write("\n".join(wrong))
+    assert cases > 4000, cases
+    assert not wrong, f"{len(wrong)} of {cases} cases wrong:\n" + "\n".join(wrong[:80])
