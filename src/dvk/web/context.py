@@ -1,24 +1,25 @@
-"""Navigation shown in the layout, by role."""
+"""Navigation shown in the layout: an entry shows when its page's rule allows the scope."""
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from dvk.common.rules import allowed
 from dvk.orgs.enums import Role
 from dvk.orgs.scope import memberships_of
 
-# (url name, label, roles allowed; empty = everyone signed in)
+# (url name, label, the rule its page checks; "" = everyone signed in)
 # Sections not installed yet are skipped (their url name does not reverse).
 NAV = [
-    ("home", _("Home"), ()),
-    ("initiatives:registrations", _("Registrations"), ()),
-    ("initiatives:queue", _("Queues"), (Role.SECRETARIAT,)),
-    ("initiatives:import", _("Import"), (Role.SECRETARIAT,)),
-    ("initiatives:assigned", _("My appraisals"), (Role.APPRAISER,)),
-    ("reports:dashboard", _("Dashboard"), (Role.LEADER, Role.SECRETARIAT)),
-    ("reports:index", _("Reports"), (Role.LEADER, Role.SECRETARIAT)),
-    ("units:tree", _("Org tree"), ()),
-    ("phases:list", _("Phases"), ()),
-    ("phases:committees", _("Steering committees"), ()),
+    ("home", _("Home"), ""),
+    ("initiatives:registrations", _("Registrations"), ""),
+    ("initiatives:queue", _("Queues"), "registration.queue"),
+    ("initiatives:import", _("Import"), "registrations.import"),
+    ("initiatives:assigned", _("My appraisals"), "appraisal.list"),
+    ("reports:dashboard", _("Dashboard"), "reports.view"),
+    ("reports:index", _("Reports"), "reports.view"),
+    ("units:tree", _("Org tree"), ""),
+    ("phases:list", _("Phases"), ""),
+    ("phases:committees", _("Steering committees"), ""),
 ]
 
 
@@ -27,8 +28,8 @@ def navigation(request):
     if scope is None or not request.user.is_authenticated:
         return {}
     items = []
-    for name, label, roles in NAV:
-        if roles and not scope.has_role(*roles):
+    for name, label, rule in NAV:
+        if rule and not allowed(rule, scope):
             continue
         try:
             url = reverse(name)
