@@ -15,7 +15,7 @@ Each case runs in a savepoint that is rolled back, so every case starts from the
 """
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -89,14 +89,10 @@ def visible(scope, obj):
     return None if scope.contains(unit_of(obj)) else OUT
 
 
-def named(rule, *, with_obj=True):
+def named(rule):
     """The named rule, after the subtree (every view finds its object in scope first)."""
-    from dvk.common.rules import why_not
-
     def expect(scope, obj):
-        if obj is not None and visible(scope, obj):
-            return OUT
-        return why_not(rule, scope, obj) if with_obj else why_not(rule, scope)
+        return visible(scope, obj) or _why(rule, scope, obj)
     return expect
 
 
@@ -131,14 +127,14 @@ def send_back(scope, reg):
     from dvk.initiatives.enums import State
 
     if reg.state == State.REPORTED:
-        return visible(scope, reg) or named("registration.return_report")(scope, reg)
+        return named("registration.return_report")(scope, reg)
     return into(State.RETURNED)(scope, reg)
 
 
 def promote(scope, reg):
     from dvk.initiatives import services
 
-    refusal = visible(scope, reg) or named("registration.promote")(scope, reg)
+    refusal = named("registration.promote")(scope, reg)
     if refusal is None and not services.promotion_eligible(reg)[0]:
         return _refusal("not_eligible", 409)
     return refusal
@@ -177,20 +173,6 @@ def register_page(scope, obj=None):
     return _why("initiative.create", scope, scope.root())
 
 
-def role(*roles):
-    from dvk.common.rules import ROLE
-
-    def expect(scope, obj=None):
-        return None if scope.has_role(*roles) else ROLE
-    return expect
-
-
-def appraiser_only(scope, obj=None):
-    from dvk.orgs.enums import Role
-
-    return role(Role.APPRAISER)(scope)
-
-
 def api_edit_body(reg):
     return {"expected_version": reg.version, "title": reg.initiative.title}
 
@@ -220,20 +202,15 @@ def api_initiative_body(unit):
 def assign_body(reg):
     from dvk.phases.models import AppraisalTeam
 
-    team = (AppraisalTeam.objects.filter(committee__phase=reg.phase, committee__level=reg.level,
-                                         committee__unit__path__in=_ancestor_paths(reg.unit))
-            .order_by("-committee__unit__path").first())
+    # The team of the committee at the file's level above (or at) the file's unit.
+    team = (AppraisalTeam.objects.filter(
+        committee__phase=reg.phase, committee__level=reg.level,
+        committee__unit_id__in=[*reg.unit.ancestor_ids(), reg.unit_id])
+        .order_by("-committee__unit__path").first())
     if team is None:
         return {}
     member = team.members.order_by("pk").first()
     return {"team": team.pk, "appraiser": member.user_id if member else ""}
-
-
-def _ancestor_paths(unit):
-    from dvk.orgs.models import Unit
-
-    return list(Unit.objects.filter(pk__in=[unit.pk]).values_list("path", flat=True)) + [
-        unit.path[:i] for i in range(1, len(unit.path))]
 
 
 def _st(name):
@@ -291,7 +268,7 @@ ROUTES: dict[str, Route] = {
     "initiatives:import": Route("GET", None, on_root("registrations.import")),
     "initiatives:bulk": Route("POST", "reg", bulk,
                               body=lambda r: {"action": "accept", "ids": [r.pk]}),
-    "initiatives:assigned": Route("GET", None, appraiser_only),
+    "initiatives:assigned": Route("GET", None, on_root("appraisal.list")),
     "initiatives:appraisal": Route("GET", "appraisal", named("appraisal.record")),
     "initiatives:conflict": Route("POST", "appraisal", named("appraisal.record"),
                                   body=lambda a: {"reason": "Người nhà làm chủ nhiệm."}),
@@ -342,7 +319,7 @@ ROUTES: dict[str, Route] = {
 NOT_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
          "initiatives:replicate_search": {"q": "Khéo"},
-         "reports:download": {}, "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
+         "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
          "GET /api/v1/summary": {"phase": "2026-2030"}}
 PARAMS = {"fmt": "docx", "kind": "summary_json"}
 
@@ -475,7 +452,7 @@ def _url(name, kind, obj):
         return path
     kwargs = {}
     pattern = site_routes()[name]
-    for key in __import__("re").findall(r"<(?:\w+:)?(\w+)>", pattern):
+    for key in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
         if key in PARAMS:
             kwargs[key] = PARAMS[key]
         elif key == "unit_code":

@@ -273,7 +273,7 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
     p_any_level = _choice(level_by_key, lambda t: f"cấp «{t}» không có trong giai đoạn "
                                                   f"{phase.code} ({level_names}).")
     # A secretariat records outcomes up to its own committee's level, never above it.
-    ceiling = import_ceiling(scope, phase, levels) if scoped else None
+    ceiling = import_ceiling(scope, phase, levels)
     above = {lv.pk for lv in levels[levels.index(ceiling) + 1:]} if ceiling else set()
 
     def p_level(v):

@@ -180,14 +180,14 @@ def can_see_queue(scope, phase=None) -> Refusal | None:
     return None if scope.has_role(Role.SECRETARIAT) else ROLE
 
 
+IMPORT_ROLE = Refusal("role", "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu.", 403)
+
+
 @rule("registrations.import")
 def can_import(scope, phase=None) -> Refusal | None:
     """A secretariat imports its subtree's records; each row's level is checked against
     `import_ceiling` by the importer, which names the row."""
     return None if scope.has_role(Role.SECRETARIAT) else IMPORT_ROLE
-
-
-IMPORT_ROLE = Refusal("role", "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu.", 403)
 
 
 def import_ceiling(scope, phase, levels=None):

@@ -294,7 +294,6 @@ def accept(registration: Registration, *, comment: str = "", scope: Scope,
            expected_version: int | None = None) -> Registration:
     # reported → accepted is a report sent back: return_report, with what to correct.
     if registration.state != State.SUBMITTED:
-        check("registration.to_accepted", scope, registration)  # who asks learns no more
         _refuse("Chỉ tiếp nhận hồ sơ đã gửi.", 409, "state")
     return transition(registration, State.ACCEPTED, scope=scope, comment=comment,
                       expected_version=expected_version)
