@@ -29,7 +29,7 @@ def main():
     from django.db import connection
 
     from dvk.common.bulk import _may_set_replication_role
-    from dvk.initiatives.importing import import_registrations
+    from dvk.imports.registrations import import_registrations
     from dvk.orgs.models import Unit
     from dvk.orgs.scope import Scope
 

@@ -20,7 +20,7 @@ DEMO_SCALE = 0.05
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from dvk.orgs.demo.builder import DemoBuilder
+    from dvk.demo.builder import DemoBuilder
 
     with django_db_blocker.unblock():
         DemoBuilder(scale=DEMO_SCALE).build()
@@ -157,7 +157,7 @@ def chromium():
 @pytest.fixture
 def page_as(chromium, live_app):
     """page_as("gq.thuky") → a Playwright page signed in as that demo user (Vietnamese UI)."""
-    from dvk.orgs.demo.builder import DEMO_PASSWORD
+    from dvk.demo.builder import DEMO_PASSWORD
 
     from tests.browser import follow
 

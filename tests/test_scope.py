@@ -1,5 +1,6 @@
 import pytest
 
+from dvk.initiatives.queries import registrations_for
 from dvk.orgs import scope as scopes
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def test_commune_clerk_sees_only_own_commune_subtree(scope_of, unit):
 
 def test_district_secretariat_sees_district_not_sibling(scope_of):
     s = scope_of("gq.thuky")
-    regs = scopes.registrations_for(s)
+    regs = registrations_for(s)
     assert regs.exists()
     assert not regs.exclude(unit__code__startswith="KG-GQ").exists()
     assert not scopes.units_for(s).filter(code__startswith="KG-RG").exists()
@@ -23,7 +24,7 @@ def test_district_secretariat_sees_district_not_sibling(scope_of):
 def test_province_sees_everything_below(scope_of):
     from dvk.initiatives.models import Registration
 
-    assert scopes.registrations_for(scope_of("tinh.thuky")).count() == Registration.objects.count()
+    assert registrations_for(scope_of("tinh.thuky")).count() == Registration.objects.count()
 
 
 def test_outside_object_is_404(scope_of):
@@ -37,4 +38,4 @@ def test_user_without_membership_sees_nothing(db, django_user_model):
     nobody = django_user_model.objects.create_user("nobody", password="x-long-password")
     s = scopes.scope_for(nobody)
     assert scopes.units_for(s).count() == 0
-    assert scopes.registrations_for(s).count() == 0
+    assert registrations_for(s).count() == 0

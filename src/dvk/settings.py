@@ -107,6 +107,10 @@ INSTALLED_APPS = [
     "dvk.initiatives",
     "dvk.awards",
     "dvk.reports",
+    # Orchestrators: each uses several of the apps above (docs/architecture.md).
+    "dvk.imports",
+    "dvk.documents",
+    "dvk.demo",
     "dvk.web",
     "dvk.api",
 ]

@@ -155,7 +155,7 @@ def test_bad_file_writes_nothing_and_names_rows_and_columns(tmp_path):
 @pytest.mark.django_db
 def test_problem_messages(tmp_path):
     from dvk.common.tabular import ImportRefused
-    from dvk.initiatives.importing import import_registrations
+    from dvk.imports.registrations import import_registrations
 
     bad = [
         ["", "Khéo vận động A", "Mô hình", "", "KHONG-CO", "", "Kinh tế", "Cơ sở", 2017, "", "", ""],
@@ -180,7 +180,7 @@ def test_problem_messages(tmp_path):
 @pytest.mark.django_db
 def test_missing_required_column_is_refused(tmp_path):
     from dvk.common.tabular import ImportRefused
-    from dvk.initiatives.importing import import_registrations
+    from dvk.imports.registrations import import_registrations
 
     header = [h for h in HEADER if h != "Năm"]
     rows = [[v for h, v in zip(HEADER, r) if h != "Năm"] for r in ROWS]

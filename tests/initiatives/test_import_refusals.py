@@ -18,8 +18,8 @@ from django.db import connection
 from django.test import override_settings
 
 from dvk.common.tabular import ImportRefused
-from dvk.initiatives import importing
-from dvk.initiatives.importing import import_registrations
+from dvk.imports import registrations as importing
+from dvk.imports.registrations import import_registrations
 from dvk.initiatives.models import Initiative
 from dvk.phases.models import Phase
 
@@ -255,7 +255,7 @@ def test_a_killed_import_leaves_no_new_phase(tmp_path):
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     script = ("import os, signal, django; django.setup()\n"
-              "from dvk.initiatives import importing\n"
+              "from dvk.imports import registrations as importing\n"
               "from dvk.orgs.scope import Scope\n"
               "importing._import = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
               f"importing.import_registrations({path!r}, phase_code='2001-2005', "

@@ -121,7 +121,7 @@ def test_a_member_who_lost_the_role_before_the_job_ran_imports_nothing(user, uni
                                                                          tmp_path):
     from django.core.files.storage import default_storage
 
-    from dvk.initiatives.import_jobs import run_import_job
+    from dvk.imports.jobs import run_import_job
     from dvk.orgs.models import Membership
 
     owner = user("gq.thuky")
@@ -143,7 +143,7 @@ def test_a_member_who_lost_the_role_before_the_job_ran_imports_nothing(user, uni
 
 
 def test_the_import_reports_progress_per_chunk(db, tmp_path, monkeypatch):
-    from dvk.initiatives import importing
+    from dvk.imports import registrations as importing
 
     monkeypatch.setattr(importing, "PIPELINE_CHUNK", 2)
     seen = []
@@ -159,7 +159,7 @@ def test_the_import_reports_progress_per_chunk(db, tmp_path, monkeypatch):
 def test_progress_is_visible_while_the_import_transaction_is_open():
     """The page polls from another connection: progress must not wait for the import's
     COMMIT (nor use the import's connection, which its writer thread owns)."""
-    from dvk.initiatives.import_jobs import _report_progress
+    from dvk.imports.jobs import _report_progress
 
     # The job row is committed by a connection of its own, as the worker's job.start() is;
     # this test's connection stays inside its (never committed) transaction throughout.

@@ -12,7 +12,7 @@ from dvk.awards.models import Award
 from dvk.common import bulk
 from dvk.common.bulk import BulkWriter, ReferenceMissing
 from dvk.common.history import history_of
-from dvk.initiatives import importing
+from dvk.imports import registrations as importing
 from dvk.initiatives.models import ImportBatch, Initiative, Registration
 from dvk.orgs.models import Unit
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dvk.initiatives import services
 from dvk.initiatives.similarity import similar_titles
 from dvk.initiatives.workflow import TransitionRefused
-from dvk.orgs.scope import initiatives_for
+from dvk.initiatives.queries import initiatives_for
 from tests.acting import acting
 
 

@@ -16,7 +16,7 @@ def test_form1_docx_and_xlsx(client_as, at_state):
 
     reg = at_state(State.SUBMITTED)
     c = client_as("gq.thuky")
-    resp = c.get(reverse("initiatives:form1", kwargs={"registration_id": reg.pk, "fmt": "docx"}))
+    resp = c.get(reverse("documents:form1", kwargs={"registration_id": reg.pk, "fmt": "docx"}))
     assert resp.status_code == 200
     doc = Document(io.BytesIO(resp.content))
     sec = doc.sections[0]
@@ -33,7 +33,7 @@ def test_form1_docx_and_xlsx(client_as, at_state):
                                                         "Chỉ tiêu", "Đơn vị tính"]
     assert targets.rows[1].cells[1].text == "Số hộ tham gia"
 
-    resp = c.get(reverse("initiatives:form1", kwargs={"registration_id": reg.pk, "fmt": "xlsx"}))
+    resp = c.get(reverse("documents:form1", kwargs={"registration_id": reg.pk, "fmt": "xlsx"}))
     ws = load_workbook(io.BytesIO(resp.content)).active
     values = [v for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert reg.initiative.title in values and 120 in values  # the target as a real number
@@ -46,7 +46,7 @@ def test_form2_lists_the_units_registrations(client_as, at_state):
 
     reg = at_state(State.ACCEPTED)
     c = client_as("gq.thuky")
-    base = reverse("initiatives:form2", kwargs={"unit_code": "KG-GQ-02", "fmt": "docx"})
+    base = reverse("documents:form2", kwargs={"unit_code": "KG-GQ-02", "fmt": "docx"})
     doc = Document(io.BytesIO(c.get(base + "?phase=2026-2030&year=2026").content))
     assert doc.sections[0].page_width > doc.sections[0].page_height  # landscape
     text = "\n".join(p.text for p in doc.paragraphs)

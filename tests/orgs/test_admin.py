@@ -69,7 +69,7 @@ def test_anonymous_admin_visitors_sign_in_on_the_app_page_even_without_staff_fla
     from django.conf import settings
     from django.urls import reverse
 
-    from dvk.orgs.demo.builder import DEMO_PASSWORD
+    from dvk.demo.builder import DEMO_PASSWORD
 
     first = client.get("/admin/orgs/membership/")
     assert first.status_code == 302

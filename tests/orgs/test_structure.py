@@ -5,7 +5,7 @@ import pytest
 from dvk.orgs import history, structure
 from dvk.orgs.enums import UnitEventKind, UnitKind
 from dvk.orgs.models import Unit, UnitEvent
-from dvk.orgs.scope import registrations_for
+from dvk.initiatives.queries import registrations_for
 from dvk.orgs.structure import StructureError
 from dvk.orgs.tree import check_paths
 

@@ -105,7 +105,8 @@ def test_drill_down_links_filter_the_registrations_list(client_as):
     from urllib.parse import parse_qs, urlsplit
 
     from dvk.initiatives.queries import filter_registrations
-    from dvk.orgs.scope import registrations_for, scope_for
+    from dvk.orgs.scope import scope_for
+    from dvk.initiatives.queries import registrations_for
 
     c = client_as("tinh.lanhdao")
     r = c.get(URL, {"phase": "2016-2020"})

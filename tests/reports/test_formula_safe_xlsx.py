@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from dvk.initiatives import documents
+from dvk.documents import registration_sheets as documents
 from dvk.orgs.models import Unit
 from dvk.phases.models import Phase
 from dvk.reports.appendix import appendix_xlsx

@@ -316,7 +316,7 @@ def test_9_every_registration_of_the_demo_has_a_chain_ending_in_its_state(db):
 
 
 def test_9_an_import_writes_transitions_for_new_and_changed_outcomes(tmp_path, unit):
-    from dvk.initiatives.importing import import_registrations
+    from dvk.imports.registrations import import_registrations
 
     csv = tmp_path / "dk.csv"
     csv.write_text("Mã mô hình,Tên mô hình,Loại,Mã đơn vị,Lĩnh vực,Cấp,Năm,Kết quả\n"

@@ -64,7 +64,7 @@ def _pages(user, unit):
         ("gq.thuky", reverse("initiatives:registration", kwargs={"registration_id": reg.pk})),
         ("gq.thuky", reverse("initiatives:initiative", kwargs={"initiative_id": reg.initiative_id})),
         ("gq.thuky", reverse("initiatives:queue")),
-        ("gq.thuky", reverse("initiatives:import")),
+        ("gq.thuky", reverse("imports:import")),
         ("gq.thamdinh", reverse("initiatives:assigned")),
         ("tinh.lanhdao", reverse("reports:dashboard")),
         ("tinh.lanhdao", reverse("reports:dashboard") + "?phase=2016-2020"),

@@ -313,7 +313,7 @@ def _foreign_params(ids):
         "initiatives:similar": {"title": SEARCH, "unit": str(rg.pk), "year": "2026"},
         "initiatives:replicate_search": {"replicate_q": SEARCH},
         "initiatives:queue": {**filters, "tab": "appraised"},
-        "initiatives:import": {},
+        "imports:import": {},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},
         "reports:index": {"phase": ids["phase_code"], **unit},

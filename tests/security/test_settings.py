@@ -121,7 +121,7 @@ def test_check_deploy_warns_without_the_production_settings(tmp_path):
                                        ("[::]:9000", "http://[::1]:9000/"),
                                        ("8001", "http://127.0.0.1:8001/")])
 def test_demo_logins_prints_the_address_served(addr, url):
-    from dvk.orgs.management.commands.demo_logins import browser_url
+    from dvk.demo.management.commands.demo_logins import browser_url
 
     assert browser_url(addr) == url
 

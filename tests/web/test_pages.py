@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from dvk.common.models import HistoryEntry
-from dvk.orgs.demo.builder import DEMO_PASSWORD
+from dvk.demo.builder import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def text(response):
 
 def test_home_secretariat_shows_queue_counts_for_current_phase(client_as, scope_of,
                                                               django_assert_max_num_queries):
-    from dvk.orgs.scope import registrations_for
+    from dvk.initiatives.queries import registrations_for
 
     c = client_as("tinh.thuky")
     submitted = registrations_for(scope_of("tinh.thuky")).filter(

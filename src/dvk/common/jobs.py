@@ -1,10 +1,19 @@
 """Starting a background job from a request: a BackgroundJob row that a page polls, and
 its task enqueued on whichever Tasks backend is configured (database or Redis)."""
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from ninja import Schema
 
 from .models import BackgroundJob
+
+
+def jobs_for(scope):
+    """A user's own background jobs, and only while the job's unit is in `scope` (an
+    orgs Scope: this module sits below the org tree and only asks it for its filter)."""
+    qs = BackgroundJob.objects.filter(owner=scope.user) if scope.is_authenticated else \
+        BackgroundJob.objects.none()
+    return qs if scope.is_superuser else qs.filter(scope.unit_q("unit") | Q(unit__isnull=True))
 
 
 def enqueue_job(request, *, kind, title, unit, params, task) -> BackgroundJob:
@@ -13,7 +22,9 @@ def enqueue_job(request, *, kind, title, unit, params, task) -> BackgroundJob:
     scope = request.scope
     job = BackgroundJob.objects.create(
         kind=kind, title=title, owner=request.user, unit=unit,
-        params={**params, "membership": scope.membership.pk if scope.membership else None})
+        params={**params, "membership": scope.membership.pk if scope.membership else None,
+                # The page it was started from, so its progress page stays in that section.
+                "page": "" if request.path.startswith("/api/") else request.path})
     task.enqueue(job_id=job.pk)
     job.refresh_from_db()  # an immediate backend has already run it
     return job

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from dvk.common.jobs import JobOut, job_out
-from dvk.common.rules import check
-from dvk.orgs.scope import get_or_404, initiatives_for, registrations_for, unit_for
+from dvk.orgs.scope import get_or_404, unit_for
+from dvk.initiatives.queries import initiatives_for, registrations_for
 from dvk.phases.models import Level, Phase
 
 from . import services
@@ -359,21 +357,3 @@ def promote(request, registration_id: int):
     reg = _registration(request, registration_id)
     new = services.propose_promotion(reg, scope=request.scope)
     return Status(201, _detail(request, _registration(request, new.pk)))
-
-
-@router.post("/imports/registrations", response={202: JobOut, **ERRORS})
-def import_registrations(request, phase: Form[str], file: File[UploadedFile]):
-    """Import a registrations file (CONTRACTS §4: .xlsx or UTF-8 .csv) into a phase, as a
-    background job limited to the caller's subtree; all or nothing. Follow it at
-    GET /jobs/{id}. Secretariat only."""
-    from .forms import ImportForm
-    from .import_jobs import start_import
-
-    check("registrations.import", request.scope)
-    form = ImportForm({"phase": phase}, {"file": file})
-    if not form.is_valid():
-        raise HttpError(400, " ".join(f"{form[name].label}: {error}"
-                                      for name, errors in form.errors.items()
-                                      for error in errors))
-    return Status(202, job_out(start_import(request, form.cleaned_data["phase"],
-                                            form.cleaned_data["file"])))

@@ -247,34 +247,3 @@ class AttachmentForm(forms.Form):
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return f
-
-
-MAX_IMPORT = 100 * 1024 * 1024  # a million rows of Mẫu 2 as .xlsx is ~60 MB
-
-
-class ImportForm(forms.Form):
-    """A registrations file (CONTRACTS §4) to import into a phase."""
-
-    phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.order_by("-start_year"),
-                                   to_field_name="code", empty_label=None)
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        name = (f.name or "").lower()
-        if f.size > MAX_IMPORT:
-            raise forms.ValidationError(_("The file is larger than 100 MB."))
-        head = f.read(4096)
-        f.seek(0)
-        # Judge by content, not the name: .xlsx is a ZIP; .csv must be UTF-8 text.
-        if name.endswith(".xlsx") and head.startswith(b"PK\x03\x04"):
-            return f
-        if name.endswith(".csv") and b"\x00" not in head:
-            try:
-                head.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if exc.start < len(head) - 3:  # not merely a character cut at 4096 bytes
-                    raise forms.ValidationError(
-                        _("The CSV file is not UTF-8 text. In Excel, save it as “CSV UTF-8”."))
-            return f
-        raise forms.ValidationError(_("Only .xlsx (Excel) and UTF-8 .csv files can be imported."))

@@ -1,6 +1,6 @@
 """Reused reads: list filters, queue counts, what is overdue; models found across the tree.
 
-Callers pass querysets that already come from dvk.orgs.scope (registrations_for…). The one
+Callers pass querysets that already come from a visibility function (registrations_for…). The one
 read that looks beyond a scope is the whole-tree search (findable_models / similar_models):
 finding a model to replicate or a duplicate needs other units' models, and it shows those
 only once recognised, and only their public fields.
@@ -16,13 +16,30 @@ from django.utils import timezone
 from dvk.common.text import fold
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import Unit
-from dvk.orgs.scope import Scope, registrations_for, units_for, within
+from dvk.orgs.scope import Scope, units_for, within
 
 from .enums import REGISTERED, AppraisalStatus, ExceptionalStatus, InitiativeKind, State
 from .models import Appraisal, Initiative, Registration
 
 FILTER_PARAMS = ("phase", "year", "level", "state", "field", "sector", "unit", "q", "late",
                  "exceptional", "kind")
+
+
+def initiatives_for(scope: Scope):
+    return scope.restrict(Initiative.objects.select_related("unit", "sector", "field"))
+
+
+def registrations_for(scope: Scope):
+    return scope.restrict(Registration.objects.select_related(
+        "initiative", "unit", "phase", "level", "field", "sector"))
+
+
+
+def appraisals_for(scope: Scope):
+    """Appraisals of registrations the scope sees."""
+    return (Appraisal.objects.filter(registration__in=registrations_for(scope).values("pk"))
+            .select_related("registration__initiative", "registration__unit",
+                            "registration__level", "registration__phase", "team", "appraiser"))
 
 
 def _int(value) -> int | None:
@@ -139,7 +156,7 @@ def committee_queue(scope: Scope, phase) -> QuerySet:
 def teams_judging(scope: Scope, reg) -> QuerySet:
     """Appraisal teams the scope may assign to `reg`: those of its own committee at the
     registration's level (the rule appraisal.assign says the same)."""
-    from dvk.orgs.scope import teams_for
+    from dvk.phases.queries import teams_for
 
     qs = teams_for(scope).filter(committee__phase_id=reg.phase_id, committee__level_id=reg.level_id)
     return qs if scope.is_superuser else qs.filter(committee__unit=scope.unit)

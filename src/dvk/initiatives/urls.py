@@ -1,20 +1,8 @@
 
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
 
-
-class FormatConverter:
-    regex = "docx|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(FormatConverter, "fmt")
 
 app_name = "initiatives"
 urlpatterns = [
@@ -34,16 +22,12 @@ urlpatterns = [
          name="approve_exceptional"),
     path("ho-so/<int:registration_id>/phan-cong/", views.assign, name="assign"),
     path("ho-so/<int:registration_id>/de-nghi-cap-tren/", views.promote, name="promote"),
-    path("ho-so/<int:registration_id>/mau-1.<fmt:fmt>", views.form1, name="form1"),
     path("mo-hinh/<int:initiative_id>/", views.initiative_detail, name="initiative"),
     path("tep/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("tong-hop/<str:unit_code>/mau-2.<fmt:fmt>", views.form2, name="form2"),
     path("hang-doi/", views.queue, name="queue"),
-    path("nhap/", views.import_file, name="import"),
     path("hang-doi/hang-loat/", views.bulk, name="bulk"),
     path("tham-dinh/", views.assigned, name="assigned"),
     path("tham-dinh/<int:appraisal_id>/", views.appraisal, name="appraisal"),
     path("tham-dinh/<int:appraisal_id>/xung-dot/", views.declare_conflict, name="conflict"),
     path("tham-dinh/<int:appraisal_id>/phan-quyet/", views.rule_conflict, name="rule_conflict"),
-    path("tham-dinh/<int:appraisal_id>/bien-ban.docx", views.appraisal_minutes, name="minutes"),
 ]

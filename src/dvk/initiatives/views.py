@@ -13,19 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvk.orgs.models import Sector
-from dvk.orgs.scope import (get_or_404, initiatives_for, jobs_for, registrations_for,
-                            teams_for, unit_for, units_for, within)
+from dvk.orgs.scope import get_or_404, units_for
+from dvk.initiatives.queries import appraisals_for, initiatives_for, registrations_for
 from dvk.phases.models import Phase
+from dvk.phases.queries import default_year
 from dvk.phases.rules import entry_level
 
-from . import documents, forms
+from . import forms
 from .enums import ConflictStatus, ExceptionalStatus, State
 from .models import Appraisal, Attachment, Field, RegistrationTarget, Transition
 from .workflow import TransitionRefused, can
@@ -45,19 +45,12 @@ def _queries():
 
 
 def _current_phase():
-    from dvk.web.queries import current_phase
+    from dvk.phases.queries import current_phase
     return current_phase()
 
 
 def _detail(registration):
     return redirect("initiatives:registration", registration_id=registration.pk)
-
-
-def _appraisals_for(scope):
-    """Appraisals of registrations the scope sees."""
-    return (Appraisal.objects.filter(registration__in=registrations_for(scope).values("pk"))
-            .select_related("registration__initiative", "registration__unit",
-                            "registration__level", "registration__phase", "team", "appraiser"))
 
 
 def _filter_context(request):
@@ -142,7 +135,7 @@ def register(request):
     check("initiative.create", scope, scope.root())
     units = units_for(scope).order_by("path")
     phase = _current_phase()
-    initial = {"unit": scope.unit, "phase": phase, "year": _default_year(phase),
+    initial = {"unit": scope.unit, "phase": phase, "year": default_year(phase),
                "request_token": uuid.uuid4()}
     if phase is not None and scope.unit is not None:
         initial["level"] = entry_level(scope.unit, phase)
@@ -223,14 +216,6 @@ def edit(request, registration_id):
             return done
     return render(request, "initiatives/edit.html", {"form": form, "targets": targets,
                                                      "reg": reg})
-
-
-def _default_year(phase):
-    from django.utils import timezone
-    year = timezone.localdate().year
-    if phase is not None and not (phase.start_year <= year <= phase.end_year):
-        year = phase.start_year
-    return year
 
 
 @login_required
@@ -354,11 +339,11 @@ def queue(request):
     scope = request.scope
     check("registration.queue", scope)
     phases = list(Phase.objects.order_by("-start_year"))
-    from dvk.web.queries import current_phase
+    from dvk.phases.queries import current_phase
     phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
         or current_phase(phases)
     year_param = request.GET.get("year") or ""
-    year = int(year_param) if year_param.isdigit() else _default_year(phase)
+    year = int(year_param) if year_param.isdigit() else default_year(phase)
     tab = request.GET.get("tab") or State.SUBMITTED
     base = _queries().committee_queue(scope, phase) if phase else registrations_for(scope).none()
     counts = _queries().queue_counts(base)
@@ -383,7 +368,7 @@ def queue(request):
                                             exceptional_status=ExceptionalStatus.PENDING).count(),
            "page_obj": page, "return_form": forms.ReturnForm(),
            "decision_form": forms.DecisionForm(),
-           "conflicts": list(_appraisals_for(scope).filter(
+           "conflicts": list(appraisals_for(scope).filter(
                conflict_status=ConflictStatus.PENDING)[:50])}
     if phase is not None:
         ctx["overdue"] = _queries().overdue(scope, phase, year)
@@ -524,7 +509,7 @@ def promote(request, registration_id):
 @login_required
 @require_POST
 def rule_conflict(request, appraisal_id):
-    appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
+    appraisal = get_or_404(appraisals_for(request.scope), pk=appraisal_id)
     _services().rule_on_conflict(appraisal, scope=request.scope,
                                  accept=request.POST.get("accept") == "1")
     messages.success(request, _("The ruling on the conflict of interest was recorded."))
@@ -537,12 +522,12 @@ def rule_conflict(request, appraisal_id):
 def assigned(request):
     scope = request.scope
     check("appraisal.list", scope)
-    qs = _appraisals_for(scope).filter(appraiser=request.user).order_by("status", "-id")
+    qs = appraisals_for(scope).filter(appraiser=request.user).order_by("status", "-id")
     return render(request, "initiatives/assigned.html", {"page_obj": _paginate(request, qs)})
 
 
 def _own_appraisal(request, appraisal_id):
-    appraisal = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
+    appraisal = get_or_404(appraisals_for(request.scope), pk=appraisal_id)
     check("appraisal.record", request.scope, appraisal)
     return appraisal
 
@@ -604,84 +589,3 @@ def declare_conflict(request, appraisal_id):
                                      reason=form.cleaned_data["reason"])
         messages.success(request, _("The conflict of interest was declared; the secretariat will rule on it."))
     return redirect("initiatives:appraisal", appraisal_id=appr.pk)
-
-
-@login_required
-def appraisal_minutes(request, appraisal_id):
-    appr = get_or_404(_appraisals_for(request.scope), pk=appraisal_id)
-    # The same rule as the appraisal page: another appraiser's minutes are not found.
-    check("appraisal.view", request.scope, appr)
-    from .appraisal import appraisal_minutes_docx
-    return _download(appraisal_minutes_docx(appr), f"bien-ban-tham-dinh-{appr.pk}.docx")
-
-
-# --- Mẫu 1 / Mẫu 2 downloads -----------------------------------------------------------------
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str):
-    ctype = DOCX if filename.endswith(".docx") else XLSX
-    resp = HttpResponse(content, content_type=ctype)
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
-
-
-@login_required
-def form1(request, registration_id, fmt):
-    reg = get_or_404(registrations_for(request.scope).prefetch_related("targets"),
-                     pk=registration_id)
-    if fmt == "docx":
-        return _download(documents.form1_docx(reg), f"mau1-dang-ky-{reg.pk}.docx")
-    return _download(documents.form1_xlsx(reg), f"mau1-dang-ky-{reg.pk}.xlsx")
-
-
-@login_required
-def form2(request, unit_code, fmt):
-    scope = request.scope
-    unit = unit_for(scope, unit_code)
-    phases = list(Phase.objects.order_by("-start_year"))
-    from dvk.web.queries import current_phase
-    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
-        or current_phase(phases)
-    if phase is None:
-        raise Http404
-    year_param = request.GET.get("year") or ""
-    year = int(year_param) if year_param.isdigit() else _default_year(phase)
-    regs = (within(registrations_for(scope), unit).filter(phase=phase, year=year)
-            .exclude(state__in=(State.DRAFT, State.WITHDRAWN))
-            .prefetch_related("targets").order_by("level__order", "initiative__sort_key"))
-    if fmt == "docx":
-        return _download(documents.form2_docx(unit, phase, year, regs),
-                         f"mau2-tong-hop-{unit.code}-{year}.docx")
-    return _download(documents.form2_xlsx(unit, phase, year, regs),
-                     f"mau2-tong-hop-{unit.code}-{year}.xlsx")
-
-
-def form2_url(unit, phase, year, fmt="docx"):
-    return reverse("initiatives:form2", kwargs={"unit_code": unit.code, "fmt": fmt}) + \
-        f"?phase={phase.code}&year={year}"
-
-
-@login_required
-def import_file(request):
-    """Upload a registrations file (CONTRACTS §4); a background job imports it into the
-    chosen phase, limited to the units this secretariat sees, and shows its progress."""
-    from . import import_jobs
-    from .importing import COLUMNS
-
-    scope = request.scope
-    check("registrations.import", scope)
-    unit = scope.root()
-    if unit is None:
-        raise Http404
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = import_jobs.start_import(request, form.cleaned_data["phase"],
-                                       form.cleaned_data["file"])
-        return redirect("reports:job", job_id=job.pk)
-    columns = [(c.name, c.required, import_jobs.COLUMN_HELP.get(c.name, "")) for c in COLUMNS]
-    return render(request, "initiatives/import.html", {
-        "form": form, "unit": unit, "columns": columns,
-        "recent": jobs_for(scope).filter(kind=import_jobs.KIND)[:10]})

@@ -1,4 +1,7 @@
-"""Django admin for the catalogs of every app, and for units, memberships and accounts.
+"""Django admin for units, memberships and accounts, and the admin site's own settings.
+
+Each app registers its own models in its admin.py with the base classes of
+orgs/admin_scope.py.
 
 Who gets in: active superusers, and active users with an active Membership of role
 "admin" (Role.ADMIN). The latter need neither `is_staff` nor Django model permissions: the
@@ -26,13 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dvk.awards.models import AwardKind
-from dvk.initiatives.models import Field, ImportBatch, Tag
-from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, Level, Phase,
-                               PilotUnit, SteeringCommittee)
 
-from .admin_scope import (AdminScope, CatalogAdmin, CatalogInline, ReadOnlyAdmin, SubtreeAdmin,
-                          SubtreeInline, admin_scope, has_admin_access, is_superuser)
+from .admin_scope import AdminScope, CatalogAdmin, ReadOnlyAdmin, SubtreeAdmin, admin_scope, has_admin_access, is_superuser
 from .enums import Role
 from .models import Membership, Sector, Unit, UnitEvent
 
@@ -255,87 +253,3 @@ class AccountAdmin(SubtreeAdmin, UserAdmin):
         # Deleting an account would blank its name out of the whole system's history:
         # a unit admin deactivates it instead.
         return is_superuser(request) and super().has_delete_permission(request, obj)
-
-
-# --- phases -----------------------------------------------------------------------------------
-
-class LevelInline(CatalogInline):
-    model = Level
-
-
-class PilotUnitInline(CatalogInline):
-    model = PilotUnit
-    raw_id_fields = ["unit"]
-
-
-@admin.register(Phase)
-class PhaseAdmin(CatalogAdmin):
-    list_display = ["code", "name", "start_year", "end_year", "promotion_rule"]
-    inlines = [LevelInline, PilotUnitInline]
-
-
-class CommitteeMemberInline(SubtreeInline):
-    model = CommitteeMember
-    raw_id_fields = ["user"]
-
-
-@admin.register(SteeringCommittee)
-class SteeringCommitteeAdmin(SubtreeAdmin):
-    list_display = ["name", "unit", "phase", "decision_number", "decision_date"]
-    list_filter = ["phase"]
-    search_fields = ["name", "unit__code", "unit__name", "decision_number"]
-    raw_id_fields = ["unit"]
-    list_select_related = ["unit", "phase"]
-    inlines = [CommitteeMemberInline]
-
-    def visible(self, adm: AdminScope):
-        return adm.committees()
-
-
-class AppraisalTeamMemberInline(SubtreeInline):
-    model = AppraisalTeamMember
-    raw_id_fields = ["user"]
-
-
-@admin.register(AppraisalTeam)
-class AppraisalTeamAdmin(SubtreeAdmin):
-    list_display = ["name", "committee", "year"]
-    list_filter = ["committee__phase", "year"]
-    search_fields = ["name", "committee__name", "committee__unit__code"]
-    raw_id_fields = ["committee"]
-    list_select_related = ["committee"]
-    inlines = [AppraisalTeamMemberInline]
-
-    def visible(self, adm: AdminScope):
-        return adm.teams()
-
-
-# --- initiatives, awards ----------------------------------------------------------------------
-
-@admin.register(Field)
-class FieldAdmin(CatalogAdmin):
-    list_display = ["name", "code", "order"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Tag)
-class TagAdmin(CatalogAdmin):
-    list_display = ["name"]
-    search_fields = ["name", "search_text"]
-
-
-@admin.register(AwardKind)
-class AwardKindAdmin(CatalogAdmin):
-    list_display = ["name", "code", "order"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
-    """Who imported which file when, and what it created (the audit of bulk imports)."""
-    list_display = ["at", "file_name", "phase", "actor", "rows", "initiatives_created",
-                    "registrations_created", "registrations_updated", "awards_created"]
-    list_filter = ["phase"]
-    search_fields = ["file_name", "sha256"]
-    date_hierarchy = "at"
-    list_select_related = ["phase", "actor"]

@@ -79,39 +79,30 @@ class AdminScope:
         return cls(scopes=tuple(org_scope.Scope(user=user, membership=m)
                                 for m in org_scope.memberships_of(user).filter(role=Role.ADMIN)))
 
-    def _union(self, visible, model) -> QuerySet:
+    def union(self, visible, model) -> QuerySet:
+        """What `visible` (a visibility function of scope) returns for any of the scopes."""
         if not self.scopes:
             return model._default_manager.none()
         return reduce(operator.or_, (visible(s) for s in self.scopes))
 
     # --- what is seen -------------------------------------------------------------------
     def units(self) -> QuerySet[Unit]:
-        return self._union(org_scope.units_for, Unit)
+        return self.union(org_scope.units_for, Unit)
 
     def memberships(self) -> QuerySet[Membership]:
-        return self._union(org_scope.memberships_for, Membership)
-
-    def committees(self):
-        from dvk.phases.models import SteeringCommittee
-
-        return self._union(org_scope.committees_for, SteeringCommittee)
-
-    def teams(self):
-        from dvk.phases.models import AppraisalTeam
-
-        return self._union(org_scope.teams_for, AppraisalTeam)
+        return self.union(org_scope.memberships_for, Membership)
 
     # --- what is changed ----------------------------------------------------------------
     # The scope's own unit is the level above's: its catalogue entry, and who administers it.
     def changeable_units(self) -> QuerySet[Unit]:
         if self.is_superuser:
             return self.units()
-        return self._union(lambda s: org_scope.units_for(s).exclude(pk=s.unit.pk), Unit)
+        return self.union(lambda s: org_scope.units_for(s).exclude(pk=s.unit.pk), Unit)
 
     def manageable_memberships(self) -> QuerySet[Membership]:
         if self.is_superuser:
             return self.memberships()
-        return self._union(lambda s: org_scope.memberships_for(s).exclude(
+        return self.union(lambda s: org_scope.memberships_for(s).exclude(
             role=Role.ADMIN, unit=s.unit), Membership)
 
     def may_grant(self, unit: Unit | None, role: str | None) -> bool:
@@ -137,13 +128,23 @@ class AdminScope:
     def choices_for(self, model) -> QuerySet | None:
         """The rows a form field pointing to `model` may offer; None: no restriction
         (system-wide catalogs such as sectors or phases are offered whole)."""
-        from dvk.phases.models import AppraisalTeam, SteeringCommittee
-
         if self.is_superuser:
             return None
-        restricted = {Unit: self.units, get_user_model(): self.users,
-                      SteeringCommittee: self.committees, AppraisalTeam: self.teams}
-        return restricted[model]() if model in restricted else None
+        if model is Unit:
+            return self.units()
+        if model is get_user_model():
+            return self.users()
+        visible = RESTRICTED_CHOICES.get(model)
+        return self.union(visible, model) if visible else None
+
+
+# Tree-bound models of other apps whose rows a unit admin's forms may offer only within the
+# subtree: model -> its visibility function (filled by those apps' admin modules).
+RESTRICTED_CHOICES: dict = {}
+
+
+def restrict_choices(model, visible) -> None:
+    RESTRICTED_CHOICES[model] = visible
 
 
 def admin_scope(request) -> AdminScope:

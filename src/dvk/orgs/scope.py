@@ -137,47 +137,6 @@ def memberships_for(scope: Scope) -> QuerySet[Membership]:
     return scope.restrict(Membership.objects.select_related("user", "unit"))
 
 
-def committees_for(scope: Scope):
-    from dvk.phases.models import SteeringCommittee
-
-    return scope.restrict(SteeringCommittee.objects.select_related("unit", "phase"))
-
-
-def teams_for(scope: Scope):
-    from dvk.phases.models import AppraisalTeam
-
-    return scope.restrict(AppraisalTeam.objects.select_related("committee", "committee__phase"),
-                          unit_field="committee__unit")
-
-
-def initiatives_for(scope: Scope):
-    from dvk.initiatives.models import Initiative
-
-    return scope.restrict(Initiative.objects.select_related("unit", "sector", "field"))
-
-
-def registrations_for(scope: Scope):
-    from dvk.initiatives.models import Registration
-
-    return scope.restrict(Registration.objects.select_related(
-        "initiative", "unit", "phase", "level", "field", "sector"))
-
-
-def awards_for(scope: Scope):
-    from dvk.awards.models import Award
-
-    return scope.restrict(Award.objects.select_related("kind", "unit", "phase", "level"))
-
-
-def jobs_for(scope: Scope):
-    """A user's own background jobs, and only while the job's unit is in scope."""
-    from dvk.common.models import BackgroundJob
-
-    qs = BackgroundJob.objects.filter(owner=scope.user) if scope.is_authenticated else \
-        BackgroundJob.objects.none()
-    return qs if scope.is_superuser else qs.filter(scope.unit_q("unit") | Q(unit__isnull=True))
-
-
 # --- a unit's subtree, for statistics and reports ------------------------------------------
 
 def within(qs: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:

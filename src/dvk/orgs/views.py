@@ -10,8 +10,9 @@ from dvk.initiatives.enums import REGISTERED, State
 
 from .enums import Role
 from .models import Unit, UnitEvent
-from .scope import (committees_for, memberships_for, registrations_for, unit_for, units_for,
-                    within)
+from .scope import memberships_for, unit_for, units_for, within
+from dvk.phases.queries import committees_for
+from dvk.initiatives.queries import registrations_for
 
 SEARCH_PAGE_SIZE = 25
 

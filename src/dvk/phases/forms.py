@@ -1,7 +1,6 @@
 """Forms and the small rules behind the phase and committee edit pages."""
 from django import forms
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from dvk.common.history import diff, record, snapshot
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dvk.common.rules import allowed
-from dvk.orgs.scope import committees_for, get_or_404, teams_for
+from dvk.orgs.scope import get_or_404
+from dvk.phases.queries import committees_for, teams_for
 
 from .forms import (CommitteeForm, CommitteeMemberForm, PhaseCalendarForm,
                     add_committee_member,

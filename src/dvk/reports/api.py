@@ -5,7 +5,8 @@ from ninja.errors import HttpError
 
 from dvk.common.jobs import JobOut, job_out
 from dvk.common.rules import check
-from dvk.orgs.scope import get_or_404, jobs_for, unit_for
+from dvk.orgs.scope import get_or_404, unit_for
+from dvk.common.jobs import jobs_for
 from dvk.phases.models import Phase
 
 from .summary import STRUCTURES, build_summary

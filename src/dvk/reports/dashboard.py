@@ -21,8 +21,10 @@ from dvk.common.formatting import recognition_rate
 from dvk.initiatives.enums import REGISTERED, ExceptionalStatus, State
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import SEGMENT, Sector, Unit
-from dvk.orgs.scope import (Scope, awards_for, committees_for, registrations_for, units_for,
-                            within)
+from dvk.orgs.scope import Scope, units_for, within
+from dvk.awards.queries import awards_for
+from dvk.phases.queries import committees_for
+from dvk.initiatives.queries import registrations_for
 from dvk.phases.models import Level, Phase
 
 PROBLEM_ITEMS = 20  # offending items listed per problem; the count covers them all

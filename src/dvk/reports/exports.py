@@ -28,7 +28,9 @@ from dvk.common.xlsx import neutralise
 from dvk.initiatives.queries import filter_registrations
 from dvk.initiatives.enums import INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, State
 from dvk.orgs.enums import UNIT_KIND_FILE_LABELS
-from dvk.orgs.scope import Scope, awards_for, registrations_for, unit_for, units_for, within
+from dvk.orgs.scope import Scope, unit_for, units_for, within
+from dvk.awards.queries import awards_for
+from dvk.initiatives.queries import registrations_for
 
 CHUNK = 2000
 PROGRESS_EVERY = 500

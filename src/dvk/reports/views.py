@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from dvk.common.jobs import start_job
 from dvk.common.models import BackgroundJob
 from dvk.common.rules import check
-from dvk.initiatives.import_jobs import KIND as IMPORT_KIND
-from dvk.orgs.enums import Role, UnitKind
-from dvk.orgs.scope import get_or_404, jobs_for, registrations_for, unit_for, units_for, within
+from dvk.orgs.enums import UnitKind
+from dvk.orgs.scope import get_or_404, unit_for, units_for, within
+from dvk.common.jobs import jobs_for
+from dvk.initiatives.queries import registrations_for
 from dvk.phases.models import Phase
 
 from . import dashboard as dash
@@ -227,8 +228,8 @@ def export_awards(request):
 def job(request, job_id):
     """The progress page; htmx polls the #job-progress partial every second until done."""
     obj = get_or_404(jobs_for(request.scope), pk=job_id)
-    if obj.kind == IMPORT_KIND:
-        request.nav_path = reverse("initiatives:import")
+    # The menu marks the section the job was started from (an import, a report…).
+    request.nav_path = obj.params.get("page")
     template = "reports/job.html#progress" if request.htmx else "reports/job.html"
     return render(request, template, {"job": obj})
 

@@ -13,7 +13,7 @@ NAV = [
     ("home", _("Home"), ""),
     ("initiatives:registrations", _("Registrations"), ""),
     ("initiatives:queue", _("Queues"), "registration.queue"),
-    ("initiatives:import", _("Import"), "registrations.import"),
+    ("imports:import", _("Import"), "registrations.import"),
     ("initiatives:assigned", _("My appraisals"), "appraisal.list"),
     ("reports:dashboard", _("Dashboard"), "reports.view"),
     ("reports:index", _("Reports"), "reports.view"),

@@ -2,22 +2,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from dvk.initiatives.enums import REGISTERED, State
-from dvk.orgs.scope import Scope, registrations_for
+from dvk.orgs.scope import Scope
+from dvk.initiatives.queries import registrations_for
 from dvk.phases.models import Phase
-
-
-def current_phase(phases=None) -> Phase | None:
-    """The phase that contains this year; else the latest one that has started; else any."""
-    year = timezone.localdate().year
-    phases = list(phases if phases is not None else Phase.objects.order_by("-start_year"))
-    for p in phases:
-        if p.start_year <= year <= p.end_year:
-            return p
-    started = [p for p in phases if p.start_year <= year]
-    return started[0] if started else (phases[0] if phases else None)
 
 
 def state_counts(scope: Scope, phase: Phase) -> list[dict]:

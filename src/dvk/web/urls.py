@@ -18,6 +18,8 @@ SECTIONS = [
     ("don-vi/", "dvk.orgs.urls"),
     ("giai-doan/", "dvk.phases.urls"),
     ("mo-hinh/", "dvk.initiatives.urls"),
+    ("mo-hinh/", "dvk.imports.urls"),
+    ("mo-hinh/", "dvk.documents.urls"),
     ("khen-thuong/", "dvk.awards.urls"),
     ("bao-cao/", "dvk.reports.urls"),
 ]

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from dvk.orgs.enums import Role
 from dvk.orgs.middleware import SESSION_KEY
-from dvk.orgs.scope import memberships_of, teams_for
+from dvk.orgs.scope import memberships_of
+from dvk.phases.queries import current_phase, teams_for
 from dvk.phases.models import Phase
 
 from . import queries
@@ -18,7 +19,7 @@ def home(request):
     """One home page; the blocks shown depend on the role the user acts in."""
     scope = request.scope
     phases = list(Phase.objects.order_by("-start_year"))
-    phase = queries.current_phase(phases)
+    phase = current_phase(phases)
     chosen = request.GET.get("phase")
     if chosen:
         phase = next((p for p in phases if p.code == chosen), phase)

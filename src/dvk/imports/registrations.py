@@ -48,11 +48,11 @@ from dvk.orgs.models import Sector, Unit
 from dvk.phases.models import Phase
 from dvk.phases.services import PhaseOverlap, get_or_create_phase
 
-from .enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, ExceptionalStatus,
-                    InitiativeKind, State)
-from . import workflow
-from .models import Field, ImportBatch, Initiative, Registration
-from .rules import import_ceiling
+from dvk.initiatives.enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, ExceptionalStatus,
+                                   InitiativeKind, State)
+from dvk.initiatives import workflow
+from dvk.initiatives.models import Field, ImportBatch, Initiative, Registration
+from dvk.initiatives.rules import import_ceiling
 
 def _size(model, name: str) -> int:
     return model._meta.get_field(name).max_length

@@ -1,7 +1,7 @@
 """Importing a registrations file uploaded in the app, as a background job.
 
 The upload is kept in Django's storage (shared by every app server and the worker) until
-the job has read it; the job reuses the command's import (importing.py), limited to the
+the job has read it; the job reuses the command's import (registrations.py), limited to the
 uploader's scope, and reports its progress and outcome on the job page. Uploads whose job
 never ran are removed by `dvk clean_uploads` (clean_uploads below)."""
 from __future__ import annotations
@@ -122,7 +122,7 @@ def run_import_job(job: BackgroundJob) -> None:
     with every problem listed; nothing is written then."""
     from dvk.orgs.scope import scope_for
 
-    from .importing import import_registrations
+    from .registrations import import_registrations
 
     params = job.params
     job.start()

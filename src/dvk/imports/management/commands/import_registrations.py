@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--phase", required=True, help="mã giai đoạn, ví dụ 2016-2020")
 
     def handle(self, *args, file, phase, **options):
-        from dvk.initiatives.importing import import_registrations
+        from dvk.imports.registrations import import_registrations
         from dvk.orgs.scope import Scope
 
         path = input_file(file)

@@ -22,9 +22,9 @@ from dvk.phases.models import (AppraisalTeam, AppraisalTeamMember, CommitteeMemb
 from dvk.phases.rules import level_for_kind
 from dvk.phases.services import get_or_create_phase
 
-from ..enums import Role, UnitKind
-from ..models import Membership, Sector, Unit
-from ..tree import bulk_insert_units
+from dvk.orgs.enums import Role, UnitKind
+from dvk.orgs.models import Membership, Sector, Unit
+from dvk.orgs.tree import bulk_insert_units
 from . import places
 
 DEMO_PASSWORD = "dvk-demo-2026"

@@ -1,4 +1,4 @@
-"""Background tasks of the initiatives section: thin wrappers around plain functions.
+"""Background tasks of the imports: thin wrappers around plain functions.
 
 Enqueue with `import_file.enqueue(job_id=job.pk)`; the worker is `dvk db_worker`."""
 from django_tasks import task
@@ -6,9 +6,9 @@ from django_tasks import task
 
 @task()
 def import_file(job_id: int) -> None:
-    """An uploaded registrations file (import_jobs.run_import_job)."""
+    """An uploaded registrations file (jobs.run_import_job)."""
     from dvk.common.models import BackgroundJob
 
-    from .import_jobs import run_import_job
+    from .jobs import run_import_job
 
     run_import_job(BackgroundJob.objects.select_related("owner").get(pk=job_id))

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                             help="chỉ liệt kê, không xóa")
 
     def handle(self, *args, hours, dry_run, **options):
-        from dvk.initiatives.import_jobs import clean_uploads
+        from dvk.imports.jobs import clean_uploads
 
         hours = _hours(hours)
         names = clean_uploads(dt.timedelta(hours=hours), dry_run=dry_run)

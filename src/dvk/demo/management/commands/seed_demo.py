@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dvk.orgs.demo.builder import DemoBuilder
+from dvk.demo.builder import DemoBuilder
 from dvk.orgs.models import Unit
 
 

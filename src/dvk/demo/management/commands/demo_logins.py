@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dvk.orgs.demo.builder import DEMO_PASSWORD, DEMO_USERS
+from dvk.demo.builder import DEMO_PASSWORD, DEMO_USERS
 
 # Addresses a server listens on but a browser cannot open: show the loopback one instead.
 WILDCARDS = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "": "127.0.0.1"}
