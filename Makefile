@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VAR_DIR := $(or $(DVK_VAR_DIR),var)
 
-.PHONY: install install-test run worker test test-fast lock messages bench clean
+.PHONY: install install-test run worker test test-fast lint-imports lock messages bench clean
 
 install: $(VENV)/.installed
 
@@ -52,10 +52,14 @@ worker: install
 # The suite keeps its local state (generated secret key, static root) in a throw-away var dir.
 TEST_VAR = tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && DVK_VAR_DIR=$${DVK_VAR_DIR:-$$tmp}
 
-test: install-test
+# Imports between apps flow one way (docs/architecture.md; contract in pyproject.toml).
+lint-imports: install-test
+	@set -o pipefail; $(VENV)/bin/lint-imports --no-cache | sed -n "/^Contracts/,$$ p"
+
+test: install-test lint-imports
 	@$(TEST_VAR) $(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
-test-fast: install-test
+test-fast: install-test lint-imports
 	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).

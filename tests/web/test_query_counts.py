@@ -19,14 +19,14 @@ def limit(monkeypatch, n):
     return {"limit": n}
 
 
-INITIATIVES = paged("dvk.initiatives.views", "PAGE_SIZE")
+INITIATIVES = paged("dvk.initiatives.views._common", "PAGE_SIZE")
 # (case, persona, url, fixed params, how to show n rows, exact queries)
 CASES = [
     ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 13),
     ("queue", "gq.thuky", "/mo-hinh/hang-doi/", {"phase": "2016-2020", "tab": "recognized"},
      INITIATIVES, 19),
     ("unit search", "tinh.thuky", "/don-vi/", {"q": "hoi"},
-     paged("dvk.orgs.views", "SEARCH_PAGE_SIZE"), 10),
+     paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 10),
     ("committees", "tinh.thuky", "/giai-doan/ban-chi-dao/", {},
      paged("dvk.phases.views", "COMMITTEES_PAGE_SIZE"), 10),
     ("api registrations", "gq.thuky", "/api/v1/registrations", {"phase": "2016-2020"},

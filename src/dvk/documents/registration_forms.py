@@ -18,8 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from dvk.reports.documents.docx_utils import remove_borders as _no_borders
-from dvk.reports.documents.docx_utils import set_style_font
+from dvk.reports.documents.docx_utils import remove_borders as _no_borders, set_style_font
 
 FORM1_TITLE = "PHIẾU ĐĂNG KÝ XÂY DỰNG MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO”"
 FORM2_TITLE = "BIỂU TỔNG HỢP ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO” NĂM {year}"

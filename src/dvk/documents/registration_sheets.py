@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import io
 
-from .registration_forms import (FORM1_TITLE, FORM2_HEADERS, FORM2_TITLE, TARGET_HEADERS,
-                                 _place, _upper, form1_rows, form2_rows)
+from .registration_forms import (FORM1_TITLE, FORM2_HEADERS, FORM2_TITLE, TARGET_HEADERS, _place,
+                                 _upper, form1_rows, form2_rows)
 
 
 def _workbook():

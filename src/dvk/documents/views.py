@@ -4,9 +4,9 @@ acting scope sees."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
-from dvk.initiatives.enums import State
 from dvk.common.rules import check
 from dvk.initiatives.appraisal import appraisal_minutes_docx
+from dvk.initiatives.enums import State
 from dvk.initiatives.queries import appraisals_for, registrations_for
 from dvk.orgs.scope import get_or_404, unit_for, within
 from dvk.phases.models import Phase

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dvk.common.bulk import ReferenceMissing
 from dvk.common.models import BackgroundJob
-from dvk.common.tabular import ImportRefused
 from dvk.common.rules import allowed
+from dvk.common.tabular import ImportRefused
 
 KIND = "import_registrations"
 

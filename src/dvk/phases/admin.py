@@ -5,8 +5,8 @@ from django.contrib import admin
 from dvk.orgs.admin_scope import (AdminScope, CatalogAdmin, CatalogInline, SubtreeAdmin,
                                   SubtreeInline, restrict_choices)
 
-from .models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, Level, Phase,
-                     PilotUnit, SteeringCommittee)
+from .models import (AppraisalTeam, AppraisalTeamMember, CommitteeMember, Level, Phase, PilotUnit,
+                     SteeringCommittee)
 from .queries import committees_for, teams_for
 
 # A unit admin's forms offer only the committees and teams of their subtree.

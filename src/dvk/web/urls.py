@@ -15,7 +15,7 @@ urlpatterns = [
 
 # Each domain app brings its own urls.py under a Vietnamese prefix.
 SECTIONS = [
-    ("don-vi/", "dvk.orgs.urls"),
+    ("don-vi/", "dvk.web.unit_urls"),
     ("giai-doan/", "dvk.phases.urls"),
     ("mo-hinh/", "dvk.initiatives.urls"),
     ("mo-hinh/", "dvk.imports.urls"),

@@ -1,9 +1,6 @@
 """What every service module shares: refusing with a Vietnamese message."""
 from __future__ import annotations
 
-
-
-
 from ..workflow import TransitionRefused
 
 

@@ -1,17 +1,16 @@
 """Appraisal: assignment from the right team, the rubric, conflicts of interest."""
 from __future__ import annotations
 
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
 from dvk.common import history
 from dvk.common.formatting import vn_decimal
+from dvk.common.rules import check
 from dvk.common.text import clean
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import Membership, Unit
-from dvk.common.rules import check
 from dvk.orgs.scope import Scope
 from dvk.phases.models import AppraisalTeam, SteeringCommittee
 from dvk.phases.rules import COMMITTEE_ROLES
@@ -20,7 +19,6 @@ from ..enums import RUBRIC, RUBRIC_MAX, AppraisalStatus, Conclusion, ConflictSta
 from ..models import Appraisal, Registration
 from ..workflow import STALE, transition
 from ._common import _refuse, _user
-
 
 # --- appraisal ------------------------------------------------------------------------------
 

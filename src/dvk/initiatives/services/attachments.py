@@ -14,7 +14,6 @@ from dvk.orgs.scope import Scope
 from ..models import Attachment, Initiative, Registration
 from ._common import _refuse, _user
 
-
 # --- attachments ----------------------------------------------------------------------------
 
 ACCEPTED_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf",

@@ -8,17 +8,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dvk.common import history
-from dvk.common.text import clean
 from dvk.common.rules import check
+from dvk.common.text import clean
 from dvk.orgs.scope import Scope
 from dvk.phases.models import PromotionRule
 
+from .. import workflow
 from ..enums import State
 from ..models import Attachment, Decision, Registration, RegistrationTarget
-from .. import workflow
 from ..workflow import transition
 from ._common import _refuse, _user
-
 
 # --- decisions ------------------------------------------------------------------------------
 

@@ -1,21 +1,19 @@
 """Models (initiatives): create and edit, tags, what they replicate."""
 from __future__ import annotations
 
-
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 
 from dvk.common import history
+from dvk.common.rules import check
 from dvk.common.text import clean
 from dvk.orgs.models import Unit
-from dvk.common.rules import check
 from dvk.orgs.scope import Scope
 
+from .. import rules
 from ..enums import InitiativeKind
 from ..models import Field, Initiative, Tag
-from .. import rules
 from ._common import _refuse, _user
-
 
 INITIATIVE_FIELDS = ("kind", "title", "field", "sector", "subject", "person_name",
                      "person_position", "description", "start_year", "replicates")

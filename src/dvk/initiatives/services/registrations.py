@@ -9,18 +9,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from dvk.common import history
-from dvk.common.text import clean
 from dvk.common.rules import check
+from dvk.common.text import clean
 from dvk.orgs.scope import Scope
 from dvk.phases.models import Level, Phase
 
+from .. import workflow
 from ..enums import ExceptionalStatus, State
 from ..models import AchievementReport, Initiative, Registration, RegistrationTarget
-from .. import workflow
 from ..workflow import STALE, transition
 from ._common import _refuse, _user
 from .initiatives import update_initiative
-
 
 # --- registration ---------------------------------------------------------------------------
 

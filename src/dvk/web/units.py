@@ -1,56 +1,23 @@
-"""Org tree browser and unit pages. Every queryset comes from orgs.scope."""
+"""The org tree browser and unit pages: a unit with its committees and figures per phase.
+Here, above the domain apps, because a unit page shows several apps' data."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
-from django.utils import timezone
 
-from dvk.common.text import fold
 from dvk.initiatives.enums import REGISTERED, State
-
-from .enums import Role
-from .models import Unit, UnitEvent
-from .scope import memberships_for, unit_for, units_for, within
-from dvk.phases.queries import committees_for
 from dvk.initiatives.queries import registrations_for
+from dvk.orgs.enums import Role
+from dvk.orgs.models import Unit, UnitEvent
+from dvk.orgs.queries import attach_ancestors, children_of, search_units
+from dvk.orgs.scope import memberships_for, unit_for, units_for, within
+from dvk.phases.queries import committees_for
 
 SEARCH_PAGE_SIZE = 25
 
 
 def _flag(request, name: str) -> bool:
     return request.GET.get(name) in ("1", "on", "true")
-
-
-def children_of(scope, unit: Unit, *, show_retired: bool):
-    """Direct children visible in the scope, Vietnamese order, each with its child count
-    (one query: the count is an annotation, not a query per node)."""
-    today = timezone.localdate()
-    qs = units_for(scope).filter(parent=unit)
-    child_filter = Q()
-    if not show_retired:
-        qs = qs.current(today)
-        child_filter = Q(children__valid_until__isnull=True) | Q(children__valid_until__gt=today)
-    return (qs.select_related("sector", "successor")
-            .annotate(n_children=Count("children", filter=child_filter, distinct=True))
-            .vi_ordered())
-
-
-def search_units(scope, query: str, *, show_retired: bool):
-    """Units whose name or code contains every word of the query, ignoring case and accents."""
-    qs = units_for(scope)
-    for word in fold(query).split():
-        qs = qs.filter(search_text__contains=word)
-    if not show_retired:
-        qs = qs.current()
-    return qs.select_related("sector", "successor").vi_ordered()
-
-
-def attach_ancestors(scope, units) -> None:
-    """Set `.ancestor_list` on each unit: its visible ancestors, root first (one query)."""
-    ids = {i for u in units for i in u.ancestor_ids()}
-    names = {a.pk: a for a in units_for(scope).filter(pk__in=ids).only("id", "name", "code", "path")}
-    for u in units:
-        u.ancestor_list = [names[i] for i in u.ancestor_ids() if i in names]
 
 
 @login_required
@@ -116,3 +83,4 @@ def unit_detail(request, unit_code):
     if ctx["can_see_memberships"]:
         ctx["memberships"] = memberships_for(scope).filter(unit=unit).order_by("role", "user__username")
     return render(request, "orgs/unit_detail.html", ctx)
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import units as views
 
 app_name = "units"
 urlpatterns = [
