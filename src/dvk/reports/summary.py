@@ -213,11 +213,24 @@ class _Subtree:
                 fold(moved[row[0]], row)
         return folded
 
+    def key_of(self, child: Unit) -> str:
+        """The key of `child`'s rows in counted_rows()."""
+        return child.path
+
     def children(self) -> list[Unit]:
         qs = within(Unit.objects.all(), self.unit, "").filter(parent=self.unit)
         if self.structure == "today":
             qs = qs.current()
         return list(qs.order_by("path"))
+
+
+def subtree_for(unit: Unit, structure: str, phase) -> _Subtree:
+    """The scope of a summary; "time" places units that moved where they were then."""
+    if structure == "time":
+        from .summary_time import TimeSubtree
+
+        return TimeSubtree(unit, phase.years)
+    return _Subtree(unit, structure)
 
 
 # --- the summary ---------------------------------------------------------------------------
@@ -231,7 +244,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
     from dvk.initiatives.models import Field
 
     levels = list(phase.ordered_levels())
-    subtree = _Subtree(unit, structure)
+    subtree = subtree_for(unit, structure, phase)
     base = in_phase(phase, year=year)  # drafts and withdrawn ones are not counted
 
     # One scan: every figure comes from rows folded to (child, field, sector, level,
@@ -245,7 +258,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
             target.add_counts(level_id, exc, *counts)
     by_unit = []
     for child in subtree.children():
-        counts = per_child.get(child.path, LevelCounts())
+        counts = per_child.get(subtree.key_of(child), LevelCounts())
         by_unit.append({"code": child.code, "name": child.name, "levels": counts.rows(levels)})
 
     sector_rows = [{"sector": s.name, "levels": by_sector.get(s.pk, LevelCounts()).rows(levels)}
@@ -284,7 +297,7 @@ def trend_by_year(phase, unit, *, structure: str = "time") -> list[dict]:
     """[{"year": 2016, "levels": [LEVELROW…]}, …] for every year of the phase."""
     levels = list(phase.ordered_levels())
     per_year: dict[int, LevelCounts] = defaultdict(LevelCounts)
-    scoped = _Subtree(unit, structure).filter(registered(phase))
+    scoped = subtree_for(unit, structure, phase).filter(registered(phase))
     for y, level_id, state, exc, n in _grouped(scoped, "year"):
         per_year[y].add(level_id, state, exc, n)
     years = sorted(set(phase.years) | set(per_year))
