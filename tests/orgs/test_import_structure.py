@@ -234,13 +234,14 @@ def test_rows_the_database_refuses_name_row_and_column_and_nothing_is_written(
 
 
 def test_preview_describes_the_effect_and_writes_nothing(tmp_path, unit, register_2018):
+    from dvk.imports.structure_impact import impact_of
     from dvk.orgs.structure_changes import preview_changes
 
     register_2018("KG-GQ-02-PN", 2)
     register_2018("KG-GQ-03", 1)
     path = write_csv(tmp_path / "co_cau.csv", EVERY_KIND, header=HEADER)
     before = footprint()
-    result = preview_changes(path)
+    result = preview_changes(path, impact=impact_of)
     assert footprint() == before
     impact = result.impact
     retired = {r.code: r for r in impact.retired}

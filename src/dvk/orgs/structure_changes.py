@@ -291,7 +291,7 @@ class _Run:
         return self.result
 
 
-def _run(path, *, actor, source_name, preview: bool) -> StructureResult:
+def _run(path, *, actor, source_name, preview: bool, impact=None) -> StructureResult:
     changes = read_changes(path)
     problems = Problems()
     with transaction.atomic():
@@ -300,9 +300,9 @@ def _run(path, *, actor, source_name, preview: bool) -> StructureResult:
             problems.items.sort(key=lambda p: p.row or 0)
             problems.raise_if_any()  # rolls the whole file back
         if preview:
-            from .structure_impact import impact_of
-
-            result.impact = impact_of(result)
+            # The effect on other apps' data is measured by the caller's `impact` (the org
+            # tree does not know registrations or committees), before the rollback.
+            result.impact = impact(result) if impact else None
             transaction.set_rollback(True)
     return result
 
@@ -312,9 +312,10 @@ def apply_changes(path, *, actor=None, source_name: str = "") -> StructureResult
     return _run(path, actor=actor, source_name=source_name, preview=False)
 
 
-def preview_changes(path, *, actor=None, source_name: str = "") -> StructureResult:
-    """What the file would do, with `.impact`; nothing is kept. Raises ImportRefused."""
-    return _run(path, actor=actor, source_name=source_name, preview=True)
+def preview_changes(path, *, actor=None, source_name: str = "", impact=None) -> StructureResult:
+    """What the file would do, with `.impact` = impact(result) measured on the changed tree
+    (dvk.imports.structure_impact.impact_of); nothing is kept. Raises ImportRefused."""
+    return _run(path, actor=actor, source_name=source_name, preview=True, impact=impact)
 
 
 __all__ = ["ImportRefused", "StructureResult", "apply_changes", "preview_changes"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .history import carriers
-from .models import Membership, Unit
+from dvk.orgs.history import carriers
+from dvk.orgs.models import Membership, Unit
 
 
 @dataclass

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dvk.common.cli import input_file
 from dvk.common.tabular import ImportRefused
 from dvk.orgs.structure_changes import apply_changes, preview_changes
-from dvk.orgs.structure_impact import describe
+from dvk.imports.structure_impact import describe, impact_of
 
 
 class Command(BaseCommand):
@@ -20,9 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, preview, **options):
         path = input_file(file)
-        run = preview_changes if preview else apply_changes
         try:
-            result = run(path, source_name=path.name)
+            if preview:
+                result = preview_changes(path, source_name=path.name, impact=impact_of)
+            else:
+                result = apply_changes(path, source_name=path.name)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
