@@ -25,3 +25,11 @@ def input_file(value: str) -> Path:
         raise CommandError(f"Định dạng tệp «{path.suffix or path.name}» không được hỗ trợ; "
                            "dùng .xlsx hoặc .csv.", returncode=2)
     return path
+
+
+def refused_file(command, path: Path, refused) -> CommandError:
+    """Write each problem of an ImportRefused to stderr; the error to raise (exit 1)."""
+    for problem in refused.problems:
+        command.stderr.write(str(problem))
+    return CommandError(f"Tệp «{path.name}» bị từ chối ({len(refused.problems)} lỗi); "
+                        "không có dữ liệu nào được ghi.", returncode=1)

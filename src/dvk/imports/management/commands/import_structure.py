@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from dvk.common.cli import input_file
+from dvk.common.cli import input_file, refused_file
 from dvk.common.tabular import ImportRefused
 from dvk.orgs.structure_changes import apply_changes, preview_changes
 from dvk.imports.structure_impact import describe, impact_of
@@ -26,11 +26,7 @@ class Command(BaseCommand):
             else:
                 result = apply_changes(path, source_name=path.name)
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"Tệp «{path.name}» bị từ chối ({len(refused.problems)} lỗi); "
-                "không có dữ liệu nào được ghi.", returncode=1) from None
+            raise refused_file(self, path, refused) from None
         if preview:
             self.stdout.write("Xem trước, chưa ghi gì. " + result.summary(preview=True))
             for line in describe(result.impact):

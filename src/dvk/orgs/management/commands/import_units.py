@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dvk.common.cli import input_file
+from dvk.common.cli import input_file, refused_file
 from dvk.common.tabular import ImportRefused
 from dvk.orgs.importing import import_units
 
@@ -37,9 +37,5 @@ class Command(BaseCommand):
         try:
             result = import_units(path, date=when, source_name=path.name)
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(
-                f"Tệp «{path.name}» bị từ chối ({len(refused.problems)} lỗi); "
-                "không có dữ liệu nào được ghi.", returncode=1) from None
+            raise refused_file(self, path, refused) from None
         self.stdout.write(result.summary())
