@@ -18,6 +18,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DEMO_SCALE = 0.05
 
 
+def pytest_configure(config):
+    # Tests set data up and read it back through Model.objects; every request the tests
+    # send (and every background job) still enforces scoping (dvk/common/scoping.py).
+    from dvk.common.scoping import allow_by_default
+
+    allow_by_default("the test suite sets data up and reads it back directly")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from dvk.demo.builder import DemoBuilder

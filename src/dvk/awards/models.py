@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.models import TimeStamped
+from dvk.common.scoping import ScopedManager
 from dvk.initiatives.models import Decision, ImportBatch, Registration
 from dvk.orgs.models import Unit
 from dvk.phases.models import Level, Phase
@@ -50,6 +51,9 @@ class Award(TimeStamped):
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     import_batch = models.ForeignKey(ImportBatch, db_index=False, null=True, blank=True,
                                      editable=False, on_delete=models.PROTECT, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-phase__start_year", "level__order", "kind__order"]

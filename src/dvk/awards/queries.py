@@ -9,4 +9,4 @@ from .models import Award
 
 
 def awards_for(scope: Scope) -> QuerySet[Award]:
-    return scope.restrict(Award.objects.select_related("kind", "unit", "phase", "level"))
+    return Award.objects.within(scope).select_related("kind", "unit", "phase", "level")

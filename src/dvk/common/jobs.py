@@ -1,19 +1,33 @@
 """Starting a background job from a request: a BackgroundJob row that a page polls, and
 its task enqueued on whichever Tasks backend is configured (database or Redis)."""
+from contextlib import contextmanager
+
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from ninja import Schema
 
 from .models import BackgroundJob
+from .scoping import enforcing
 
 
 def jobs_for(scope):
     """A user's own background jobs, and only while the job's unit is in `scope` (an
     orgs Scope: this module sits below the org tree and only asks it for its filter)."""
-    qs = BackgroundJob.objects.filter(owner=scope.user) if scope.is_authenticated else \
-        BackgroundJob.objects.none()
+    if not scope.is_authenticated:
+        return BackgroundJob.objects.none()
+    qs = BackgroundJob.objects.unscoped("a job is its owner's").filter(owner=scope.user)
     return qs if scope.is_superuser else qs.filter(scope.unit_q("unit") | Q(unit__isnull=True))
+
+
+@contextmanager
+def running(job_id: int):
+    """A worker runs the job it was handed as its owner: everything it reads goes through
+    the scope it rebuilds from the job (common/scoping.py, enforcing again)."""
+    job = (BackgroundJob.objects.unscoped("the worker runs the job it was handed")
+           .select_related("owner").get(pk=job_id))
+    with enforcing():
+        yield job
 
 
 def enqueue_job(request, *, kind, title, unit, params, task) -> BackgroundJob:

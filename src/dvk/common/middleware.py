@@ -15,6 +15,19 @@ from django.urls import get_resolver
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .rules import Refused
+from .scoping import enforcing
+
+
+class ScopedRequestMiddleware:
+    """Every request reads user-facing models only through a scope (common/scoping.py),
+    whatever the calling thread allowed (the test suite's set-up, a command)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with enforcing():
+            return self.get_response(request)
 
 
 class RefusalMiddleware:

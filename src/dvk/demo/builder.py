@@ -283,7 +283,6 @@ class DemoBuilder:
 
         for i, ini in enumerate(initiatives):
             regs.append(reg(ini, level_g, rows[i][1], i in rec_g))
-        g_regs = list(regs)
 
         # District: promoted from recognised grassroots.
         rec_police = [i for i in police_idx if i in rec_g]

@@ -63,8 +63,8 @@ def clean_uploads(older_than: dt.timedelta, *, dry_run: bool = False) -> list[st
         return []
     # Read after listing: a job created meanwhile is seen. Its upload is new anyway (the
     # file is saved just before its job), and only old files are deleted.
-    waiting = {job.params.get("upload") for job in BackgroundJob.objects.filter(
-        kind=KIND, status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING))}
+    waiting = {job.params.get("upload") for job in BackgroundJob.objects.unscoped(
+        "every user's waiting uploads").filter(kind=KIND, status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING))}
     cutoff = timezone.now() - older_than
     deleted = []
     for name in sorted(names):
@@ -106,7 +106,8 @@ def _report_progress(job_id: int):
 
     def write(done, total):
         try:
-            BackgroundJob.objects.filter(pk=job_id).update(done=done, total=total)
+            BackgroundJob.objects.unscoped("the running job's own progress").filter(
+                pk=job_id).update(done=done, total=total)
         finally:
             connection.close()  # this thread's own connection
 

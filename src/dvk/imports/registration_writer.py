@@ -22,6 +22,10 @@ from dvk.phases.models import Phase
 from .registration_checks import (AWARD, BATCH, CODE, EXC, FIELD, KIND, LEVEL, PG_CHUNK, SECTOR,
                                   STATE, SUBJECT, TITLE, UNIT, YEAR, N, _chunks)
 
+# The rows were checked against the importer's ceiling and subtree before any is written
+# (registration_checks.py); what follows looks up what those rows are about to touch.
+CHECKED = "the import looks up what its checked rows will write"
+
 
 @dataclass
 class Result:
@@ -273,13 +277,13 @@ def _existing_initiatives(codes: set, titled_units: set) -> tuple[dict, dict[str
                 titled.extend(cur.fetchall())
     else:
         for chunk in _chunks(codes):
-            for pk, code, unit_id in Initiative.objects.filter(code__in=chunk).values_list(
+            for pk, code, unit_id in Initiative.objects.unscoped(CHECKED).filter(code__in=chunk).values_list(
                     "pk", "code", "unit_id"):
                 existing[code] = pk
                 code_units[code] = unit_id
         titled = []
         for chunk in _chunks(titled_units):
-            titled.extend(Initiative.objects.filter(unit_id__in=chunk).order_by("sort_key", "pk")
+            titled.extend(Initiative.objects.unscoped(CHECKED).filter(unit_id__in=chunk).order_by("sort_key", "pk")
                           .values_list("pk", "unit_id", "title"))
     for pk, unit_id, title in titled:
         existing.setdefault((unit_id, fold(title)), pk)
@@ -314,7 +318,8 @@ def _existing_registrations(initiative_ids: set, phase: Phase) -> dict[tuple, tu
                     found[(reg[1], reg[2], reg[3])] = reg
     else:
         for chunk in _chunks(initiative_ids):
-            for reg in Registration.objects.filter(initiative_id__in=chunk, phase=phase) \
+            for reg in Registration.objects.unscoped(CHECKED).filter(
+                    initiative_id__in=chunk, phase=phase) \
                     .values_list(*cols):
                 found[(reg[1], reg[2], reg[3])] = reg
     return found
@@ -331,7 +336,7 @@ def _existing_awards(registration_ids: set) -> set[tuple[int, int]]:
                 have.update(cur.fetchall())
     else:
         for chunk in _chunks(registration_ids):
-            have.update(Award.objects.filter(registration_id__in=chunk)
+            have.update(Award.objects.unscoped(CHECKED).filter(registration_id__in=chunk)
                         .values_list("registration_id", "kind_id"))
     return have
 
@@ -362,7 +367,8 @@ def _update_registrations(updates: list[tuple], now) -> None:
                 "AS u(id, state, exc, status) WHERE r.id = u.id",
                 [now, ids, states, excs, statuses])
         return
-    regs = {r.pk: r for r in Registration.objects.filter(pk__in=[u[0] for u in updates])
+    regs = {r.pk: r for r in Registration.objects.unscoped(CHECKED).filter(
+        pk__in=[u[0] for u in updates])
             .only("pk", "state", "is_exceptional", "exceptional_status", "version")}
     for pk, state, exc, status in updates:
         reg = regs[pk]

@@ -43,7 +43,9 @@ def _registrations_by_unit(ids: list[int]) -> dict[int, int]:
 
     counts: dict[int, int] = {}
     for i in range(0, len(ids), 500):
-        counts.update(Registration.objects.filter(unit_id__in=ids[i:i + 500]).order_by()
+        counts.update(Registration.objects.unscoped("a structure change's preview counts "
+                                                    "the registrations it moves")
+                      .filter(unit_id__in=ids[i:i + 500]).order_by()
                       .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     return counts
 

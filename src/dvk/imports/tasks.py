@@ -7,8 +7,9 @@ from django_tasks import task
 @task()
 def import_file(job_id: int) -> None:
     """An uploaded registrations file (jobs.run_import_job)."""
-    from dvk.common.models import BackgroundJob
+    from dvk.common.jobs import running
 
     from .jobs import run_import_job
 
-    run_import_job(BackgroundJob.objects.select_related("owner").get(pk=job_id))
+    with running(job_id) as job:
+        run_import_job(job)

@@ -53,7 +53,8 @@ class InitiativeForm(forms.Form):
             choices = findable_models(scope)
             linked = getattr(self.initial.get("replicates"), "pk", None)
             if linked:
-                choices = choices | Initiative.objects.filter(pk=linked)
+                choices = choices | Initiative.objects.unscoped(
+                    "the model an edit already names stays valid").filter(pk=linked)
             self.fields["replicates"].queryset = choices
 
     @classmethod

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.common.models import TimeStamped
+from dvk.common.scoping import ScopedManager
 from dvk.common.text import fold, sort_key
 from dvk.orgs.models import Sector, Unit
 from dvk.phases.models import Level, Phase
@@ -87,6 +88,9 @@ class Initiative(TimeStamped):
     request_token = models.CharField(max_length=36, unique=True, null=True, blank=True,
                                      editable=False)
 
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("model")
@@ -134,6 +138,9 @@ class Decision(TimeStamped):
     title = models.CharField(_("summary"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -212,6 +219,9 @@ class Registration(TimeStamped):
                                      editable=False, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, db_index=False, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-year", "initiative__sort_key"]
@@ -299,6 +309,9 @@ class AchievementReport(TimeStamped):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("registration__unit")
+
     class Meta:
         verbose_name = _("achievement report")
         verbose_name_plural = _("achievement reports")
@@ -343,6 +356,9 @@ class Appraisal(TimeStamped):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("registration__unit")
+
     class Meta:
         ordering = ["registration", "id"]
         verbose_name = _("appraisal")
@@ -375,6 +391,9 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("initiative__unit", "registration__unit")
 
     class Meta:
         ordering = ["uploaded_at", "id"]

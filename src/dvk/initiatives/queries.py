@@ -26,18 +26,18 @@ FILTER_PARAMS = ("phase", "year", "level", "state", "field", "sector", "unit", "
 
 
 def initiatives_for(scope: Scope):
-    return scope.restrict(Initiative.objects.select_related("unit", "sector", "field"))
+    return Initiative.objects.within(scope).select_related("unit", "sector", "field")
 
 
 def registrations_for(scope: Scope):
-    return scope.restrict(Registration.objects.select_related(
-        "initiative", "unit", "phase", "level", "field", "sector"))
+    return Registration.objects.within(scope).select_related(
+        "initiative", "unit", "phase", "level", "field", "sector")
 
 
 
 def appraisals_for(scope: Scope):
     """Appraisals of registrations the scope sees."""
-    return (Appraisal.objects.filter(registration__in=registrations_for(scope).values("pk"))
+    return (Appraisal.objects.within(scope)
             .select_related("registration__initiative", "registration__unit",
                             "registration__level", "registration__phase", "team", "appraiser"))
 
@@ -132,7 +132,7 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
 
     appraisals = Appraisal.objects.none()
     if today > commemoration:
-        appraisals = (Appraisal.objects.filter(registration__in=regs,
+        appraisals = (Appraisal.objects.within(scope).filter(registration__in=regs,
                                                status=AppraisalStatus.ASSIGNED)
                       .select_related("registration__initiative", "appraiser", "team"))
     return {"registration_deadline": reg_deadline, "report_deadline": report_deadline,
@@ -191,9 +191,11 @@ def findable_models(scope: Scope) -> QuerySet[Initiative]:
     elsewhere, those recognised at least once. For searching and for checking a
     `replicates` choice; never rendered as such (similar_models gives the public shape)."""
     if scope.is_superuser:
-        return Initiative.objects.all()
-    recognised = Registration.objects.filter(initiative=OuterRef("pk"), state=State.RECOGNIZED)
-    return Initiative.objects.filter(scope.unit_q("unit") | Q(Exists(recognised)))
+        return Initiative.objects.within(scope)
+    why = "the whole-tree search: other units' models once recognised"
+    recognised = Registration.objects.unscoped(why).filter(initiative=OuterRef("pk"),
+                                                           state=State.RECOGNIZED)
+    return Initiative.objects.unscoped(why).filter(scope.unit_q("unit") | Q(Exists(recognised)))
 
 
 def replicable(scope: Scope, pk) -> Initiative | None:
@@ -215,7 +217,7 @@ def similar_models(scope: Scope, title: str, *, unit=None, year: int | None = No
     found = similar_titles(title, unit=unit, year=year, limit=limit, exclude_id=exclude_id,
                            queryset=qs)
     best: dict[int, tuple] = {}
-    recognitions = (Registration.objects
+    recognitions = (Registration.objects.unscoped("the recognitions of models found above")
                     .filter(initiative_id__in=[ini.pk for ini, _ in found],
                             state=State.RECOGNIZED).order_by()
                     .values_list("initiative_id", "level__order", "year", "level__name"))

@@ -133,10 +133,8 @@ def _into_decided(scope, reg):
 
 def appraised_by(scope, reg) -> Refusal | None:
     """Separation of duties: whoever appraised a registration does not decide on it."""
-    from .models import Appraisal
-
     user_id = getattr(scope.user, "pk", None)
-    if user_id and Appraisal.objects.filter(registration_id=reg.pk, appraiser_id=user_id) \
+    if user_id and reg.appraisals.filter(appraiser_id=user_id) \
             .exclude(status=AppraisalStatus.CANCELLED).exists():
         return Refusal("own_appraisal", "Bạn đã thẩm định hồ sơ này nên không ghi quyết định "
                                         "công nhận; người khác trong Tổ thư ký ghi quyết định.",

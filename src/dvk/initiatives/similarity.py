@@ -40,19 +40,18 @@ def _score(a: str, b: str) -> float:
     return round(max(ratio, 0.5 * ratio + 0.5 * cover), 4)
 
 
-def similar_titles(title: str, *, unit=None, year: int | None = None, limit: int = 10,
-                   exclude_id: int | None = None, queryset: QuerySet | None = None,
-                   min_score: float = MIN_SCORE) -> list[tuple[Initiative, float]]:
+def similar_titles(title: str, *, queryset: QuerySet, unit=None, year: int | None = None,
+                   limit: int = 10, exclude_id: int | None = None, min_score: float = MIN_SCORE) -> list[tuple[Initiative, float]]:
     """[(initiative, score 0–1)], best first: identical titles (folded), then the same unit
     (and start year), then the others.
 
-    Pass a scoped `queryset`; screens and API go through queries.similar_models, which
+    `queryset` is what may be found (required: there is no whole-tree default); screens and API go through queries.similar_models, which
     passes queries.findable_models(scope) and returns public fields only.
     """
     key = fold(title)
     if not key:
         return []
-    qs = queryset if queryset is not None else Initiative.objects.all()
+    qs = queryset
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     if connection.vendor == "postgresql":

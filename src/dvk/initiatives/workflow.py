@@ -107,8 +107,8 @@ def transition(registration: Registration, to_state, *, scope: Scope, comment: s
     before["decision"] = registration.decision_id
     now = timezone.now()
     with transaction.atomic():
-        updated = Registration.objects.filter(
-            pk=registration.pk, state=from_state, version=version,
+        updated = Registration.objects.again(registration).filter(
+            state=from_state, version=version,
         ).update(state=to_state, version=F("version") + 1, updated_at=now, **changes)
         if not updated:
             raise Refused(Refusal("stale", STALE, 409))

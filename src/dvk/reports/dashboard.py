@@ -241,7 +241,7 @@ def unpromoted_registrations(scope, phase, unit, year=None) -> tuple[int, list]:
     below = Case(*[When(level_id=upper.pk, then=Value(lower.pk))
                    for lower, upper in zip(levels, levels[1:])],
                  default=Value(None), output_field=IntegerField())
-    recognised_below = Registration.objects.filter(
+    recognised_below = Registration.objects.unscoped("a yes/no: recognised a level below").filter(
         initiative_id=OuterRef("initiative_id"), level_id=OuterRef("level_below"),
         state=State.RECOGNIZED)
     qs = (_registrations(scope, phase, unit, year)

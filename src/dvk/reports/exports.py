@@ -282,7 +282,7 @@ def run_export_job(job) -> None:
     from dvk.common.models import BackgroundJob
 
     params = job.params
-    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
+    BackgroundJob.objects.again(job).update(status=BackgroundJob.Status.RUNNING)
     try:
         scope = _job_scope(job)
         export = build(params["export"], scope, QueryDict(params.get("query", "")))
@@ -290,7 +290,7 @@ def run_export_job(job) -> None:
 
         def progress(n):
             job.done = n
-            BackgroundJob.objects.filter(pk=job.pk).update(done=n)
+            BackgroundJob.objects.again(job).update(done=n)
 
         fmt = params.get("format", "xlsx")
         if fmt == "csv":

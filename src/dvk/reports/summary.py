@@ -117,11 +117,16 @@ def _counted(qs: QuerySet) -> QuerySet:
             .values_list(*SUMMARY_KEYS, "registered", "recognized", "not_recognized"))
 
 
+# The summary is of the unit it is asked for (reports.view checked the asker may see it);
+# its queries restrict to that unit's subtree, or structure, themselves.
+FOR_ITS_UNIT = "the summary restricts to its unit's subtree"
+
+
 def in_phase(phase, *, year: int | None = None) -> QuerySet:
     """Every registration of a phase, drafts and withdrawn ones included (callers drop them)."""
     from dvk.initiatives.models import Registration
 
-    qs = Registration.objects.filter(phase=phase)
+    qs = Registration.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase)
     return qs.filter(year=year) if year is not None else qs
 
 
@@ -129,7 +134,7 @@ def registered(phase, *, year: int | None = None) -> QuerySet:
     """Registrations of a phase that count as registered (REGISTERED states), all units."""
     from dvk.initiatives.models import Registration
 
-    qs = Registration.objects.filter(phase=phase, state__in=REGISTERED)
+    qs = Registration.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase, state__in=REGISTERED)
     if year is not None:
         qs = qs.filter(year=year)
     return qs
@@ -266,7 +271,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
     if None in by_sector:
         sector_rows.append({"sector": NO_SECTOR, "levels": by_sector[None].rows(levels)})
 
-    awards = Award.objects.filter(phase=phase)
+    awards = Award.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase)
     if year is not None:
         awards = awards.filter(year=year)
     award_counts = dict(((lv, k), n) for lv, k, n in subtree.filter(awards).order_by()

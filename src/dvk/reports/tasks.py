@@ -8,18 +8,20 @@ from django_tasks import task
 @task()
 def export_list(job_id: int) -> None:
     """A registrations / units / awards export (exports.run_export_job)."""
-    from dvk.common.models import BackgroundJob
+    from dvk.common.jobs import running
 
     from .exports import run_export_job
 
-    run_export_job(BackgroundJob.objects.select_related("owner").get(pk=job_id))
+    with running(job_id) as job:
+        run_export_job(job)
 
 
 @task()
 def render_report(job_id: int) -> None:
     """A report document: summary, appendix or phase report (exports.run_document_job)."""
-    from dvk.common.models import BackgroundJob
+    from dvk.common.jobs import running
 
     from .exports import run_document_job
 
-    run_document_job(BackgroundJob.objects.select_related("owner").get(pk=job_id))
+    with running(job_id) as job:
+        run_document_job(job)

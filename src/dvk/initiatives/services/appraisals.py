@@ -69,7 +69,7 @@ def assign_appraisal(registration: Registration, *, team: AppraisalTeam, apprais
     if registration.state != State.REPORTED:
         _refuse("Chỉ phân công thẩm định hồ sơ đã báo cáo thành tích.", 409)
     check("appraisal.assign", scope, registration, team, appraiser)
-    if Appraisal.objects.filter(registration=registration, appraiser=appraiser).exists():
+    if registration.appraisals.filter(appraiser=appraiser).exists():
         _refuse("Người này đã được phân công thẩm định hồ sơ.", 409)
     with transaction.atomic():
         a = Appraisal.objects.create(registration=registration, team=team, appraiser=appraiser,
@@ -118,8 +118,8 @@ def save_appraisal(appraisal: Appraisal, *, expected_version: int,
         fields["conclusion"] = conclusion
     before = history.snapshot(appraisal, [k for k in fields if k != "updated_at"])
     with transaction.atomic():
-        updated = Appraisal.objects.filter(
-            pk=appraisal.pk, version=expected_version, status=AppraisalStatus.ASSIGNED,
+        updated = Appraisal.objects.again(appraisal).filter(
+            version=expected_version, status=AppraisalStatus.ASSIGNED,
         ).update(version=F("version") + 1, **fields)
         if not updated:
             _refuse("Phiếu thẩm định vừa được người khác lưu; vui lòng tải lại trang để xem "
@@ -146,8 +146,8 @@ def complete_appraisal(appraisal: Appraisal, *, scope: Scope) -> Appraisal:
         _refuse("Chưa chấm đủ các tiêu chí hoặc chưa có kết luận.")
     reg = appraisal.registration
     with transaction.atomic():
-        updated = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version,
-                                           status=AppraisalStatus.ASSIGNED).update(
+        updated = Appraisal.objects.again(appraisal).filter(
+            version=appraisal.version, status=AppraisalStatus.ASSIGNED).update(
             status=AppraisalStatus.COMPLETED, completed_at=timezone.now(),
             version=F("version") + 1)
         if not updated:
@@ -156,7 +156,7 @@ def complete_appraisal(appraisal: Appraisal, *, scope: Scope) -> Appraisal:
         appraisal.version += 1
         history.record(appraisal, "complete", actor=actor)
         reg.refresh_from_db()
-        others = Appraisal.objects.filter(registration=reg).exclude(pk=appraisal.pk)
+        others = reg.appraisals.exclude(pk=appraisal.pk)
         if reg.state == State.REPORTED and not others.filter(
                 status=AppraisalStatus.ASSIGNED).exists():
             done = [appraisal, *others.filter(status=AppraisalStatus.COMPLETED)]
@@ -194,7 +194,7 @@ def declare_conflict(appraisal: Appraisal, *, reason: str,
     if appraisal.conflict_status == ConflictStatus.PENDING:
         _refuse("Bạn đã khai báo, đang chờ Tổ thư ký xem xét.", 409)
     with transaction.atomic():
-        n = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version).update(
+        n = Appraisal.objects.again(appraisal).filter(version=appraisal.version).update(
             conflict_status=ConflictStatus.PENDING, conflict_reason=clean(reason),
             conflict_declared_at=timezone.now(), version=F("version") + 1)
         if not n:
@@ -217,7 +217,7 @@ def rule_on_conflict(appraisal: Appraisal, *, accept: bool,
     status = ConflictStatus.ACCEPTED if accept else ConflictStatus.REFUSED
     extra = {} if accept else {"status": AppraisalStatus.CANCELLED}
     with transaction.atomic():
-        n = Appraisal.objects.filter(pk=appraisal.pk, version=appraisal.version).update(
+        n = Appraisal.objects.again(appraisal).filter(version=appraisal.version).update(
             conflict_status=status, conflict_ruled_by=_user(actor), version=F("version") + 1,
             **extra)
         if not n:

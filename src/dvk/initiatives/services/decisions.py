@@ -84,15 +84,15 @@ def promotion_eligible(registration: Registration) -> tuple[bool, str]:
     if nxt is None:
         return False, f"Cấp {registration.level} là cấp cao nhất của giai đoạn."
     if registration.phase.promotion_rule == PromotionRule.TWO_YEARS:
-        prev = Registration.objects.filter(
-            initiative_id=registration.initiative_id, level_id=registration.level_id,
+        prev = registration.initiative.registrations.filter(level_id=registration.level_id,
             year=registration.year - 1, state=State.RECOGNIZED).exists()
         if not prev:
             return False, (f"Theo quy định của giai đoạn, mô hình phải được công nhận 2 năm liên "
                            f"tiếp ở cấp {registration.level} (chưa có công nhận năm "
                            f"{registration.year - 1}).")
-    if Registration.objects.filter(Q(promoted_from=registration) | Q(
-            initiative_id=registration.initiative_id, level=nxt, year=registration.year)).exists():
+    if Registration.objects.unscoped("whether this model was already sent up").filter(
+            Q(promoted_from=registration) | Q(initiative_id=registration.initiative_id,
+                                              level=nxt, year=registration.year)).exists():
         return False, f"Mô hình đã được đề nghị đăng ký cấp {nxt} năm {registration.year}."
     return True, ""
 

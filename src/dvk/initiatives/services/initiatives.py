@@ -65,7 +65,7 @@ def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None
     check("initiative.create", scope, unit)
     _check_replicates(scope, replicates)
     if request_token:
-        done = Initiative.objects.filter(request_token=request_token).first()
+        done = _sent_before(request_token)
         if done is not None:  # the same form sent twice (a double click): nothing new
             return done
     ini = Initiative(unit=unit, kind=kind, title=clean(title), field=field,
@@ -81,12 +81,17 @@ def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None
             _set_tags(ini, tags)
             history.record(ini, "create", actor=actor)
     except IntegrityError:  # the twin request of a double click committed first
-        done = Initiative.objects.filter(request_token=request_token).first() \
-            if request_token else None
+        done = _sent_before(request_token) if request_token else None
         if done is None:
             raise
         return done
     return ini
+
+
+def _sent_before(request_token: str) -> Initiative | None:
+    """The model this very form already created (its one-time token), if any."""
+    return (Initiative.objects.unscoped("a form's one-time token names its own model")
+            .filter(request_token=request_token).first())
 
 
 def update_initiative(initiative: Initiative, *, scope: Scope,
@@ -116,19 +121,22 @@ def update_initiative(initiative: Initiative, *, scope: Scope,
 
 # --- replication ----------------------------------------------------------------------------
 
-def replications_of(initiative: Initiative, queryset=None) -> QuerySet[Initiative]:
-    """Initiatives of other units that copy this one (directly), across the tree."""
-    qs = queryset if queryset is not None else Initiative.objects.all()
-    return qs.filter(replicates=initiative).select_related("unit")
+# Copies are counted across the tree; a count shows no other unit's row.
+COUNTS_ONLY = "counting copies across the tree"
+
+def replications_of(initiative: Initiative, *, queryset: QuerySet) -> QuerySet[Initiative]:
+    """Initiatives that copy this one (directly), among those `queryset` may show."""
+    return queryset.filter(replicates=initiative).select_related("unit")
 
 
 def replication_counts(initiatives) -> dict[int, int]:
     """{initiative id: number of direct replications} in one query (for reports)."""
     ids = [getattr(i, "pk", i) for i in initiatives]
-    rows = (Initiative.objects.filter(replicates_id__in=ids).values("replicates_id")
+    rows = (Initiative.objects.unscoped(COUNTS_ONLY).filter(replicates_id__in=ids)
+            .values("replicates_id")
             .annotate(n=Count("id")))
     return {r["replicates_id"]: r["n"] for r in rows}
 
 
 def replication_count(initiative: Initiative) -> int:
-    return Initiative.objects.filter(replicates=initiative).count()
+    return Initiative.objects.unscoped(COUNTS_ONLY).filter(replicates=initiative).count()

@@ -39,7 +39,7 @@ def register(*, initiative: Initiative, phase: Phase, level: Level, year: int,
     if exceptional and not clean(exceptional_reason):
         _refuse("Đăng ký đặc cách phải nêu lý do.")
     rows = _target_rows(targets)
-    if Registration.objects.filter(initiative=initiative, level=level, year=year).exists():
+    if initiative.registrations.filter(level=level, year=year).exists():
         _refuse(f"Mô hình «{initiative.title}» đã được đăng ký ở cấp {level} năm {year}.", 409)
     try:
         with transaction.atomic():
@@ -115,15 +115,15 @@ def update_registration(registration: Registration, *, scope: Scope,
     with transaction.atomic():
         # Claim the version first: of two concurrent edits from the same version, the
         # second finds it changed and is refused.
-        if not Registration.objects.filter(pk=registration.pk, version=registration.version,
-                                           state__in=EDITABLE).update(
+        if not Registration.objects.again(registration).filter(
+                version=registration.version, state__in=EDITABLE).update(
                 version=F("version") + 1, updated_at=timezone.now()):
             _refuse(EDIT_CONFLICT, 409, "stale")
         registration.version += 1
         if fields:
             update_initiative(initiative, scope=scope, **fields)
             # A registration keeps the values of its time: for a draft, that is now.
-            Registration.objects.filter(pk=registration.pk).update(
+            Registration.objects.again(registration).update(
                 sector=initiative.sector, field=initiative.field)
             registration.refresh_from_db()
         if rows is not None:
@@ -233,9 +233,8 @@ def approve_exceptional(registration: Registration, *, approve: bool, comment: s
         _refuse("Đề nghị đặc cách đã được xem xét.", 409)
     status = ExceptionalStatus.APPROVED if approve else ExceptionalStatus.REFUSED
     with transaction.atomic():
-        updated = Registration.objects.filter(
-            pk=registration.pk, version=registration.version,
-            exceptional_status=ExceptionalStatus.PENDING,
+        updated = Registration.objects.again(registration).filter(
+            version=registration.version, exceptional_status=ExceptionalStatus.PENDING,
         ).update(exceptional_status=status, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             _refuse(STALE, 409)
@@ -273,7 +272,7 @@ def report_achievement(registration: Registration, *, results: dict[int, str],
         for pk, value in results.items():
             targets[pk].result = value
         RegistrationTarget.objects.bulk_update(list(targets.values()), ["result"])
-        AchievementReport.objects.update_or_create(registration=registration, defaults={
+        AchievementReport.objects.within(scope).update_or_create(registration=registration, defaults={
             "narrative": narrative.strip(), "certifier_name": clean(certifier_name),
             "certifier_position": clean(certifier_position), "certified_on": certified_on,
             "reported_by": _user(actor)})

@@ -10,7 +10,7 @@ from dvk.orgs.scope import get_or_404
 
 from .. import forms, queries, services
 from ..enums import State
-from ..models import Appraisal, RegistrationTarget, Transition
+from ..models import RegistrationTarget, Transition
 from ..queries import initiatives_for, registrations_for
 from ..workflow import can
 from ._common import _filter_context, _paginate
@@ -38,8 +38,7 @@ def registration_detail(request, registration_id):
             "attachments"),
         pk=registration_id)
     report = getattr(reg, "achievement_report", None) if hasattr(reg, "achievement_report") else None
-    appraisals = list(Appraisal.objects.filter(registration=reg)
-                      .select_related("team", "appraiser"))
+    appraisals = list(reg.appraisals.select_related("team", "appraiser"))
     ctx = {"reg": reg, "report": report, "appraisals": appraisals,
            "can": {s.value: can(reg, s, scope=scope) for s in State},
            "promotions": list(registrations_for(scope).filter(promoted_from=reg)),

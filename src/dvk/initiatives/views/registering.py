@@ -6,7 +6,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from dvk.phases.rules import entry_level
 from .. import forms, queries, services
 from ..enums import State
 from ..models import Attachment, RegistrationTarget
-from ..queries import initiatives_for, registrations_for
+from ..queries import registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _registration
 
@@ -201,9 +200,7 @@ def upload_attachment(request, registration_id):
 @login_required
 def attachment(request, attachment_id):
     scope = request.scope
-    qs = Attachment.objects.filter(
-        Q(registration__in=registrations_for(scope).values("pk"))
-        | Q(initiative__in=initiatives_for(scope).values("pk")))
+    qs = Attachment.objects.within(scope)
     att = get_or_404(qs, pk=attachment_id)
     try:
         handle = att.file.open("rb")
