@@ -15,14 +15,14 @@ def text(response):
 # --- home per role -------------------------------------------------------------------------
 
 def test_home_secretariat_shows_queue_counts_for_current_phase(client_as, scope_of,
-                                                              django_assert_max_num_queries):
+                                                              django_assert_num_queries):
     from dvk.initiatives.queries import registrations_for
 
     c = client_as("tinh.thuky")
     submitted = registrations_for(scope_of("tinh.thuky")).filter(
         phase__code="2026-2030", state="submitted").count()
     assert submitted > 0
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(11):
         r = c.get("/")
     body = text(r)
     assert "Thư ký Ban Chỉ đạo · Tỉnh Kiên Giang" in body
@@ -130,10 +130,10 @@ def test_tree_starts_at_the_users_unit(client_as):
     assert "Thành phố Rạch Giá" not in body
 
 
-def test_children_partial_for_htmx(client_as, unit, django_assert_max_num_queries):
+def test_children_partial_for_htmx(client_as, unit, django_assert_num_queries):
     c = client_as("tinh.thuky")
     url = reverse("units:children", args=["KG-GQ"])
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(8):
         r = c.get(url, headers={"HX-Request": "true"})
     body = text(r)
     assert "<html" not in body  # a fragment, not a page
@@ -168,9 +168,9 @@ def test_search_ignores_accents_and_case(client_as):
     assert "Hội Nông dân xã Định Hòa" in body
 
 
-def test_search_results_are_paginated(client_as, django_assert_max_num_queries):
+def test_search_results_are_paginated(client_as, django_assert_num_queries):
     c = client_as("tinh.thuky")
-    with django_assert_max_num_queries(11):
+    with django_assert_num_queries(10):
         r = c.get(reverse("units:tree"), {"q": "hoi"})
     body = text(r)
     assert 'class="pagination"' in body
@@ -263,9 +263,9 @@ def test_phase_edit_rejects_bad_day_month(client_as):
 # --- committees -------------------------------------------------------------------------------
 
 def test_committee_list_scoped_filtered_and_query_bounded(client_as,
-                                                          django_assert_max_num_queries):
+                                                          django_assert_num_queries):
     c = client_as("tinh.thuky")
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(10):
         body = text(c.get(reverse("phases:committees"), {"phase": "2021-2025"}))
     assert "Huyện Gò Quao" in body and "2016-2020</td>" not in body
     body = text(client_as("gq.thuky").get(reverse("phases:committees")))

@@ -1,5 +1,7 @@
-"""Every list page, search page, dashboard and API list runs the same exact number of
-queries with 1 row and with 3 rows of its data (see tests/querycount.py)."""
+"""Every list page, search page, dashboard, tree node and API list runs the same exact
+number of queries with 1 row and with 3 rows of its data (see tests/querycount.py): paged
+lists by their page size, the rest (dashboard, summary, tree node, phases) by growing the
+data itself. The exact count also catches a page that starts querying more for all rows."""
 import pytest
 
 from tests.querycount import same_count_for_1_and_3_rows
@@ -20,6 +22,22 @@ def limit(monkeypatch, n):
 
 
 INITIATIVES = paged("dvk.initiatives.views._common", "PAGE_SIZE")
+
+
+def assigned_to_province_appraiser(monkeypatch, n):
+    """Three registrations appraised by tinh.thamdinh (the demo assigns none)."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.initiatives.models import Appraisal, Registration
+    from dvk.phases.models import AppraisalTeam
+
+    appraiser = get_user_model().objects.get(username="tinh.thamdinh")
+    if not Appraisal.objects.filter(appraiser=appraiser).exists():
+        team = AppraisalTeam.objects.filter(committee__unit__code="KG").first()
+        regs = Registration.objects.filter(state="recognized", unit__code__startswith="KG-GQ")[:3]
+        for reg in regs:
+            Appraisal.objects.create(registration=reg, team=team, appraiser=appraiser)
+    return INITIATIVES(monkeypatch, n)
 # (case, persona, url, fixed params, how to show n rows, exact queries)
 CASES = [
     ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 13),
@@ -32,6 +50,8 @@ CASES = [
     ("api registrations", "gq.thuky", "/api/v1/registrations", {"phase": "2016-2020"},
      limit, 8),
     ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 7),
+    ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
+     assigned_to_province_appraiser, 9),
 ]
 
 
@@ -44,3 +64,69 @@ def test_same_exact_query_count_for_1_and_3_rows(client_as, monkeypatch, case, p
     print(f"{case}: {one} / {three}")
     assert one == three, f"{case}: {one} queries with 1 row, {three} with 3 (N+1)"
     assert one == expected, f"{case}: {one} queries, expected {expected}"
+
+
+# --- pages whose rows are the data itself (no page size): grow the data ---------------------
+
+def _branch(n):
+    """A new district under the province with n communes, each with one registration in
+    2021-2025: n rows in a dashboard's or summary's by-unit table and in a tree node."""
+    from dvk.orgs.models import Unit
+    from tests.reports.dash_helpers import plant_registration
+
+    parent = Unit.objects.create(code=f"KG-QC{n}", name=f"Đảng bộ thử {n}", kind="district",
+                                 parent=Unit.objects.get(code="KG"))
+    for i in range(n):
+        child = Unit.objects.create(code=f"KG-QC{n}-{i}", name=f"Xã thử {i}", kind="grassroots",
+                                    parent=parent)
+        plant_registration(child.code, title=f"Khéo vận động thử {n}-{i}")
+    return parent.code
+
+
+def _phases(n):
+    from dvk.phases.services import get_or_create_phase
+
+    for i in range(n):
+        get_or_create_phase(f"{2041 + 5 * i}-{2045 + 5 * i}")
+    return None
+
+
+def _rows_in_context(key):
+    return lambda resp: len(resp.context[key])
+
+
+# (case, persona, url(made), params(made), make(n), rows shown(resp), exact queries)
+GROWN = [
+    ("dashboard", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/",
+     lambda code: {"phase": "2021-2025", "unit": code}, _branch,
+     lambda resp: len(resp.context["figs"].by_unit), 33),
+    ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
+     lambda code: {"phase": "2021-2025", "unit": code}, _branch,
+     lambda resp: len(resp.json()["by_unit"]), 17),
+    ("tree node", "tinh.thuky", lambda code: f"/don-vi/{code}/con/", lambda code: {}, _branch,
+     _rows_in_context("children"), 8),
+    ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
+     lambda resp: len(resp.context["phases"]) - 3, 8),
+]
+
+
+@pytest.mark.parametrize("case,persona,url,params,make,rows,expected", GROWN,
+                         ids=[c[0] for c in GROWN])
+def test_same_exact_query_count_for_1_and_3_rows_of_data(client_as, case, persona, url, params,
+                                                         make, rows, expected):
+    from django.db import transaction
+
+    from tests.querycount import queries_for
+
+    c = client_as(persona)
+    counts = {}
+    for n in (1, 3):
+        sid = transaction.savepoint()
+        made = make(n)
+        c.get(url(made), params(made))  # warm session, caches
+        counts[n], resp = queries_for(c, url(made), params(made))
+        assert rows(resp) == n, (case, n, rows(resp))
+        transaction.savepoint_rollback(sid)
+    print(f"{case}: {counts[1]} / {counts[3]}")
+    assert counts[1] == counts[3], f"{case}: {counts[1]} queries with 1 row, {counts[3]} with 3"
+    assert counts[1] == expected, f"{case}: {counts[1]} queries, expected {expected}"
