@@ -368,3 +368,21 @@ def test_list_pages_do_not_grow_queries_with_rows(client_as):
     assert count(committees) == count(committees, phase="2021-2025") <= 10
     assert count(reverse("units:detail", args=["KG-GQ"])) == \
         count(reverse("units:detail", args=["KG-GQ-02"])) <= 16
+
+
+def test_home_dashboard_and_summary_give_the_same_figures(client_as, unit):
+    """One definition of the figures (initiatives/figures.py): the leader's home page, the
+    dashboard and the summary JSON agree level by level."""
+    from dvk.phases.models import Phase
+    from dvk.reports.summary import build_summary
+
+    c = client_as("tinh.lanhdao")
+    home = c.get("/", {"phase": "2016-2020"}).context["levels"]
+    dashboard = c.get(reverse("reports:dashboard"), {"phase": "2016-2020"}).context["figs"].levels
+    summary = build_summary(Phase.objects.get(code="2016-2020"), unit("KG"))["levels"]
+    def contract(rows):  # LEVELROWs without the links and ids the pages add
+        return [{k: v for k, v in row.items() if k not in ("level_id", "url", "url_recognized")}
+                for row in rows]
+
+    assert contract(home) == contract(dashboard) == summary
+    assert sum(r["registered"] for r in summary) > 0

@@ -17,15 +17,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dvk.common.formatting import recognition_rate
 from dvk.initiatives.enums import REGISTERED, ExceptionalStatus, State
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import SEGMENT, Sector, Unit
 from dvk.orgs.scope import Scope, units_for, within
 from dvk.awards.queries import awards_for
 from dvk.phases.queries import committees_for
+from dvk.common.formatting import recognition_rate
+from dvk.initiatives.figures import LEVEL_AGGREGATES, level_row_of, level_rows_of
 from dvk.initiatives.queries import registrations_for
-from dvk.phases.models import Level, Phase
+from dvk.phases.models import Phase
 
 PROBLEM_ITEMS = 20  # offending items listed per problem; the count covers them all
 
@@ -70,23 +71,6 @@ def _registrations(scope: Scope, phase: Phase, unit: Unit, year: int | None):
     return qs.filter(year=year) if year else qs
 
 
-LEVEL_AGGREGATES = dict(
-    registered=Count("id", filter=Q(state__in=REGISTERED)),
-    recognized=Count("id", filter=Q(state=State.RECOGNIZED)),
-    not_recognized=Count("id", filter=Q(state=State.NOT_RECOGNIZED)),
-    exceptional=Count("id", filter=Q(state__in=REGISTERED, is_exceptional=True)),
-)
-
-
-def _levelrow(level: Level, row: dict | None) -> dict:
-    row = row or {}
-    registered, recognized = row.get("registered", 0), row.get("recognized", 0)
-    return {"level": level.name, "level_id": level.pk, "registered": registered,
-            "recognized": recognized, "not_recognized": row.get("not_recognized", 0),
-            "exceptional": row.get("exceptional", 0),
-            "recognition_rate": recognition_rate(recognized, registered)}
-
-
 def _grouped(qs, key: str) -> dict:
     """{(key value, level_id): aggregates} in one GROUP BY."""
     rows = qs.values(key, "level_id").annotate(**LEVEL_AGGREGATES)
@@ -116,10 +100,7 @@ class Figures:
 
 
 def level_figures(scope, phase, unit, year=None) -> list[dict]:
-    levels = list(phase.ordered_levels())
-    rows = {r["level_id"]: r for r in _registrations(scope, phase, unit, year)
-            .values("level_id").annotate(**LEVEL_AGGREGATES)}
-    return [_levelrow(level, rows.get(level.pk)) for level in levels]
+    return level_rows_of(_registrations(scope, phase, unit, year), phase.ordered_levels())
 
 
 def trend(scope, phase, unit, year=None) -> list[dict]:
@@ -141,7 +122,7 @@ def trend(scope, phase, unit, year=None) -> list[dict]:
 def _breakdown(groups, levels, grouped) -> list[dict]:
     out = []
     for key, label, extra in groups:
-        rows = [_levelrow(level, grouped.get((key, level.pk))) for level in levels]
+        rows = [level_row_of(level, grouped.get((key, level.pk))) for level in levels]
         registered = sum(r["registered"] for r in rows)
         recognized = sum(r["recognized"] for r in rows)
         out.append({"key": key, "label": label, "levels": rows, "registered": registered,

@@ -27,7 +27,7 @@ from typing import Iterable
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
-from dvk.common.formatting import recognition_rate
+from dvk.initiatives.figures import level_row
 from dvk.initiatives.enums import NOT_REGISTERED, REGISTERED, State
 from dvk.orgs.models import SEGMENT, Sector, Unit
 from dvk.orgs.scope import within
@@ -73,13 +73,8 @@ class LevelCounts:
                 mine[i] += n
 
     def rows(self, levels) -> list[dict]:
-        out = []
-        for level in levels:
-            reg, rec, notrec, exc = self.by_level.get(level.pk, (0, 0, 0, 0))
-            out.append({"level": level.name, "registered": reg, "recognized": rec,
-                        "not_recognized": notrec, "exceptional": exc,
-                        "recognition_rate": recognition_rate(rec, reg)})
-        return out
+        return [level_row(level.name, *self.by_level.get(level.pk, (0, 0, 0, 0)))
+                for level in levels]
 
 
 GROUP = ("level_id", "state", "is_exceptional")
