@@ -53,15 +53,39 @@ Rule = Callable[..., "Refusal | None"]
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str):
-    """Register a predicate under `name`; names are unique across apps."""
+def rule(name: str, *, new_work: bool = False):
+    """Register a predicate under `name`; names are unique across apps.
+
+    `new_work`: the rule lets someone start or change work (register, judge, edit); a
+    membership of a unit no longer in force (merged, dissolved, not yet founded) is refused
+    it, while reading that unit's history stays open (`retired`)."""
     def register(fn: Rule) -> Rule:
-        if name in RULES and RULES[name] is not fn:
+        asked = fn
+        if new_work:
+            def asked(scope, *args):
+                return retired(scope) or fn(scope, *args)
+            asked.__wrapped__ = fn
+        if name in RULES and getattr(RULES[name], "__wrapped__", RULES[name]) is not fn:
             raise ValueError(f"rule {name!r} defined twice")
-        RULES[name] = fn
-        fn.rule_name = name
+        RULES[name] = asked
+        fn.rule_name = asked.rule_name = name
+        fn.new_work = asked.new_work = new_work
         return fn
     return register
+
+
+def retired(scope) -> Refusal | None:
+    """Refusal for acting through a unit that is not in force today (orgs Unit.is_current);
+    the command line and whole-system administrators without a unit are not concerned."""
+    unit = getattr(scope, "unit", None)
+    if unit is None or unit.is_current:
+        return None
+    if unit.valid_until is not None:
+        when = f"đã thôi hoạt động từ ngày {unit.valid_until:%d/%m/%Y}"
+    else:
+        when = f"chỉ hoạt động từ ngày {unit.valid_from:%d/%m/%Y}"
+    return Refusal("retired_unit", f"{unit.name} {when}: vai trò này chỉ còn xem được lịch sử, "
+                                   "không thực hiện việc mới.", 403)
 
 
 def why_not(name: str, scope, *args) -> Refusal | None:

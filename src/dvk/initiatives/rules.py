@@ -53,7 +53,7 @@ def _unit_side(scope, reg) -> Refusal | None:
 
 # --- registering ----------------------------------------------------------------------------
 
-@rule("initiative.create")
+@rule("initiative.create", new_work=True)
 def can_create_initiative(scope, unit) -> Refusal | None:
     if not scope.has_role(*UNIT_SIDE):
         return ROLE
@@ -75,7 +75,7 @@ def can_replicate(scope, model) -> Refusal | None:
     return None if findable_models(scope).filter(pk=model.pk).exists() else NOT_REPLICABLE
 
 
-@rule("attachment.add")
+@rule("attachment.add", new_work=True)
 def can_attach(scope, owner) -> Refusal | None:
     """The unit's side, and appraisers (site-visit photos, minutes), inside the subtree."""
     if not scope.contains(owner.unit):
@@ -83,7 +83,7 @@ def can_attach(scope, owner) -> Refusal | None:
     return None if scope.has_role(*UNIT_SIDE, Role.APPRAISER) else ROLE
 
 
-@rule("registration.create")
+@rule("registration.create", new_work=True)
 def can_register(scope, initiative, phase, level, exceptional=False) -> Refusal | None:
     refusal = can_create_initiative(scope, initiative.unit)
     if refusal:
@@ -98,7 +98,7 @@ def can_register(scope, initiative, phase, level, exceptional=False) -> Refusal 
     return None
 
 
-@rule("registration.edit")
+@rule("registration.edit", new_work=True)
 def can_edit(scope, reg) -> Refusal | None:
     return _unit_side(scope, reg)
 
@@ -154,20 +154,20 @@ INTO: dict[State, object] = {
 }
 
 for _state, _fn in INTO.items():
-    rule(f"registration.to_{_state.value}")(_fn)
+    rule(f"registration.to_{_state.value}", new_work=True)(_fn)
 
 
-@rule("registration.return_report")
+@rule("registration.return_report", new_work=True)
 def can_return_report(scope, reg) -> Refusal | None:
     return _committee(scope, reg, Role.SECRETARIAT, Role.APPRAISER)
 
 
-@rule("registration.approve_exceptional")
+@rule("registration.approve_exceptional", new_work=True)
 def can_approve_exceptional(scope, reg) -> Refusal | None:
     return _committee(scope, reg, Role.SECRETARIAT)
 
 
-@rule("registration.promote")
+@rule("registration.promote", new_work=True)
 def can_promote(scope, reg) -> Refusal | None:
     """The committee that recognised the model proposes it to the level above."""
     return _committee(scope, reg, Role.SECRETARIAT)
@@ -181,7 +181,7 @@ def can_see_queue(scope, phase=None) -> Refusal | None:
 IMPORT_ROLE = Refusal("role", "Chỉ thư ký Ban Chỉ đạo được nhập dữ liệu.", 403)
 
 
-@rule("registrations.import")
+@rule("registrations.import", new_work=True)
 def can_import(scope, phase=None) -> Refusal | None:
     """A secretariat imports its subtree's records; each row's level is checked against
     `import_ceiling` by the importer, which names the row."""
@@ -198,7 +198,7 @@ def import_ceiling(scope, phase, levels=None):
 
 # --- appraisal -------------------------------------------------------------------------------
 
-@rule("appraisal.assign")
+@rule("appraisal.assign", new_work=True)
 def can_assign(scope, reg, team=None, appraiser=None) -> Refusal | None:
     refusal = _committee(scope, reg, Role.SECRETARIAT)
     if refusal or team is None:
@@ -220,7 +220,7 @@ def can_list_appraisals(scope) -> Refusal | None:
     return None if scope.has_role(Role.APPRAISER) else ROLE
 
 
-@rule("appraisal.record")
+@rule("appraisal.record", new_work=True)
 def can_record_appraisal(scope, appraisal) -> Refusal | None:
     """Only the assigned appraiser, acting as appraiser, writes the appraisal."""
     if not scope.contains(appraisal.registration.unit):
@@ -249,7 +249,7 @@ def can_view_appraisal(scope, appraisal) -> Refusal | None:
     return Refusal("not_assigned", "Không tìm thấy phiếu thẩm định.", 404)
 
 
-@rule("appraisal.rule_conflict")
+@rule("appraisal.rule_conflict", new_work=True)
 def can_rule_conflict(scope, appraisal) -> Refusal | None:
     refusal = _committee(scope, appraisal.registration, Role.SECRETARIAT)
     if refusal:

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dvk.common import history
-from dvk.common.rules import Refusal, Refused
+from dvk.common.rules import Refusal, Refused, why_not
 from dvk.orgs.scope import Scope
 
 from .enums import State
@@ -68,8 +68,9 @@ def refusal(registration: Registration, to_state, *, scope: Scope) -> Refusal | 
     to_state = State(to_state)
     # Who may comes before when: someone who may never do this is told so (403/404),
     # whatever the file's state.
-    decide = INTO.get(to_state)  # no state is entered again (e.g. draft)
-    who = decide(scope, registration) if decide else None
+    # Asked by name, so the registry's guards (new work by a retired unit) apply too.
+    who = why_not(f"registration.to_{to_state.value}", scope, registration) \
+        if to_state in INTO else None  # no state is entered again (e.g. draft)
     if who is not None and who.status in (403, 404):
         return who
     if to_state not in ALLOWED[current]:

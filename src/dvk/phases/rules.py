@@ -77,14 +77,14 @@ def level_refusal(scope, phase, level) -> Refusal:
                                 f"hồ sơ cấp {mine}.", 403)
 
 
-@rule("committee.edit")
+@rule("committee.edit", new_work=True)
 def can_edit_committee(scope, committee=None) -> Refusal | None:
     """The secretariat of the committee's unit or of a unit above it (the view has already
     found the committee inside the scope), or an administrator."""
     return None if scope.has_role(Role.SECRETARIAT) else ROLE
 
 
-@rule("phase.edit")
+@rule("phase.edit", new_work=True)
 def can_edit_phase(scope, phase=None) -> Refusal | None:
     """The calendar applies to the whole province: admins and the province secretariat."""
     if scope.is_admin:
