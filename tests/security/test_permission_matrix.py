@@ -107,10 +107,8 @@ def into(state):
 
 def into_rule(state):
     """The form of a workflow action (GET): the rule book's answer, whatever the state."""
-    from dvk.initiatives.rules import INTO
-
     def expect(scope, reg):
-        return visible(scope, reg) or INTO[state](scope, reg)
+        return visible(scope, reg) or _why(f"registration.to_{state.value}", scope, reg)
     return expect
 
 
@@ -266,6 +264,10 @@ ROUTES: dict[str, Route] = {
     "documents:form2": Route("GET", "unit", visible),
     "initiatives:queue": Route("GET", None, on_root("registration.queue")),
     "imports:import": Route("GET", None, on_root("registrations.import")),
+    "structure:upload": Route("GET", None, on_root("structure.change")),
+    "structure:template": Route("GET", None, on_root("structure.change")),
+    "structure:confirm": Route("POST", None, on_root("structure.change")),
+    "structure:cancel": Route("POST", None, on_root("structure.change")),
     "initiatives:bulk": Route("POST", "reg", bulk,
                               body=lambda r: {"action": "accept", "ids": [r.pk]}),
     "initiatives:assigned": Route("GET", None, on_root("appraisal.list")),

@@ -91,3 +91,25 @@ def _define() -> dict:
             return quoted
 
     return {"Workbook": Workbook, "TextSheet": TextSheet}
+
+
+def blank_template(headers: list[str], notes: list[str] = (), sheet: str = "Mẫu") -> bytes:
+    """An empty import file to fill in: the contract's column names in row 1 (bold, frozen,
+    wide enough to read), optional notes on a second sheet."""
+    import io
+
+    out = io.BytesIO()
+    book = __getattr__("Workbook")(out, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    ws = book.add_worksheet(sheet)
+    ws.write_row(0, 0, headers, bold)
+    for col, name in enumerate(headers):
+        ws.set_column(col, col, max(14, len(name) + 4))
+    ws.freeze_panes(1, 0)
+    if notes:
+        help_sheet = book.add_worksheet("Hướng dẫn")
+        help_sheet.set_column(0, 0, 110)
+        for row, line in enumerate(notes):
+            help_sheet.write(row, 0, line)
+    book.close()
+    return out.getvalue()

@@ -18,6 +18,7 @@ NAV = [
     ("reports:dashboard", _("Dashboard"), "reports.view"),
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),
+    ("structure:upload", _("Structure changes"), "structure.change"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
 
 # Each domain app brings its own urls.py under a Vietnamese prefix.
 SECTIONS = [
+    ("don-vi/co-cau/", "dvk.imports.structure_urls"),  # before a unit code's pattern
     ("don-vi/", "dvk.web.unit_urls"),
     ("giai-doan/", "dvk.phases.urls"),
     ("mo-hinh/", "dvk.initiatives.urls"),
