@@ -116,3 +116,14 @@ def test_clearing_the_sector_gives_back_the_units_like_at_registration(at_state,
     services.update_registration(reg, scope=acting(user("dinhhoa.vanthu")), sector=None)
     reg.initiative.refresh_from_db()
     assert reg.initiative.sector == reg.unit.sector == reg.sector
+
+
+def test_the_registration_form_offers_only_the_current_phases_levels(client_as):
+    """Issue 9, item 3: no level of another phase to pick (and be refused after submit)."""
+    from dvk.phases.queries import current_phase
+
+    form = client_as("dinhhoa.vanthu").get("/mo-hinh/dang-ky/").context["form"]
+    phase = current_phase()
+    assert list(form.fields["phase"].queryset) == [phase]
+    assert list(form.fields["level"].queryset) == list(phase.ordered_levels())
+    assert form.initial["level"] == phase.ordered_levels().first()  # the commune's own level

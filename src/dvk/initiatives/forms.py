@@ -93,10 +93,17 @@ class RegisterForm(InitiativeForm):
     exceptional_reason = forms.CharField(label=_("Reason for the exceptional registration"),
                                          required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, phase=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["level"].label_from_instance = lambda lv: f"{lv.name} ({lv.phase.code})"
+        # New registrations go into the current phase, at one of its own levels.
+        if phase is not None:
+            self.fields["phase"].queryset = Phase.objects.filter(pk=phase.pk)
+            self.fields["phase"].empty_label = None
+            self.fields["level"].queryset = phase.ordered_levels()
+            self.fields["level"].label_from_instance = lambda lv: lv.name
+        else:
+            self.fields["level"].label_from_instance = lambda lv: f"{lv.name} ({lv.phase.code})"
 
     def clean(self):
         data = super().clean()

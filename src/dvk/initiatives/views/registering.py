@@ -35,7 +35,8 @@ def register(request):
                "request_token": uuid.uuid4()}
     if phase is not None and scope.unit is not None:
         initial["level"] = entry_level(scope.unit, phase)
-    form = forms.RegisterForm(request.POST or None, units=units, initial=initial, scope=scope)
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial, scope=scope,
+                              phase=phase)
     targets = forms.TargetFormSet(request.POST or None, prefix="t")
     if request.method == "POST" and form.is_valid() & targets.is_valid():
         d = form.cleaned_data
