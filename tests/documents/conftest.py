@@ -34,3 +34,30 @@ def decided(appraised):
     for r in regs:
         r.refresh_from_db()
     return decision, regs
+
+
+@pytest.fixture
+def scored(at_state, user):
+    """scored(title, conclusion="recommend") → a registration appraised by Định Hòa's
+    appraiser through the services: 9 + 8 + 9 + 7 + 8 = 41 points."""
+    from dvk.initiatives import services
+    from dvk.initiatives.enums import State
+    from dvk.phases.models import AppraisalTeam
+
+    def make(title=TITLES[0], conclusion="recommend"):
+        reg = at_state(State.REPORTED, title=title)
+        team = AppraisalTeam.objects.get(committee__unit__code="KG-GQ-02",
+                                         committee__phase=reg.phase)
+        appraisal = services.assign_appraisal(reg, scope=acting("dinhhoa.thuky"), team=team,
+                                              appraiser=user("dinhhoa.thamdinh"))
+        appraiser = acting("dinhhoa.thamdinh")
+        appraisal = services.save_appraisal(
+            appraisal, expected_version=appraisal.version, scope=appraiser,
+            scores={"effectiveness": 9, "replicability": 8, "participation": 9,
+                    "creativity": 7, "difficulty": 8}, conclusion=conclusion)
+        services.complete_appraisal(appraisal, scope=appraiser)
+        reg.refresh_from_db()
+        assert reg.state == State.APPRAISED
+        return reg
+
+    return make
