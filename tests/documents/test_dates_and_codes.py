@@ -54,7 +54,8 @@ def test_export_shows_the_decisions_own_date(decided, at_state, scope_of):
     from dvk.reports.exports import REGISTRATION_COLUMNS, format_date, registrations_export
 
     decision, regs = decided  # decided on 12/10/2026 …
-    Registration.objects.filter(pk__in=[r.pk for r in regs]).update(decided_at=BOUNDARY)  # … recorded later
+    # … and recorded later, on 02/12 in Vietnam
+    Registration.objects.filter(pk__in=[r.pk for r in regs]).update(decided_at=BOUNDARY)
     imported = at_state(State.APPRAISED, title="Khéo vận động nhân dân trồng cây xanh")
     Registration.objects.filter(pk=imported.pk).update(state=State.RECOGNIZED,
                                                        decided_at=BOUNDARY)  # no decision row
