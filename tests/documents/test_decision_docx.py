@@ -157,3 +157,22 @@ def test_other_districts_decision_is_not_found(decided, client_as):
     for name in ("documents:decision_docx", "documents:certificates", "initiatives:decision"):
         resp = client_as("rachgia.vanthu").get(reverse(name, kwargs={"decision_id": decision.pk}))
         assert resp.status_code == 404, name
+
+
+def test_a_decision_not_to_recognise_lists_them_and_prints_no_certificate(appraised,
+                                                                          client_as):
+    from dvk.initiatives import services
+
+    regs = appraised(["Khéo vận động nhân dân nuôi cá lồng bè"])
+    decision = services.decide(regs, scope=acting("dinhhoa.thuky"), recognized=False,
+                               decision_number="126-QĐ/TCĐ", decision_date=dt.date(2026, 10, 12))
+    c = client_as("dinhhoa.thuky")
+    document = docx.Document(io.BytesIO(c.get(
+        reverse("documents:decision_docx", kwargs={"decision_id": decision.pk})).content))
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.startswith("về việc không công nhận") for t in texts)
+    assert any(t.startswith("Điều 1. Không công nhận 1 mô hình") for t in texts)
+    assert document.tables[-1].rows[1].cells[1].text == "Khéo vận động nhân dân nuôi cá lồng bè"
+    resp = c.get(reverse("documents:certificates", kwargs={"decision_id": decision.pk}),
+                 follow=True)
+    assert "không có giấy chứng nhận để in" in resp.content.decode()
