@@ -85,6 +85,7 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     sec.fill("input[name=decision_number]", "25-QĐ/BCĐ")
     sec.fill("input[name=decision_date]", "2026-10-12")
     sec.fill("input[name=signer]", "Phạm Văn Tư")
+    sec.check("input[name=recognized][value='1']")  # nothing is chosen beforehand
     screenshot(sec, "journey-07-decide")
     follow(sec, "button[value=decide]")
     expect_text(sec, "Đã ghi nhận Quyết định số 25-QĐ/BCĐ cho 1 hồ sơ")

@@ -15,6 +15,7 @@ Each case runs in a savepoint that is rolled back, so every case starts from the
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -211,6 +212,18 @@ def assign_body(reg):
     return {"team": team.pk, "appraiser": member.user_id if member else ""}
 
 
+def decide_body(reg):
+    return {"recognized": "1", "decision_number": "9-QĐ/BCĐ", "decision_date": "2026-10-12"}
+
+
+def decide_one(scope, reg):
+    """Who may decide first (403 whatever the state), then the one door (state, 409)."""
+    from dvk.initiatives.rules import INTO
+
+    return visible(scope, reg) or INTO[_st("recognized")](scope, reg) or \
+        into(_st("recognized"))(scope, reg)
+
+
 def _st(name):
     from dvk.initiatives.enums import State
 
@@ -258,6 +271,10 @@ ROUTES: dict[str, Route] = {
                                              body=lambda r: {"approve": "1"}),
     "initiatives:assign": Route("POST", "reg", named("appraisal.assign"), body=assign_body),
     "initiatives:promote": Route("POST", "reg", promote),
+    "initiatives:decide": Route("POST", "reg", decide_one, body=decide_body),
+    "initiatives:decision": Route("GET", "decision", visible),
+    "documents:decision_docx": Route("GET", "decision", visible),
+    "documents:certificates": Route("GET", "decision", visible),
     "documents:form1": Route("GET", "reg", visible),
     "initiatives:initiative": Route("GET", "initiative", visible),
     "initiatives:attachment": Route("GET", "attachment", visible),
@@ -423,6 +440,11 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     jobs = [BackgroundJob.objects.create(owner=user(u), unit=unit(c), kind="export", title="x")
             for u, c in (("gq.thuky", "KG-GQ"), ("rachgia.vanthu", "KG-RG-01"))]
     inis = [regs[0].initiative, rg_ini]
+    from dvk.initiatives.models import Decision
+
+    decisions = [regs[5].decision, regs[8].decision,
+                 Decision.objects.create(unit=unit("KG-RG"), phase=phase, level=levels[1],
+                                         number="3-QĐ/BCĐ", date=dt.date(2026, 10, 12))]
     return {
         "reg": regs,
         "initiative": inis,
@@ -434,12 +456,20 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
         "member": [m for m in members if m is not None],
         "phase": [Phase.objects.get(code="2026-2030")],
         "job": jobs,
+        "decision": decisions,
         "membership": list(Membership.objects.filter(
             user__username__in=["gq.thuky", "rachgia.vanthu"])),
     }
 
 
 # --- the matrix -----------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _no_pdf_printing(settings):
+    """The certificates route answers without starting LibreOffice dozens of times: with no
+    converter it says so on the decision page (tests/documents print real PDFs)."""
+    settings.DVK_SOFFICE = "/nonexistent/soffice"
+
 
 def _url(name, kind, obj):
     from django.urls import reverse

@@ -84,6 +84,10 @@ class DemoBuilder:
         for code, figures in PHASE_FIGURES.items():
             self.build_decided_phase(code, figures)
         self.build_current_year()
+        from dvk.initiatives.codes import fill_codes
+
+        # unscoped: the demo builds the whole province; every model gets its code
+        fill_codes(Initiative.objects.all())
 
     # --- tree -----------------------------------------------------------------------------
     def build_tree(self):

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from django.utils import timezone
 
 from dvk.reports.documents.docx_utils import remove_borders as _no_borders, set_style_font
 
@@ -166,7 +167,7 @@ def _header(doc, profile, unit, when: dt.date | None, width_cm: float):
     if when:
         date_text = f"{place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}"
     else:
-        date_text = f"{place}, ngày      tháng      năm {dt.date.today().year}"
+        date_text = f"{place}, ngày      tháng      năm {timezone.localdate().year}"
     _cell_para(right, "", size=6)
     _cell_para(right, date_text, italic=True, size=profile.body_header_size_pt, align=center)
 
@@ -220,7 +221,8 @@ def form1_docx(reg) -> bytes:
     profile = _profile(reg.unit)
     doc = _new_document(profile)
     width = _text_width_cm(doc)
-    when = reg.submitted_at.date() if reg.submitted_at else None
+    # The day it was sent, in Vietnam (submitted_at is stored in UTC).
+    when = timezone.localdate(reg.submitted_at) if reg.submitted_at else None
     _header(doc, profile, reg.unit, when, width)
     _para(doc, "Mẫu 1", italic=True, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT, space_before=6)
     _para(doc, FORM1_TITLE, bold=True, size=profile.doc_type_size_pt,

@@ -41,7 +41,8 @@ from dvk.awards.models import Award
 from dvk.common import history
 from dvk.common.bulk import BulkWriter
 from dvk.common.tabular import ImportRefused, Problem, Problems, read_table
-from dvk.initiatives.models import ImportBatch, Registration
+from dvk.initiatives.codes import fill_codes
+from dvk.initiatives.models import ImportBatch, Initiative, Registration
 from dvk.phases.models import Phase
 from dvk.phases.services import PhaseOverlap, get_or_create_phase
 
@@ -138,6 +139,10 @@ def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
                         pipeline.put(rows, keys)
             problems.raise_if_any()
             writer.finish()
+        new_ids = set(writer.ini_ids.values()) - set(existing_ini.values())
+        if new_ids:  # models the file left without a "Mã mô hình" get one (initiatives.codes)
+            # unscoped: the import's own new rows, found by the id range it just wrote
+            fill_codes(Initiative.objects.filter(pk__gte=min(new_ids), pk__lte=max(new_ids)))
         if not (res.initiatives_created or res.registrations_created
                 or res.registrations_updated or res.awards_created):
             batch.delete()  # a re-import that changed nothing leaves no trace

@@ -198,10 +198,12 @@ class DecisionForm(forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), widget=DATE_WIDGET,
                                     input_formats=DATE_FORMATS)
     signer = forms.CharField(label=_("Signed by"), max_length=255, required=False)
+    # Nothing chosen beforehand: the secretariat states the outcome every time.
     recognized = forms.TypedChoiceField(
         label=_("Outcome"), coerce=lambda v: v == "1",
-        choices=[("1", _("Recognised")), ("0", _("Not recognised"))], initial="1",
-        widget=forms.RadioSelect)
+        choices=[("1", _("Recognised")), ("0", _("Not recognised"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose recognised or not recognised.")})
 
 
 class AppraisalForm(forms.Form):

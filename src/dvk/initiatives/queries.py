@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dvk.common.text import fold
@@ -18,8 +18,9 @@ from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, units_for, within
 
-from .enums import REGISTERED, AppraisalStatus, ExceptionalStatus, InitiativeKind, State
-from .models import Appraisal, Initiative, Registration
+from .enums import (REGISTERED, AppraisalStatus, Conclusion, ExceptionalStatus, InitiativeKind,
+                    State)
+from .models import Appraisal, Decision, Initiative, Registration
 
 FILTER_PARAMS = ("phase", "year", "level", "state", "field", "sector", "unit", "q", "late",
                  "exceptional", "kind")
@@ -33,6 +34,11 @@ def registrations_for(scope: Scope):
     return Registration.objects.within(scope).select_related(
         "initiative", "unit", "phase", "level", "field", "sector")
 
+
+def decisions_for(scope: Scope):
+    """Decisions issued by a unit of the scope's subtree (a committee's own and those of
+    the committees below it)."""
+    return scope.restrict(Decision.objects.select_related("unit", "phase", "level"))
 
 
 def appraisals_for(scope: Scope):
@@ -234,3 +240,45 @@ def similar_models(scope: Scope, title: str, *, unit=None, year: int | None = No
             recognized_level=level, recognized_year=rec_year, own=own,
             start_year=ini.start_year if own else None, score=score))
     return result
+
+
+# --- what the decision step shows of the appraisals ------------------------------------------
+
+@dataclass(frozen=True)
+class AppraisalSummary:
+    """The completed appraisals of one registration: mean total (out of 50) and conclusions."""
+
+    appraisals: int
+    average: float | None
+    recommend: int
+    not_recommend: int
+
+    @property
+    def score(self) -> str:
+        """"41", "41,5" (Vietnamese decimal comma); "" before any appraisal is completed."""
+        from dvk.common.formatting import vn_decimal
+
+        if self.average is None:
+            return ""
+        return vn_decimal(self.average, 0 if float(self.average).is_integer() else 1)
+
+    @property
+    def conclusion(self) -> str:
+        """"recommend", "not_recommend", "split" (appraisers disagree) or "" (none yet)."""
+        if self.recommend and self.not_recommend:
+            return "split"
+        return "recommend" if self.recommend else "not_recommend" if self.not_recommend else ""
+
+
+def appraisal_summaries(registrations) -> dict[int, AppraisalSummary]:
+    """{registration id: AppraisalSummary} for registrations already read in scope (a page
+    of a list), in one query."""
+    ids = [r.pk for r in registrations]
+    rows = (Appraisal.objects.filter(registration_id__in=ids, status=AppraisalStatus.COMPLETED)
+            .order_by().values("registration_id")
+            .annotate(n=Count("id"), average=Avg("total"),
+                      rec=Count("id", filter=Q(conclusion=Conclusion.RECOMMEND)),
+                      not_rec=Count("id", filter=Q(conclusion=Conclusion.NOT_RECOMMEND))))
+    return {row["registration_id"]: AppraisalSummary(
+        row["n"], float(row["average"]) if row["average"] is not None else None, row["rec"],
+        row["not_rec"]) for row in rows}

@@ -97,7 +97,10 @@ def _registration_row(r) -> list:
         r.unit.code, r.unit.name, r.sector.name if r.sector_id else "", r.field.name,
         r.phase.code, r.level.name, r.year, _state_label(r.state), RESULT_LABEL.get(r.state, ""),
         "x" if r.is_exceptional else "", "x" if r.is_late else "",
-        _local_date(r.submitted_at), _local_date(r.decided_at),
+        # The decision's own date; the day it was recorded only when there is no decision
+        # (an imported outcome).
+        _local_date(r.submitted_at),
+        r.decision.date if r.decision_id else _local_date(r.decided_at),
         r.decision.number if r.decision_id else "", r.certificate_number,
     ]
 

@@ -18,6 +18,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 PARTY_REPORT = "party-report"  # Hướng dẫn 36-HD/VPTW (2018)
+PARTY_DECISION = "party-decision"  # a Party body's or steering committee's decision
+STATE_DECISION = "state-decision"  # a People's Committee's decision (Nghị định 30/2020)
+PARTY, STATE = "party", "state"  # the two header styles of CONVENTIONS §1
 
 
 @dataclass
@@ -25,6 +28,10 @@ class Profile:
     code: str = PARTY_REPORT
     version: int = 0  # 0 = the defaults in code; rows in the database start at 1
     guidance: str = "Hướng dẫn 36-HD/VPTW ngày 03/4/2018"
+    # "party": body names left, ĐẢNG CỘNG SẢN VIỆT NAM right, "Số 12-QĐ/BCĐ", dates as
+    # written ("ngày 5 tháng 9"); "state": quốc hiệu and tiêu ngữ right, "Số: 12/QĐ-UBND",
+    # days below 10 and months 1–2 with a leading 0 (see official.number_line/date_line).
+    style: str = PARTY
     # Page (mm) and type
     page_width_mm: float = 210
     page_height_mm: float = 297
@@ -40,6 +47,8 @@ class Profile:
     # Header block
     national_title: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
     national_size_pt: float = 15
+    motto: str = ""           # the State tiêu ngữ, under the quốc hiệu
+    motto_size_pt: float = 14
     body_header_size_pt: float = 14
     parent_body: str = ""     # empty = derived from the unit (see documents/bodies.py)
     issuing_body: str = ""    # empty = derived from the unit
@@ -90,6 +99,32 @@ class Profile:
         return dataclasses.replace(self, **values)
 
 
+#: What each profile changes in the defaults above (then DocumentProfile rows override these).
+DEFAULTS: dict[str, dict] = {
+    PARTY_REPORT: {},
+    PARTY_DECISION: {
+        "doc_type": "QUYẾT ĐỊNH", "doc_type_size_pt": 15,
+        "number_template": "Số {number}",
+        "signature_on_behalf": "T/M BAN CHỈ ĐẠO", "signature_title": "TRƯỞNG BAN",
+        "recipients": ["- Thường trực {committee},", "- {mass_body} {committee},",
+                       "- Như Điều 3,", "- Lưu {issuer_short}."],
+    },
+    STATE_DECISION: {
+        "style": STATE, "guidance": "Nghị định 30/2020/NĐ-CP ngày 05/3/2020",
+        "margin_top_mm": 20, "margin_bottom_mm": 20, "margin_left_mm": 30,
+        "margin_right_mm": 15,
+        "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "national_size_pt": 13,
+        "motto": "Độc lập - Tự do - Hạnh phúc", "motto_size_pt": 14,
+        "body_header_size_pt": 13,
+        "doc_type": "QUYẾT ĐỊNH", "doc_type_size_pt": 14,
+        "number_template": "Số: {number}",
+        "signature_on_behalf": "TM. ỦY BAN NHÂN DÂN", "signature_title": "CHỦ TỊCH",
+        "recipients_size_pt": 11,
+        "recipients": ["- Như Điều 3;", "- Lưu: VT."],
+    },
+}
+
+
 def unknown_keys(overrides: dict) -> list[str]:
     known = {f.name for f in dataclasses.fields(Profile)}
     return sorted(k for k in overrides if k not in known)
@@ -100,8 +135,10 @@ def get_profile(code: str = PARTY_REPORT, *, on: dt.date | None = None, unit=Non
     row valid on that date (a row for the unit itself wins over a row for every unit)."""
     from .models import DocumentProfile
 
-    on = on or dt.date.today()
-    profile = Profile(code=code)
+    from django.utils import timezone
+
+    on = on or timezone.localdate()  # Vietnam's date, not the server's (UTC) one
+    profile = Profile(code=code).with_overrides(DEFAULTS.get(code, {}))
     rows = (DocumentProfile.objects.filter(code=code, valid_from__lte=on)
             .filter(unit__isnull=True).order_by("-valid_from", "-version"))
     general = rows.first()

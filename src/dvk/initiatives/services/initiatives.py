@@ -11,6 +11,7 @@ from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope
 
 from .. import rules
+from ..codes import fill_codes
 from ..enums import InitiativeKind
 from ..models import Field, Initiative, Tag
 from ._common import _refuse, _user
@@ -78,6 +79,10 @@ def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None
     try:
         with transaction.atomic():
             ini.save()
+            if not ini.code:  # "Mã mô hình": exports and re-imports name the model by it
+                # unscoped: the model just created, by its id
+                fill_codes(Initiative.objects.filter(pk=ini.pk))
+                ini.refresh_from_db(fields=["code"])
             _set_tags(ini, tags)
             history.record(ini, "create", actor=actor)
     except IntegrityError:  # the twin request of a double click committed first

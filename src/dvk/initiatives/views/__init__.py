@@ -10,10 +10,12 @@ from .registering import (attachment, edit, register, replicate_search, report, 
 from .queue import (accept, approve_exceptional, assign, bulk, promote, queue, return_to_unit,
                     rule_conflict)
 from .appraisals import (appraisal, assigned, declare_conflict)
+from .decisions import decide, decision_detail
 
 __all__ = [
     "initiative_detail", "registration_detail", "registrations", "attachment", "edit",
     "register", "replicate_search", "report", "similar", "submit", "upload_attachment",
     "withdraw", "accept", "approve_exceptional", "assign", "bulk", "promote", "queue",
-    "return_to_unit", "rule_conflict", "appraisal", "assigned", "declare_conflict"
+    "return_to_unit", "rule_conflict", "appraisal", "assigned", "declare_conflict", "decide",
+    "decision_detail",
 ]

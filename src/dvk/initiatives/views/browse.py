@@ -30,7 +30,7 @@ def registrations(request):
 def registration_detail(request, registration_id):
     scope = request.scope
     reg = get_or_404(
-        registrations_for(scope).select_related("decision", "promoted_from__level",
+        registrations_for(scope).select_related("decision__unit", "promoted_from__level",
                                                 "initiative__replicates")
         .prefetch_related(
             Prefetch("targets", queryset=RegistrationTarget.objects.order_by("order", "id")),
@@ -48,6 +48,11 @@ def registration_detail(request, registration_id):
            "is_secretariat": allowed("registration.approve_exceptional", scope, reg),
            "is_worker": allowed("registration.edit", scope, reg),
            "editable": reg.state in services.EDITABLE}
+    ctx["decision_visible"] = bool(reg.decision_id) and scope.contains(reg.decision.unit)
+    if reg.state == State.APPRAISED and (ctx["can"][State.RECOGNIZED]
+                                         or ctx["can"][State.NOT_RECOGNIZED]):
+        ctx["decide_form"] = forms.DecisionForm()
+        ctx["appraisal_summary"] = queries.appraisal_summaries([reg]).get(reg.pk)
     ctx["report_returned"] = services.report_sent_back(reg)
     ctx["report_returnable"] = reg.state == State.REPORTED and ctx["can"][State.ACCEPTED]
     if ctx["is_secretariat"]:

@@ -19,6 +19,7 @@ from ..enums import ConflictStatus, ExceptionalStatus, State
 from ..queries import appraisals_for, registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _paginate, _registration
+from .decisions import after_bulk_decision, form_errors
 
 # --- secretariat: queue, accept/return, exceptional, assign, conflicts, decide, promote ----
 
@@ -52,6 +53,12 @@ def queue(request):
         tab = State(tab) if tab in State.values else State.SUBMITTED
         listed = listed.filter(state=tab)
     page = _paginate(request, listed)
+    # The decision tab shows what the appraisers found, so the decider sees it per model.
+    if tab == State.APPRAISED:
+        page.object_list = list(page.object_list)
+        summaries = queries.appraisal_summaries(page.object_list)
+        for r in page.object_list:
+            r.appraisal_summary = summaries.get(r.pk)
     ctx = {"phase": phase, "phases": phases, "year": year, "tab": str(tab),
            "tabs": [(s.value, s.label, counts.get(s.value, 0)) for s in QUEUE_TABS],
            "proposals_count": base.filter(promoted_from__isnull=False,
@@ -90,10 +97,7 @@ def bulk(request):
     if action == "decide":
         form = forms.DecisionForm(request.POST)
         if not form.is_valid():
-            for field, errs in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for e in errs:
-                    messages.error(request, f"{label}: {e}" if label else e)
+            form_errors(request, form)
             return _back_to_queue(request)
         d = form.cleaned_data
         try:
@@ -105,6 +109,7 @@ def bulk(request):
         else:
             messages.success(request, _("Decision %(number)s recorded for %(n)d registrations.")
                              % {"number": decision.number, "n": len(regs)})
+            return after_bulk_decision(decision)  # its page: the list and its documents
         return _back_to_queue(request)
     comment = request.POST.get("comment", "").strip()
     if action == "return" and not comment:
