@@ -60,11 +60,7 @@ def rule(name: str, *, new_work: bool = False):
     membership of a unit no longer in force (merged, dissolved, not yet founded) is refused
     it, while reading that unit's history stays open (`retired`)."""
     def register(fn: Rule) -> Rule:
-        asked = fn
-        if new_work:
-            def asked(scope, *args):
-                return retired(scope) or fn(scope, *args)
-            asked.__wrapped__ = fn
+        asked = _guarded(fn) if new_work else fn
         if name in RULES and getattr(RULES[name], "__wrapped__", RULES[name]) is not fn:
             raise ValueError(f"rule {name!r} defined twice")
         RULES[name] = asked
@@ -72,6 +68,13 @@ def rule(name: str, *, new_work: bool = False):
         fn.new_work = asked.new_work = new_work
         return fn
     return register
+
+
+def _guarded(fn: Rule) -> Rule:
+    def asked(scope, *args):
+        return retired(scope) or fn(scope, *args)
+    asked.__wrapped__ = fn
+    return asked
 
 
 def retired(scope) -> Refusal | None:

@@ -86,8 +86,7 @@ class DemoBuilder:
         self.build_current_year()
         from dvk.initiatives.codes import fill_codes
 
-        # unscoped: the demo builds the whole province; every model gets its code
-        fill_codes(Initiative.objects.all())
+        fill_codes(Initiative.objects.unscoped("the demo builds the whole province"))
 
     # --- tree -----------------------------------------------------------------------------
     def build_tree(self):

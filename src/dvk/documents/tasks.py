@@ -28,7 +28,7 @@ def run_certificates_job(job) -> None:
 
     def progress(n):
         job.done = n
-        BackgroundJob.objects.filter(pk=job.pk).update(done=n)
+        BackgroundJob.objects.again(job).update(done=n)
 
     try:
         pdf = certificates_pdf(papers, progress=progress, chunk=CHUNK)
@@ -40,6 +40,7 @@ def run_certificates_job(job) -> None:
 
 @task()
 def render_certificates(job_id: int) -> None:
-    from dvk.common.models import BackgroundJob
+    from dvk.common.jobs import running
 
-    run_certificates_job(BackgroundJob.objects.select_related("owner").get(pk=job_id))
+    with running(job_id) as job:
+        run_certificates_job(job)

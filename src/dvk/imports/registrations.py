@@ -141,8 +141,9 @@ def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
             writer.finish()
         new_ids = set(writer.ini_ids.values()) - set(existing_ini.values())
         if new_ids:  # models the file left without a "Mã mô hình" get one (initiatives.codes)
-            # unscoped: the import's own new rows, found by the id range it just wrote
-            fill_codes(Initiative.objects.filter(pk__gte=min(new_ids), pk__lte=max(new_ids)))
+            fill_codes(Initiative.objects.unscoped("the import's own new rows, by the ids it "
+                                                   "just wrote")
+                       .filter(pk__gte=min(new_ids), pk__lte=max(new_ids)))
         if not (res.initiatives_created or res.registrations_created
                 or res.registrations_updated or res.awards_created):
             batch.delete()  # a re-import that changed nothing leaves no trace

@@ -51,7 +51,7 @@ def assign_code(model, pk: int) -> int:
     base, suffix = code_for(pk), 1
     while True:
         code = base if suffix == 1 else f"{base}-{suffix}"
-        # unscoped: codes are unique across the whole tree, so the check must see all of it
-        if not model.objects.filter(code=code).exclude(pk=pk).exists():
-            return missing(model.objects.filter(pk=pk)).update(code=code)
+        everyone = model.objects.unscoped("codes are unique across the whole tree")
+        if not everyone.filter(code=code).exclude(pk=pk).exists():
+            return missing(everyone.filter(pk=pk)).update(code=code)
         suffix += 1

@@ -38,7 +38,7 @@ def registrations_for(scope: Scope):
 def decisions_for(scope: Scope):
     """Decisions issued by a unit of the scope's subtree (a committee's own and those of
     the committees below it)."""
-    return scope.restrict(Decision.objects.select_related("unit", "phase", "level"))
+    return Decision.objects.within(scope).select_related("unit", "phase", "level")
 
 
 def appraisals_for(scope: Scope):
@@ -274,7 +274,8 @@ def appraisal_summaries(registrations) -> dict[int, AppraisalSummary]:
     """{registration id: AppraisalSummary} for registrations already read in scope (a page
     of a list), in one query."""
     ids = [r.pk for r in registrations]
-    rows = (Appraisal.objects.filter(registration_id__in=ids, status=AppraisalStatus.COMPLETED)
+    rows = (Appraisal.objects.unscoped("the appraisals of registrations read in scope")
+            .filter(registration_id__in=ids, status=AppraisalStatus.COMPLETED)
             .order_by().values("registration_id")
             .annotate(n=Count("id"), average=Avg("total"),
                       rec=Count("id", filter=Q(conclusion=Conclusion.RECOMMEND)),

@@ -80,8 +80,7 @@ def create_initiative(*, unit: Unit, kind, title: str, field: Field, sector=None
         with transaction.atomic():
             ini.save()
             if not ini.code:  # "Mã mô hình": exports and re-imports name the model by it
-                # unscoped: the model just created, by its id
-                fill_codes(Initiative.objects.filter(pk=ini.pk))
+                fill_codes(Initiative.objects.again(ini))
                 ini.refresh_from_db(fields=["code"])
             _set_tags(ini, tags)
             history.record(ini, "create", actor=actor)
