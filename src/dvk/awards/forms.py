@@ -48,7 +48,7 @@ class UnitForm(forms.Form):
     kind = kind_choices()
     unit = forms.CharField(label=_("Unit code"), max_length=64,
                            widget=forms.TextInput(attrs={"list": "unit-codes"}))
-    achievements = forms.CharField(label=_("Achievements"), required=False,
+    achievements = forms.CharField(label=_("Merits"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.IntegerField(label=_("Money (đồng)"), **MONEY)
 
