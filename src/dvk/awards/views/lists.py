@@ -42,7 +42,7 @@ def proposals(request):
     if request.GET.get("state") in ProposalState.values:
         qs = qs.filter(state=request.GET["state"])
     qs = qs.annotate(n_items=Count("items"), money=Sum("items__amount")) \
-        .select_related("award_decision__decision")
+        .select_related("award_decision__decision").order_by("-year", "-created_at", "-id")
     return render(request, "awards/proposals.html", {
         "page_obj": _page(request, qs), "phases": Phase.objects.order_by("-start_year"),
         "states": ProposalState.choices, "params": request.GET,
