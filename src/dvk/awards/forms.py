@@ -57,6 +57,18 @@ class PersonForm(UnitForm):
     person_name = forms.CharField(label=_("Full name"), max_length=255)
     person_position = forms.CharField(label=_("Position"), max_length=255, required=False)
 
+    field_order = ["kind", "person_name", "person_position", "unit", "achievements", "amount"]
+
+
+def offer_kinds(form, proposal, recipient_type):
+    """Offer only the kinds the proposal may carry for this recipient: its authority, its
+    level, this kind of recipient (the rule book says the same, with the reason)."""
+    levels = list(proposal.phase.ordered_levels())
+    ok = [k.pk for k in AwardKind.objects.filter(authority=proposal.authority)
+          if k.goes_to(recipient_type) and k.given_at_level(proposal.level, levels)]
+    form.fields["kind"].queryset = AwardKind.objects.filter(pk__in=ok)
+    return form
+
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=64,

@@ -4,7 +4,7 @@ Every read of the awards app goes through a function here that takes the scope.
 """
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from dvk.initiatives.enums import AppraisalStatus, State
 from dvk.initiatives.models import Appraisal, Initiative, Registration
@@ -75,7 +75,8 @@ def award_history(scope: Scope, obj, limit: int = 100) -> list[Award]:
 def candidates(scope: Scope, proposal: Proposal) -> QuerySet[Registration]:
     """Recognised registrations the proposal's committee may propose: its level, phase and
     year, inside its unit's subtree, with the appraisal score and conclusion (the last
-    completed appraisal) for the committee to choose from."""
+    completed appraisal) for the committee to choose from, and whether the model was
+    already awarded at this level (`awarded`: it cannot get the same kind twice)."""
     done = (Appraisal.objects.filter(registration_id=OuterRef("pk"),
                                      status=AppraisalStatus.COMPLETED).order_by("-completed_at",
                                                                                 "-id"))
@@ -84,7 +85,9 @@ def candidates(scope: Scope, proposal: Proposal) -> QuerySet[Registration]:
                                          state=State.RECOGNIZED)
     return (within(qs, proposal.unit)
             .annotate(score=Subquery(done.values("total")[:1]),
-                      conclusion=Subquery(done.values("conclusion")[:1]))
+                      conclusion=Subquery(done.values("conclusion")[:1]),
+                      # unscoped: the registration itself was found through the scope
+                      awarded=Exists(Award.objects.filter(registration_id=OuterRef("pk"))))
             .order_by("unit__path", "initiative__sort_key"))
 
 

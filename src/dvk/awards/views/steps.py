@@ -81,8 +81,11 @@ def proposal_detail(request, proposal_id):
     if ctx["editable"]:
         chosen = {i.registration_id for i in items if i.registration_id}
         ctx.update(candidates=[r for r in candidates(scope, proposal) if r.pk not in chosen],
-                   models_form=forms.ModelsForm(), unit_form=forms.UnitForm(),
-                   person_form=forms.PersonForm(),
+                   models_form=forms.offer_kinds(forms.ModelsForm(), proposal,
+                                                 RecipientType.MODEL),
+                   unit_form=forms.offer_kinds(forms.UnitForm(), proposal, RecipientType.UNIT),
+                   person_form=forms.offer_kinds(forms.PersonForm(), proposal,
+                                                 RecipientType.PERSON),
                    units=subtree_units(scope, proposal)[:500])
     if proposal.state == ProposalState.DECIDED:
         ad = award_decisions_for(scope).filter(proposal=proposal).first()
