@@ -1,5 +1,4 @@
 """The awards screens as a committee's secretariat uses them, and what others see."""
-import datetime as dt
 
 import pytest
 from django.urls import reverse

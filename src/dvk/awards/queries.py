@@ -77,6 +77,7 @@ def candidates(scope: Scope, proposal: Proposal) -> QuerySet[Registration]:
     year, inside its unit's subtree, with the appraisal score and conclusion (the last
     completed appraisal) for the committee to choose from, and whether the model was
     already awarded at this level (`awarded`: it cannot get the same kind twice)."""
+    # unscoped: the appraisals of registrations found through the scope
     done = (Appraisal.objects.filter(registration_id=OuterRef("pk"),
                                      status=AppraisalStatus.COMPLETED).order_by("-completed_at",
                                                                                 "-id"))
@@ -118,6 +119,7 @@ def filter_awards(qs: QuerySet, params) -> QuerySet:
     if get("recipient") in RecipientType.values:
         qs = qs.filter(recipient_type=get("recipient"))
     if get("unit"):
+        # unscoped: only narrows a queryset that is already scoped
         unit = Unit.objects.filter(code=get("unit")).only("pk", "path").first()
         qs = within(qs, unit) if unit else qs.none()
     return qs

@@ -76,7 +76,7 @@ def can_send_proposal(scope, proposal) -> Refusal | None:
     refusal = can_edit_proposal(scope, proposal)
     if refusal:
         return refusal
-    return None if proposal.items.exists() else EMPTY
+    return None if proposal.items.exists() else EMPTY  # unscoped: its own items
 
 
 @rule("proposal.decide")

@@ -87,7 +87,7 @@ def add_recipients(proposal: Proposal, recipients: list[Recipient], *,
         _refuse("nothing_chosen", "Chưa chọn ai để đề nghị khen thưởng.")
     levels = list(proposal.phase.ordered_levels())
     items, problems, statuses = [], [], set()
-    order = proposal.items.count()
+    order = proposal.items.count()  # unscoped: the items of a proposal found in scope
     for n, r in enumerate(recipients, start=1):
         unit = r.registration.unit if r.registration is not None else r.unit
         if r.amount is not None and r.amount < 0:
@@ -135,7 +135,7 @@ def _twice_in(items, item) -> Refusal | None:
 
 def remove_recipient(proposal: Proposal, item_id: int, *, scope: Scope) -> None:
     check("proposal.edit", scope, proposal)
-    item = proposal.items.filter(pk=item_id).first()
+    item = proposal.items.filter(pk=item_id).first()  # unscoped: a proposal in scope
     if item is None:
         _refuse("not_found", "Không tìm thấy người/đơn vị trong đề nghị.", 404)
     with transaction.atomic():
@@ -150,6 +150,7 @@ def send_proposal(proposal: Proposal, *, scope: Scope) -> Proposal:
     check("proposal.send", scope, proposal)
     with transaction.atomic():
         # Conditional on the state read: two secretaries sending at once send it once.
+        # unscoped: the proposal was found in scope and its rule checked
         done = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.DRAFT).update(
             state=ProposalState.SENT, sent_at=timezone.now(), sent_by=_user(scope),
             date=proposal.date or timezone.localdate())
@@ -181,6 +182,7 @@ def record_decision(proposal: Proposal, *, scope: Scope, number: str, date: dt.d
                                    f"{proposal.date:%d/%m/%Y}.")
     if amount_per_recipient is not None and amount_per_recipient < 0:
         _refuse("negative_amount", "Số tiền không được âm.")
+    # unscoped: the items of a proposal found in scope
     items = list(proposal.items.select_related("kind", "unit", "registration__initiative",
                                                "registration__unit"))
     if item_ids is not None:
@@ -211,6 +213,7 @@ def record_decision(proposal: Proposal, *, scope: Scope, number: str, date: dt.d
 
 def _write_decision(proposal, scope, items, amounts, *, number, date, signer, issued_by,
                     amount_per_recipient) -> AwardDecision:
+    # unscoped: the proposal was found in scope and its rule checked
     done = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.SENT).update(
         state=ProposalState.DECIDED)
     if not done:
