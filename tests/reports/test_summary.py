@@ -58,7 +58,9 @@ def test_contract_shape_zeros_and_null_rate(phase, unit):
     kg = unit("KG")
     Unit.objects.create(code="KG-MOI", name="Đảng ủy mới thành lập", kind="district", parent=kg)
     summary = build_summary(phase, kg)
-    assert list(summary) == ["phase", "unit", "levels", "by_unit", "by_field", "by_sector", "awards"]
+    # CONTRACTS §5 first, in its order; then the keys that extend it (occasion and money).
+    assert list(summary) == ["phase", "unit", "levels", "by_unit", "by_field", "by_sector", "awards",
+                             "awards_by_occasion", "award_money"]
     assert summary["phase"] == "2016-2020"
     for row in summary["levels"]:
         assert list(row) == LEVELROW_KEYS

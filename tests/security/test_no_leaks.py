@@ -69,6 +69,7 @@ def foreign(db, user):
     award = Award.objects.create(kind=AwardKind.objects.first(), phase=phase, level=level,
                                  year=2026, registration=reg, unit=rg_unit,
                                  recipient_name=MARKER)
+    proposal = _foreign_proposal(rg_unit, phase, level)
     job = BackgroundJob.objects.create(kind="export", title=MARKER,
                                        owner=user("rachgia.vanthu"), unit=rg_unit)
     committee = _first("phases.SteeringCommittee", unit__code="KG-RG")
@@ -79,6 +80,7 @@ def foreign(db, user):
         "initiative_id": ini.pk,
         "decision_id": decision.pk,
         "award_id": award.pk,
+        "proposal_id": proposal.pk,
         "job_id": job.pk,
         "committee_id": committee.pk,
         "team_id": team.pk,
@@ -115,6 +117,26 @@ def foreign(db, user):
         att.save()
         ids["attachment_id"] = att.pk
     return ids
+
+
+def _foreign_proposal(rg_unit, phase, level):
+    """A decided award proposal of Rạch Giá, its recipients named with the marker."""
+    from dvk.awards import services
+    from dvk.awards.models import AwardKind
+    from dvk.orgs.scope import Scope
+
+    system = Scope.system("tests: a sibling district's awards")
+    kind = AwardKind.objects.get(code="giay-khen")
+    p = services.create_proposal(scope=system, phase=phase, year=2026, unit=rg_unit,
+                                 level=level, title=f"Đề nghị {MARKER}", occasion="ad_hoc",
+                                 date=dt.date(2026, 10, 1))
+    services.add_recipients(p, [services.Recipient(kind=kind, recipient_type="person",
+                                                   unit=rg_unit, person_name=MARKER),
+                                services.Recipient(kind=kind, recipient_type="unit",
+                                                   unit=rg_unit)], scope=system)
+    services.send_proposal(p, scope=system)
+    services.record_decision(p, scope=system, number=f"2-QĐ/{MARKER}", date=dt.date(2026, 10, 2))
+    return p
 
 
 def _fill(route: str, ids: dict) -> str | None:
@@ -318,6 +340,10 @@ def _foreign_params(ids):
         "structure:template": {},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},
+        "awards:list": {"phase": ids["phase_code"], "year": "2026", "occasion": "ad_hoc",
+                        "recipient": "person", "kind": "1", **unit, "page": "1"},
+        "awards:proposals": {"phase": ids["phase_code"], "state": "decided", "page": "1"},
+        "awards:proposal_create": {},
         "reports:index": {"phase": ids["phase_code"], **unit},
         "reports:dashboard": {"phase": ids["phase_code"], "year": "2026", "structure": "time",
                               **unit},

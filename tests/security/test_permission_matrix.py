@@ -77,6 +77,10 @@ def unit_of(obj):
         return (obj.registration or obj.initiative).unit
     if isinstance(obj, tuple):  # (initiative, level)
         return obj[0].unit
+    from dvk.awards.models import AwardDecision
+
+    if isinstance(obj, AwardDecision):
+        return obj.decision.unit
     return obj.unit
 
 
@@ -218,10 +222,31 @@ def decide_body(reg):
 
 def decide_one(scope, reg):
     """Who may decide first (403 whatever the state), then the one door (state, 409)."""
-    from dvk.initiatives.rules import INTO
-
-    return visible(scope, reg) or INTO[_st("recognized")](scope, reg) or \
+    return visible(scope, reg) or _why("registration.to_recognized", scope, reg) or \
         into(_st("recognized"))(scope, reg)
+
+
+def proposal_create(scope, obj=None):
+    """The API creates in the 2026–2030 phase, for the scope's own committee."""
+    from dvk.phases.models import Phase
+
+    return _why("proposal.create", scope, Phase.objects.get(code="2026-2030"))
+
+
+def _kind_for(p):
+    return "bang-khen" if p.authority == "peoples_committee" else "giay-khen"
+
+
+def proposal_add_body(p):
+    from dvk.awards.models import AwardKind
+
+    return {"what": "unit", "kind": AwardKind.objects.get(code=_kind_for(p)).pk,
+            "unit": p.unit.code}
+
+
+def proposal_remove_body(p):
+    item = p.items.order_by("pk").first()
+    return {"item": item.pk if item else ""}
 
 
 def _st(name):
@@ -294,6 +319,17 @@ ROUTES: dict[str, Route] = {
     "initiatives:rule_conflict": Route("POST", "appraisal", named("appraisal.rule_conflict"),
                                        body=lambda a: {"accept": "1"}),
     "documents:minutes": Route("GET", "appraisal", named("appraisal.view")),
+    "awards:list": Route("GET", None, signed_in),
+    "awards:proposals": Route("GET", None, signed_in),
+    "awards:proposal_create": Route("GET", None, on_root("proposal.create")),
+    "awards:proposal": Route("GET", "proposal", visible),
+    "awards:proposal_add": Route("POST", "proposal", named("proposal.edit"),
+                                 body=proposal_add_body),
+    "awards:proposal_remove": Route("POST", "proposal", named("proposal.edit"),
+                                    body=proposal_remove_body),
+    "awards:proposal_send": Route("POST", "proposal", named("proposal.send")),
+    "awards:proposal_decide": Route("GET", "proposal", named("proposal.decide")),
+    "awards:decision": Route("GET", "award_decision", visible),
     "reports:index": Route("GET", None, on_root("reports.view")),
     "reports:dashboard": Route("GET", None, on_root("reports.view")),
     "reports:download": Route("GET", None, on_root("reports.view")),
@@ -333,6 +369,19 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/imports/registrations": Route("POST", None, on_root("registrations.import")),
     "GET /api/v1/summary": Route("GET", None, on_root("reports.view")),
     "GET /api/v1/jobs/{job_id}": Route("GET", "job", visible),
+    "GET /api/v1/awards": Route("GET", None, signed_in),
+    "GET /api/v1/proposals": Route("GET", None, signed_in),
+    "GET /api/v1/proposals/{proposal_id}": Route("GET", "proposal", visible),
+    "POST /api/v1/proposals": Route("POST", None, proposal_create, json=True,
+                                    body=lambda o: {"phase": "2026-2030", "year": 2026}),
+    "POST /api/v1/proposals/{proposal_id}/items": Route(
+        "POST", "proposal", named("proposal.edit"), json=True,
+        body=lambda p: [{"kind": _kind_for(p), "recipient_type": "unit", "unit": p.unit.code}]),
+    "POST /api/v1/proposals/{proposal_id}/send": Route("POST", "proposal",
+                                                       named("proposal.send")),
+    "POST /api/v1/proposals/{proposal_id}/decision": Route(
+        "POST", "proposal", named("proposal.decide"), json=True,
+        body=lambda p: {"number": "9-QĐ/ĐU", "date": "2026-10-20"}),
 }
 # Not authority questions: the schema and its viewer, the API's index.
 NOT_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
@@ -445,7 +494,10 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     decisions = [regs[5].decision, regs[8].decision,
                  Decision.objects.create(unit=unit("KG-RG"), phase=phase, level=levels[1],
                                          number="3-QĐ/BCĐ", date=dt.date(2026, 10, 12))]
+    proposals, award_decisions = _proposals(unit, levels)
     return {
+        "proposal": proposals,
+        "award_decision": award_decisions,
         "reg": regs,
         "initiative": inis,
         "initiative_level": [(i, lv) for i in inis for lv in levels],
@@ -460,6 +512,41 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
         "membership": list(Membership.objects.filter(
             user__username__in=["gq.thuky", "rachgia.vanthu"])),
     }
+
+
+def _proposals(unit, levels):
+    """Award proposals in every state inside Gò Quao (the commune's and the district's
+    committees) and outside it (Rạch Giá's), and the decisions of the decided ones."""
+    import datetime as dt
+
+    from dvk.awards import services
+    from dvk.awards.models import AwardKind
+    from dvk.orgs.scope import Scope
+
+    gk = AwardKind.objects.get(code="giay-khen")
+    phase = levels[0].phase
+    system = Scope.system("tests: a sibling district's proposals")
+
+    def make(scope, state, recipient, **kw):
+        p = services.create_proposal(scope=scope, phase=phase, year=2026,
+                                     date=dt.date(2026, 10, 5), **kw)
+        services.add_recipients(p, [services.Recipient(kind=gk, recipient_type="unit",
+                                                       unit=unit(recipient))], scope=scope)
+        if state != "draft":
+            services.send_proposal(p, scope=scope)
+        if state == "decided":
+            services.record_decision(p, scope=scope, number=f"{p.pk}-QĐ/ĐU",
+                                     date=dt.date(2026, 10, 20))
+        return p
+
+    commune, district = acting("dinhhoa.thuky"), acting("gq.thuky")
+    proposals = [make(commune, "draft", "KG-GQ-02"), make(commune, "sent", "KG-GQ-02", occasion="ad_hoc"),
+                 make(commune, "decided", "KG-GQ-02", occasion="interim"),
+                 make(district, "draft", "KG-GQ"),
+                 make(system, "sent", "KG-RG-01", unit=unit("KG-RG-01"), level=levels[0]),
+                 make(system, "decided", "KG-RG-01", unit=unit("KG-RG-01"), level=levels[0],
+                      occasion="interim")]
+    return proposals, [p.award_decision for p in proposals if p.state == "decided"]
 
 
 # --- the matrix -----------------------------------------------------------------------------
@@ -477,6 +564,7 @@ def _url(name, kind, obj):
     if name in ROUTES and " " in name:
         method, path = name.split(" ", 1)
         ids = {"registration_id": getattr(obj, "pk", None), "job_id": getattr(obj, "pk", None),
+               "proposal_id": getattr(obj, "pk", None),
                "unit_code": getattr(obj, "code", None),
                "initiative_id": obj[0].pk if isinstance(obj, tuple) else None}
         for key, value in ids.items():
@@ -496,6 +584,8 @@ def _url(name, kind, obj):
             kwargs["committee_id"] = obj.committee_id
         elif key == "committee_id" and "member_id" in pattern:
             continue
+        elif key == "decision_id":
+            kwargs[key] = obj.decision_id
         else:
             kwargs[key] = obj.pk
     return reverse(name, kwargs=kwargs)
@@ -506,6 +596,7 @@ def _fingerprint():
     query."""
     from django.db import connection
 
+    from dvk.awards.models import Award, Proposal, ProposalItem
     from dvk.common.models import HistoryEntry
     from dvk.initiatives.models import (Appraisal, Attachment, Initiative, Registration,
                                         Transition)
@@ -513,7 +604,8 @@ def _fingerprint():
     from dvk.phases.models import CommitteeMember
 
     tables = [m._meta.db_table for m in (HistoryEntry, Transition, Registration, Initiative,
-                                         Appraisal, Attachment, CommitteeMember, Membership)]
+                                         Appraisal, Attachment, CommitteeMember, Membership,
+                                         Award, Proposal, ProposalItem)]
     with connection.cursor() as cur:
         cur.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
         return cur.fetchone()

@@ -25,7 +25,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "dvk"
 SAFE = {"within", "again", "unscoped", "none", "create", "bulk_create", "bulk_update"}
 USER_FACING = {"initiatives.Initiative", "initiatives.Registration", "initiatives.Appraisal",
                "initiatives.Attachment", "initiatives.AchievementReport",
-               "initiatives.Decision", "awards.Award", "common.BackgroundJob"}
+               "initiatives.Decision", "awards.Award", "awards.Proposal", "awards.ProposalItem",
+               "awards.AwardDecision", "common.BackgroundJob"}
 
 
 def guarded_models():

@@ -8,5 +8,6 @@ from .models import AwardKind
 
 @admin.register(AwardKind)
 class AwardKindAdmin(CatalogAdmin):
-    list_display = ["name", "code", "order"]
+    list_display = ["name", "code", "given_at", "authority", "to_models", "to_units",
+                    "to_people", "order"]
     search_fields = ["name", "code"]

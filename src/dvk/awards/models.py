@@ -1,4 +1,12 @@
-"""Awards: giấy khen, bằng khen, cờ thi đua — to models, units or people."""
+"""Awards: giấy khen, bằng khen, cờ thi đua — to models, units or people.
+
+The path of an award (seed 003 §III): a steering committee builds a Proposal (bản đề nghị /
+tờ trình) listing recipients — recognised registrations of its level, and units and people
+who directed the movement well — and sends it to the Party committee of the same level (or,
+for bằng khen, to the provincial People's Committee). The decision that comes back is
+recorded once (AwardDecision, with the number, date and signer on its initiatives.Decision
+like every decision of the app) and creates one Award per recipient.
+"""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +17,21 @@ from dvk.initiatives.models import Decision, ImportBatch, Registration
 from dvk.orgs.models import Unit
 from dvk.phases.models import Level, Phase
 
+from .enums import Authority, GivenAt, Occasion, ProposalState, RecipientType
+
 
 class AwardKind(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=128, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Who issues it and at which of the phase's levels (seed 003 §III.4).
+    given_at = models.CharField(_("given at"), max_length=16, choices=GivenAt.choices,
+                                default=GivenAt.ANY)
+    authority = models.CharField(_("issued by"), max_length=32, choices=Authority.choices,
+                                 default=Authority.PARTY_COMMITTEE)
+    to_models = models.BooleanField(_("to models"), default=True)
+    to_units = models.BooleanField(_("to units"), default=True)
+    to_people = models.BooleanField(_("to people"), default=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -22,6 +40,131 @@ class AwardKind(models.Model):
 
     def __str__(self):
         return self.name
+
+    def goes_to(self, recipient_type: str) -> bool:
+        return {RecipientType.MODEL: self.to_models, RecipientType.UNIT: self.to_units,
+                RecipientType.PERSON: self.to_people}.get(recipient_type, False)
+
+    def given_at_level(self, level: Level, levels: list[Level]) -> bool:
+        """Is the kind given at `level` of its phase (`levels`: the phase's, in order)?"""
+        top = levels[-1].pk if levels else None
+        if self.given_at == GivenAt.TOP:
+            return level.pk == top
+        if self.given_at == GivenAt.BELOW_TOP:
+            return level.pk != top
+        return True
+
+
+class Proposal(TimeStamped):
+    """A committee's proposal of awards (bản đề nghị / tờ trình) for one occasion.
+
+    Made by the steering committee of `unit` at its `level` in `phase`; `authority` is the
+    body it goes to. Draft → sent → decided (awards/services.py is the one door)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="award_proposals",
+                             verbose_name=_("proposing unit"))
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="award_proposals",
+                              verbose_name=_("phase"))
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="award_proposals",
+                              verbose_name=_("level"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    occasion = models.CharField(_("occasion"), max_length=16, choices=Occasion.choices,
+                                default=Occasion.COMMEMORATION)
+    authority = models.CharField(_("sent to"), max_length=32, choices=Authority.choices,
+                                 default=Authority.PARTY_COMMITTEE)
+    addressed_to = models.CharField(_("addressed to"), max_length=255, blank=True,
+                                    help_text=_("E.g. Ban Thường vụ Huyện ủy Gò Quao"))
+    number = models.CharField(_("number"), max_length=64, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    title = models.CharField(_("summary"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=ProposalState.choices,
+                             default=ProposalState.DRAFT)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        verbose_name = _("award proposal")
+        verbose_name_plural = _("award proposals")
+        indexes = [models.Index(fields=["unit", "phase", "state"])]
+
+    def __str__(self):
+        return self.title or f"{self.get_occasion_display()} {self.year}"
+
+
+class ProposalItem(models.Model):
+    """One recipient proposed: a registration (the model), a unit or a person."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="items")
+    recipient_type = models.CharField(_("recipient"), max_length=8,
+                                      choices=RecipientType.choices)
+    kind = models.ForeignKey(AwardKind, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("award kind"))
+    registration = models.ForeignKey(Registration, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="award_proposals",
+                                     verbose_name=_("registration"))
+    # The awarded unit; for a model its registration's unit, for a person theirs.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+    person_name = models.CharField(_("full name"), max_length=255, blank=True)
+    person_position = models.CharField(_("position"), max_length=255, blank=True)
+    achievements = models.TextField(_("achievements"), blank=True)
+    exceptional_reason = models.TextField(_("reason for an exceptional award"), blank=True)
+    amount = models.PositiveIntegerField(_("amount (đồng)"), null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["proposal", "order", "id"]
+        verbose_name = _("proposed recipient")
+        verbose_name_plural = _("proposed recipients")
+
+    def __str__(self):
+        return self.recipient_label
+
+    @property
+    def recipient_label(self) -> str:
+        if self.recipient_type == RecipientType.MODEL and self.registration_id:
+            return self.registration.initiative.title
+        if self.recipient_type == RecipientType.PERSON:
+            return self.person_name
+        return self.unit.name
+
+
+class AwardDecision(TimeStamped):
+    """The award decision that answers a proposal: its number, date, signer, unit, phase and
+    level are those of its `decision` (initiatives.Decision, kind "award"), as for every
+    decision of the app; here what only an award decision has."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT,
+                                    related_name="award_decision", verbose_name=_("decision"))
+    proposal = models.OneToOneField(Proposal, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="award_decision", verbose_name=_("proposal"))
+    occasion = models.CharField(_("occasion"), max_length=16, choices=Occasion.choices)
+    authority = models.CharField(_("issued by"), max_length=32, choices=Authority.choices)
+    issued_by = models.CharField(_("issuing body"), max_length=255, blank=True)
+    amount_per_recipient = models.PositiveIntegerField(_("money per recipient (đồng)"),
+                                                       null=True, blank=True)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("decision__unit")
+
+    class Meta:
+        ordering = ["-decision__date", "-id"]
+        verbose_name = _("award decision")
+        verbose_name_plural = _("award decisions")
+
+    def __str__(self):
+        return str(self.decision)
 
 
 class Award(TimeStamped):
@@ -41,7 +184,13 @@ class Award(TimeStamped):
     # Scope: the model's unit, or the awarded unit.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="awards",
                              verbose_name=_("unit"))
+    recipient_type = models.CharField(_("recipient kind"), max_length=8,
+                                      choices=RecipientType.choices, default=RecipientType.MODEL)
     recipient_name = models.CharField(_("recipient"), max_length=255, blank=True)
+    recipient_position = models.CharField(_("position"), max_length=255, blank=True)
+    # Empty for awards whose occasion nobody recorded (imports of past phases).
+    occasion = models.CharField(_("occasion"), max_length=16, choices=Occasion.choices,
+                                blank=True)
     decision = models.ForeignKey(Decision, db_index=False, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="awards",
                                  verbose_name=_("decision"))

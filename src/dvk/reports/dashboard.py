@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models import (Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value,
+                              When, Window)
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -89,6 +90,8 @@ class Figures:
     by_sector: list[dict]
     awards: list[dict]
     award_kinds: list[dict] = field(default_factory=list)
+    award_occasions: list[dict] = field(default_factory=list)
+    award_money: int = 0
 
     @property
     def total_registered(self) -> int:
@@ -173,9 +176,26 @@ def award_figures(scope, phase, unit, year=None) -> list[dict]:
              "count": r["count"]} for r in rows]
 
 
+def award_occasion_figures(scope, phase, unit, year=None) -> list[dict]:
+    """[{occasion (label), count, money}] in the occasions' order, as the summary's
+    "awards_by_occasion" and "award_money" count them; awards without a recorded occasion
+    (imports) last."""
+    from dvk.awards.enums import OCCASION_ORDER, Occasion
+
+    qs = within(awards_for(scope), unit).filter(phase=phase).order_by()
+    if year:
+        qs = qs.filter(year=year)
+    rows = qs.values("occasion").annotate(count=Count("id"), money=Sum("amount"))
+    out = [{"code": r["occasion"], "count": r["count"], "money": r["money"] or 0,
+            "occasion": Occasion(r["occasion"]).label if r["occasion"] in Occasion.values
+            else _("Not recorded")} for r in rows]
+    return sorted(out, key=lambda r: OCCASION_ORDER.get(r["code"], len(OCCASION_ORDER)))
+
+
 def figures(scope: Scope, phase: Phase, unit: Unit, year: int | None = None) -> Figures:
     levels = list(phase.ordered_levels())
     awards = award_figures(scope, phase, unit, year)
+    occasions = award_occasion_figures(scope, phase, unit, year)
     kinds: dict = {}
     for a in awards:
         kinds.setdefault(a["kind"], 0)
@@ -189,6 +209,8 @@ def figures(scope: Scope, phase: Phase, unit: Unit, year: int | None = None) -> 
         by_sector=by_sector(scope, phase, unit, year, levels),
         awards=awards,
         award_kinds=[{"kind": k, "count": n} for k, n in kinds.items()],
+        award_occasions=occasions,
+        award_money=sum(r["money"] for r in occasions),
     )
 
 

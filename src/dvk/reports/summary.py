@@ -25,7 +25,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from dvk.initiatives.figures import level_row
 from dvk.initiatives.enums import NOT_REGISTERED, REGISTERED, State
@@ -240,7 +240,6 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
 
     One grouped scan of the registrations (two with structure="today"), one of the awards,
     and small catalogue reads, whatever the size of the tree; see the module docstring."""
-    from dvk.awards.models import Award, AwardKind
     from dvk.initiatives.models import Field
 
     levels = list(phase.ordered_levels())
@@ -266,20 +265,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
     if None in by_sector:
         sector_rows.append({"sector": NO_SECTOR, "levels": by_sector[None].rows(levels)})
 
-    awards = Award.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase)
-    if year is not None:
-        awards = awards.filter(year=year)
-    award_counts = dict(((lv, k), n) for lv, k, n in subtree.filter(awards).order_by()
-                        .values("level_id", "kind_id").annotate(n=Count("pk"))
-                        .values_list("level_id", "kind_id", "n"))
-    kinds = list(AwardKind.objects.order_by("order", "name"))
-    award_rows = []
-    for level in [*levels, None]:
-        for kind in kinds:
-            n = award_counts.get((level.pk if level else None, kind.pk), 0)
-            if n:
-                award_rows.append({"level": level.name if level else None,
-                                   "kind": kind.name, "count": n})
+    award_rows, by_occasion, money = award_figures(subtree, phase, levels, year)
 
     return {
         "phase": phase.code,
@@ -290,7 +276,55 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
                      for f in Field.objects.order_by("order", "name")],
         "by_sector": sector_rows,
         "awards": award_rows,
+        "awards_by_occasion": by_occasion,
+        "award_money": money,
     }
+
+
+def award_figures(subtree, phase, levels, year=None) -> tuple[list, list, dict]:
+    """The summary's three award keys from ONE grouped scan of the subtree's awards:
+    "awards" (CONTRACTS §5: one row per level and kind, non-zero only), "awards_by_occasion"
+    (the same split by occasion; null = not recorded, as in imports of past phases) and
+    "award_money" (the total in đồng, how many awards carried money, and per level and
+    kind)."""
+    from dvk.awards.enums import OCCASION_NAMES, OCCASION_ORDER
+    from dvk.awards.models import Award, AwardKind
+
+    awards = Award.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase)
+    if year is not None:
+        awards = awards.filter(year=year)
+    grouped = (subtree.filter(awards).order_by().values("level_id", "kind_id", "occasion")
+               .annotate(n=Count("pk"), money=Sum("amount"), paid=Count("amount"))
+               .values_list("level_id", "kind_id", "occasion", "n", "money", "paid"))
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    occasions: dict[tuple, int] = defaultdict(int)
+    for level_id, kind_id, occasion, n, amount, paid in grouped:
+        c = counts[(level_id, kind_id)]
+        c[0] += n
+        c[1] += amount or 0
+        c[2] += paid
+        occasions[(level_id, kind_id, occasion or None)] += n
+    kinds = list(AwardKind.objects.order_by("order", "name"))
+    rows, by_occasion, money_rows = [], [], []
+    for level in [*levels, None]:
+        level_id, name = (level.pk, level.name) if level else (None, None)
+        for kind in kinds:
+            n, amount, _paid = counts.get((level_id, kind.pk), (0, 0, 0))
+            if not n:
+                continue
+            rows.append({"level": name, "kind": kind.name, "count": n})
+            if amount:
+                money_rows.append({"level": name, "kind": kind.name, "amount": amount})
+            here = sorted(((o, k) for (lv, kd, o), k in occasions.items()
+                           if lv == level_id and kd == kind.pk),
+                          key=lambda ok: OCCASION_ORDER.get(ok[0], len(OCCASION_ORDER)))
+            by_occasion += [{"level": name, "kind": kind.name,
+                             "occasion": OCCASION_NAMES.get(o) if o else None, "count": k}
+                            for o, k in here]
+    money = {"total": sum(c[1] for c in counts.values()),
+             "awards_with_money": sum(c[2] for c in counts.values()),
+             "by_level": money_rows}
+    return rows, by_occasion, money
 
 
 def trend_by_year(phase, unit, *, structure: str = "time") -> list[dict]:

@@ -15,6 +15,8 @@ NAV = [
     ("initiatives:queue", _("Queues"), "registration.queue"),
     ("imports:import", _("Import"), "registrations.import"),
     ("initiatives:assigned", _("My appraisals"), "appraisal.list"),
+    ("awards:list", _("Awards"), ""),
+    ("awards:proposals", _("Award proposals"), "proposal.create"),
     ("reports:dashboard", _("Dashboard"), "reports.view"),
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),
