@@ -246,6 +246,11 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The levels a phase created in the app proposes (lowest first, ";" between): since the
+# 2025 reform there are no districts, so Cơ sở and Tỉnh. The import's phases keep the
+# contract's three levels (CONTRACTS §2).
+DVK_NEW_PHASE_LEVELS = [name.strip() for name in os.environ.get(
+    "DVK_NEW_PHASE_LEVELS", "Cơ sở;Tỉnh").split(";") if name.strip()]
 DVK_ATTACHMENT_MAX_BYTES = int(os.environ.get("DVK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 # What an imported .xlsx may inflate to before it is parsed (common/zipguard.py, README).
 DVK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DVK_IMPORT_MAX_UNCOMPRESSED_BYTES",

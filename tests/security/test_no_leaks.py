@@ -336,7 +336,7 @@ def _foreign_params(ids):
         "initiatives:replicate_search": {"replicate_q": SEARCH},
         "initiatives:queue": {**filters, "tab": "appraised"},
         "imports:import": {},
-        "structure:upload": {}, "structure:confirm": {}, "structure:cancel": {},
+        "structure:upload": {}, "phases:create": {}, "structure:confirm": {}, "structure:cancel": {},
         "structure:template": {},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},

@@ -276,6 +276,7 @@ ROUTES: dict[str, Route] = {
                                             lambda s, m: named("committee.edit")(s, m.committee)
                                             if not visible(s, m) else OUT),
     "phases:detail": Route("GET", "phase", signed_in),
+    "phases:create": Route("GET", None, on_root("phase.create")),
     "phases:edit": Route("GET", "phase", lambda s, p: _why("phase.edit", s, p)),
     "initiatives:registrations": Route("GET", None, signed_in),
     "initiatives:register": Route("GET", None, register_page),
@@ -584,8 +585,8 @@ def _url(name, kind, obj):
             kwargs["committee_id"] = obj.committee_id
         elif key == "committee_id" and "member_id" in pattern:
             continue
-        elif key == "decision_id":
-            kwargs[key] = obj.decision_id
+        elif key == "decision_id":  # an award decision's page is its Decision's
+            kwargs[key] = getattr(obj, "decision_id", obj.pk)
         else:
             kwargs[key] = obj.pk
     return reverse(name, kwargs=kwargs)

@@ -99,7 +99,7 @@ def _rows_in_context(key):
 GROWN = [
     ("dashboard", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
-     lambda resp: len(resp.context["figs"].by_unit), 33),
+     lambda resp: len(resp.context["figs"].by_unit), 34),
     ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(resp.json()["by_unit"]), 17),

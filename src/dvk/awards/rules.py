@@ -51,7 +51,7 @@ def _committee(scope, proposal) -> Refusal | None:
     return None
 
 
-@rule("proposal.create")
+@rule("proposal.create", new_work=True)
 def can_create_proposal(scope, phase=None) -> Refusal | None:
     """A committee's secretariat; in a phase, only where its unit runs a committee with a
     level."""
@@ -63,7 +63,7 @@ def can_create_proposal(scope, phase=None) -> Refusal | None:
     return None if committee is not None and committee.level_id else NO_COMMITTEE
 
 
-@rule("proposal.edit")
+@rule("proposal.edit", new_work=True)
 def can_edit_proposal(scope, proposal) -> Refusal | None:
     refusal = _committee(scope, proposal)
     if refusal:
@@ -71,7 +71,7 @@ def can_edit_proposal(scope, proposal) -> Refusal | None:
     return None if proposal.state == ProposalState.DRAFT else NOT_DRAFT
 
 
-@rule("proposal.send")
+@rule("proposal.send", new_work=True)
 def can_send_proposal(scope, proposal) -> Refusal | None:
     refusal = can_edit_proposal(scope, proposal)
     if refusal:
@@ -79,7 +79,7 @@ def can_send_proposal(scope, proposal) -> Refusal | None:
     return None if proposal.items.exists() else EMPTY
 
 
-@rule("proposal.decide")
+@rule("proposal.decide", new_work=True)
 def can_record_decision(scope, proposal) -> Refusal | None:
     """The decision comes back to the committee that sent the proposal; its secretariat
     records it."""
@@ -196,7 +196,7 @@ def _label(registration, unit, person_name) -> str:
     return person_name or getattr(unit, "name", "")
 
 
-@rule("proposal.add_item")
+@rule("proposal.add_item", new_work=True)
 def can_add_item(scope, proposal, item, levels=None) -> Refusal | None:
     """Everything about one proposed recipient (an unsaved ProposalItem)."""
     refusal = can_edit_proposal(scope, proposal)

@@ -84,6 +84,14 @@ def can_edit_committee(scope, committee=None) -> Refusal | None:
     return None if scope.has_role(Role.SECRETARIAT) else ROLE
 
 
+@rule("phase.create", new_work=True)
+def can_create_phase(scope) -> Refusal | None:
+    """A phase (its levels, its calendar) applies to every unit: the system administrator."""
+    from dvk.orgs.rules import system_admin
+
+    return system_admin(scope)
+
+
 @rule("phase.edit", new_work=True)
 def can_edit_phase(scope, phase=None) -> Refusal | None:
     """The calendar applies to the whole province: admins and the province secretariat."""

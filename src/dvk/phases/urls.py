@@ -12,6 +12,7 @@ urlpatterns = [
          name="committee_member_add"),
     path("ban-chi-dao/<int:committee_id>/thanh-vien/<int:member_id>/xoa/",
          views.committee_member_remove, name="committee_member_remove"),
+    path("tao-moi/", views.phase_create, name="create"),  # before a phase code's pattern
     path("<str:phase_code>/", views.phase_detail, name="detail"),
     path("<str:phase_code>/sua/", views.phase_edit, name="edit"),
 ]

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dvk.common.rules import allowed
+from dvk.common.rules import allowed, check
 from dvk.orgs.scope import get_or_404
 from dvk.phases.queries import committees_for, teams_for
 
-from .forms import (CommitteeForm, CommitteeMemberForm, PhaseCalendarForm,
+from .forms import (CommitteeForm, CommitteeMemberForm, PhaseCalendarForm, PhaseCreateForm,
                     add_committee_member,
                     remove_committee_member, save_with_history)
 from .models import AppraisalTeamMember, CommitteeRole, Phase
@@ -37,7 +37,23 @@ def phase_calendar(phase: Phase) -> list[dict]:
 def phase_list(request):
     phases = Phase.objects.annotate(n_levels=Count("levels", distinct=True),
                                     n_committees=Count("committees", distinct=True))
-    return render(request, "phases/phase_list.html", {"phases": phases})
+    return render(request, "phases/phase_list.html", {
+        "phases": phases, "can_create": allowed("phase.create", request.scope)})
+
+
+@login_required
+def phase_create(request):
+    """A system administrator creates a phase with its own levels and calendar."""
+    check("phase.create", request.scope)
+    form = PhaseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phase = form.save(actor=request.user)
+        if phase is not None:
+            messages.success(request, _("Phase %(code)s was created with the levels %(levels)s.")
+                             % {"code": phase.code,
+                                "levels": ", ".join(lv.name for lv in phase.ordered_levels())})
+            return redirect("phases:detail", phase_code=phase.code)
+    return render(request, "phases/phase_create.html", {"form": form})
 
 
 @login_required
