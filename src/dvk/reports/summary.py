@@ -27,6 +27,7 @@ from typing import Iterable
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
+from dvk.activities.figures import activities_summary
 from dvk.common.formatting import recognition_rate
 from dvk.initiatives.enums import NOT_REGISTERED, REGISTERED, State
 from dvk.orgs.models import SEGMENT, Sector, Unit
@@ -281,7 +282,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
                 award_rows.append({"level": level.name if level else None,
                                    "kind": kind.name, "count": n})
 
-    return {
+    summary = {
         "phase": phase.code,
         "unit": {"code": unit.code, "name": unit.name},
         "levels": total.rows(levels),
@@ -291,6 +292,9 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         "by_sector": sector_rows,
         "awards": award_rows,
     }
+    # CONTRACTS §9: training, inspections, press contest, appraisal teams, reviews.
+    summary["activities"] = activities_summary(phase, unit, subtree, year=year)
+    return summary
 
 
 def trend_by_year(phase, unit, *, structure: str = "time") -> list[dict]:
