@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 
 from dvk.common import history
 from dvk.common.rules import check
@@ -11,7 +12,7 @@ from dvk.orgs.scope import Scope
 
 def _value(obj, name):
     value = getattr(obj, name)
-    return getattr(value, "name", value) if hasattr(value, "url") else value  # files: name
+    return (value.name or "") if isinstance(value, FieldFile) else value  # files: their name
 
 
 @transaction.atomic

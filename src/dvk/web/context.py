@@ -15,6 +15,7 @@ NAV = [
     ("initiatives:queue", _("Queues"), "registration.queue"),
     ("imports:import", _("Import"), "registrations.import"),
     ("initiatives:assigned", _("My appraisals"), "appraisal.list"),
+    ("activities:index", _("Activities"), ""),
     ("reports:dashboard", _("Dashboard"), "reports.view"),
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),
