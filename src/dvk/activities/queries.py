@@ -17,7 +17,8 @@ def trainings_for(scope: Scope) -> QuerySet[TrainingClass]:
 
 def rounds_for(scope: Scope) -> QuerySet[InspectionRound]:
     return scope.restrict(InspectionRound.objects.select_related("unit", "phase")
-                          .annotate(n_visits=Count("visits")))
+                          .annotate(n_visits=Count("visits"))
+                          .order_by("-start_date", "code"))
 
 
 def visits_for(scope: Scope) -> QuerySet[InspectionVisit]:
