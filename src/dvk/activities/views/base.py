@@ -27,6 +27,13 @@ from dvk.phases.queries import current_phase
 from .. import services
 
 PAGE_SIZE = 50
+# What a history entry's action says on the page (the codes stay in the log).
+ACTIONS = {"created": "Tạo mới", "changed": "Sửa", "import_update": "Cập nhật khi nhập tệp",
+           "import": "Nhập từ tệp"}
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action.rsplit(".", 1)[-1], action)
 
 
 @dataclass
@@ -127,7 +134,7 @@ def detail_view(module: Module):
                    "edit_url": module.url("edit", obj),
                    "file_url": module.url("file", obj) if module.file_field
                    and getattr(obj, module.file_field) else "",
-                   "history": history_of(obj)[:20]}
+                   "history": [(e, action_label(e.action)) for e in history_of(obj)[:20]]}
         if module.extra:
             context.update(module.extra(request, obj))
         return render(request, module.detail_template, context)
