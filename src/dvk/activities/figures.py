@@ -13,9 +13,15 @@ from django.db.models import Count, Q, Sum
 from .enums import FORM_LABEL, GENRE_LABEL, REVIEW_KIND_LABEL, ReviewForm, ReviewKind
 from .models import InspectionRound, InspectionVisit, PressEntry, Review, TrainingClass
 
+# Queries of the block: training, visits, rounds, press, teams, committees, reviews.
+ACTIVITY_QUERIES = 7
 
-def activities_summary(phase, unit, subtree, *, year: int | None = None) -> dict:
-    """{"training", "inspections", "press", "appraisal_teams", "reviews"} of §9."""
+
+def activities_summary(phase, unit, subtree, *, year: int | None = None,
+                       children=None) -> dict:
+    """{"training", "inspections", "press", "appraisal_teams", "reviews"} of §9, in
+    ACTIVITY_QUERIES queries whatever the size of the tree. `children`: the summary's
+    `subtree.children()` when it has them already."""
     from dvk.phases.models import AppraisalTeam
 
     def scoped(qs, unit_field="unit"):
@@ -30,13 +36,14 @@ def activities_summary(phase, unit, subtree, *, year: int | None = None) -> dict
     by_form = dict(visits.order_by().values("round__form").annotate(n=Count("pk"))
                    .values_list("round__form", "n"))
     rounds = scoped(InspectionRound.objects.filter(phase=phase)).count()
-    press = scoped(PressEntry.objects.filter(phase=phase))
-    press_counts = press.aggregate(
-        entries=Count("pk"), eligible=Count("pk", filter=Q(national_eligible=True)),
-        finalists=Count("pk", filter=Q(national_finalist=True)),
-        prizes=Count("pk", filter=~Q(provincial_prize="")))
-    by_genre = dict(press.order_by().values("genre").annotate(n=Count("pk"))
-                    .values_list("genre", "n"))
+    press_rows = list(scoped(PressEntry.objects.filter(phase=phase)).order_by()
+                      .values("genre").annotate(
+                          n=Count("pk"), eligible=Count("pk", filter=Q(national_eligible=True)),
+                          finalists=Count("pk", filter=Q(national_finalist=True)),
+                          prizes=Count("pk", filter=~Q(provincial_prize=""))))
+    by_genre = {r["genre"]: r["n"] for r in press_rows}
+    press_counts = {k: sum(r[k] for r in press_rows) for k in ("eligible", "finalists",
+                                                                "prizes")}
     teams = subtree.filter(AppraisalTeam.objects.filter(committee__phase=phase),
                            "committee__unit")
     if year is not None:
@@ -47,25 +54,25 @@ def activities_summary(phase, unit, subtree, *, year: int | None = None) -> dict
         "inspections": {"rounds": rounds, "units_visited": sum(by_form.values()),
                         "by_form": {label: by_form.get(form, 0)
                                     for form, label in FORM_LABEL.items()}},
-        "press": {"entries": press_counts["entries"],
+        "press": {"entries": sum(by_genre.values()),
                   "by_genre": {label: by_genre.get(genre, 0)
                                for genre, label in GENRE_LABEL.items()},
                   "national_eligible": press_counts["eligible"],
                   "national_finalists": press_counts["finalists"],
                   "provincial_prizes": press_counts["prizes"]},
         "appraisal_teams": teams.count(),
-        "reviews": review_rows(phase, subtree, year=year),
+        "reviews": review_rows(phase, subtree, year=year, children=children),
     }
 
 
-def review_rows(phase, subtree, *, year: int | None = None) -> list[dict]:
+def review_rows(phase, subtree, *, year: int | None = None, children=None) -> list[dict]:
     """One row per review kind: `expected` = the units one level below the summary unit
     that have a steering committee in the phase; `held` = the units one level below that
     recorded the review (it may exceed `expected`: the data says so), `conference` = those
     that held it as a conference; `reported_only` names those that only reported."""
     from dvk.phases.models import SteeringCommittee
 
-    children = {c.pk: c for c in subtree.children()}
+    children = {c.pk: c for c in (subtree.children() if children is None else children)}
     with_committee = set(SteeringCommittee.objects.filter(
         phase=phase, unit_id__in=list(children)).values_list("unit_id", flat=True))
     # unscoped: the reviews of the summary unit's direct children (listed just above).

@@ -258,7 +258,8 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
             target.add_counts(level_id, exc, *counts)
     by_unit = []
-    for child in subtree.children():
+    children = subtree.children()
+    for child in children:
         counts = per_child.get(subtree.key_of(child), LevelCounts())
         by_unit.append({"code": child.code, "name": child.name, "levels": counts.rows(levels)})
 
@@ -293,7 +294,8 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         "awards": award_rows,
     }
     # CONTRACTS §9: training, inspections, press contest, appraisal teams, reviews.
-    summary["activities"] = activities_summary(phase, unit, subtree, year=year)
+    summary["activities"] = activities_summary(phase, unit, subtree, year=year,
+                                               children=children)
     return summary
 
 
