@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "dvk.phases",
     "dvk.initiatives",
     "dvk.awards",
+    "dvk.activities",
     "dvk.reports",
     # Orchestrators: each uses several of the apps above (docs/architecture.md).
     "dvk.imports",

@@ -87,6 +87,7 @@ def foreign(db, user):
         "member_id": _first("phases.CommitteeMember", committee=committee).pk,
         "phase_code": phase.code,
     }
+    ids.update(_activities(phase, rg_unit))
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -137,6 +138,33 @@ def _foreign_proposal(rg_unit, phase, level):
     services.send_proposal(p, scope=system)
     services.record_decision(p, scope=system, number=f"2-QĐ/{MARKER}", date=dt.date(2026, 10, 2))
     return p
+
+
+def _activities(phase, rg_unit):
+    """Rạch Giá's training class, round and visit, press entry and review, carrying the
+    marker so that lists can be searched for it."""
+    from django.core.files.base import ContentFile
+
+    from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, Review, \
+        TrainingClass
+
+    training = TrainingClass(phase=phase, unit=rg_unit, date=dt.date(2026, 3, 2),
+                             name=f"Lớp {MARKER}", audience=MARKER, attendances=10)
+    training.materials.save("leak.pdf", ContentFile(b"%PDF-"), save=False)
+    training.save()
+    rnd = InspectionRound.objects.create(phase=phase, unit=rg_unit, code=f"KT-{MARKER}",
+                                         title=MARKER, form="inspection",
+                                         start_date=dt.date(2026, 5, 1))
+    visit = InspectionVisit.objects.create(round=rnd, unit=rg_unit, date=dt.date(2026, 5, 2),
+                                           findings=MARKER)
+    entry = PressEntry.objects.create(phase=phase, unit=rg_unit, title=f"Tác phẩm {MARKER}",
+                                      author=MARKER, genre="print", year=2026)
+    review = Review(phase=phase, unit=rg_unit, kind="interim", note=MARKER,
+                    held_on=dt.date(2028, 10, 1), held_as="conference")
+    review.report.save("leak.pdf", ContentFile(b"%PDF-"), save=False)
+    review.save()
+    return {"training_id": training.pk, "round_id": rnd.pk, "visit_id": visit.pk,
+            "entry_id": entry.pk, "review_id": review.pk}
 
 
 def _fill(route: str, ids: dict) -> str | None:
@@ -322,6 +350,7 @@ def _foreign_params(ids):
     filters = {"q": SEARCH, "phase": ids["phase_code"], "year": "2026", "state": "appraised",
                "level": str(ids["level_id"]), "field": str(ids["field_id"]),
                "sector": str(rg.sector_id or ""), "kind": "collective", **unit, "page": "1"}
+    activity_filters = {"q": SEARCH, "phase": ids["phase_code"], "year": "2026", "page": "1"}
     return {
         "home": {"phase": ids["phase_code"]},
         "login": {"next": f"/don-vi/{rg.code}/"},
@@ -352,6 +381,15 @@ def _foreign_params(ids):
         "reports:export_registrations": {**filters, "format": "csv"},
         "reports:export_units": {"format": "csv", **unit},
         "reports:export_awards": {"format": "csv", "phase": ids["phase_code"], **unit},
+        "activities:index": {"phase": ids["phase_code"]},
+        **{f"activities:{key}s": {**activity_filters, **extra} for key, extra in (
+            ("training", {}), ("round", {"form": "inspection"}), ("entry", {"genre": "print",
+                                                                          "prize": "1"}),
+            ("review", {"kind": "interim", "held_as": "conference"}))},
+        **{f"activities:{key}_new": {"phase": ids["phase_code"], **unit}
+           for key in ("training", "round", "entry", "review")},
+        "activity_imports:import": {"kind": "press"},
+        "activity_imports:template": {"kind": "inspections"},
     }
 
 

@@ -81,6 +81,8 @@ def unit_of(obj):
 
     if isinstance(obj, AwardDecision):
         return obj.decision.unit
+    if hasattr(obj, "round_id"):  # an inspection visit belongs to its round's host
+        return obj.round.unit
     return obj.unit
 
 
@@ -331,6 +333,23 @@ ROUTES: dict[str, Route] = {
     "awards:proposal_send": Route("POST", "proposal", named("proposal.send")),
     "awards:proposal_decide": Route("GET", "proposal", named("proposal.decide")),
     "awards:decision": Route("GET", "award_decision", visible),
+    "activities:index": Route("GET", None, signed_in),
+    **{f"activities:{key}s": Route("GET", None, signed_in)
+       for key in ("training", "round", "entry", "review")},
+    **{f"activities:{key}_new": Route("GET", None, on_root("activities.record"))
+       for key in ("training", "round", "entry", "review")},
+    **{f"activities:{key}": Route("GET", key, visible)
+       for key in ("training", "round", "entry", "review")},
+    **{f"activities:{key}_edit": Route("GET", key, named("activities.record"))
+       for key in ("training", "round", "entry", "review")},
+    "activities:training_file": Route("GET", "training", lambda s, t: visible(s, t) or (
+        None if t.materials else _refusal("no_file", 404))),
+    "activities:review_file": Route("GET", "review", lambda s, r: visible(s, r) or (
+        None if r.report else _refusal("no_file", 404))),
+    "activities:visit_new": Route("GET", "round", named("activities.record")),
+    "activities:visit_edit": Route("GET", "visit", named("activities.record")),
+    "activity_imports:import": Route("GET", None, on_root("activities.import")),
+    "activity_imports:template": Route("GET", None, signed_in),
     "reports:index": Route("GET", None, on_root("reports.view")),
     "reports:dashboard": Route("GET", None, on_root("reports.view")),
     "reports:download": Route("GET", None, on_root("reports.view")),
@@ -389,7 +408,8 @@ NOT_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
          "initiatives:replicate_search": {"q": "Khéo"},
          "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
-         "GET /api/v1/summary": {"phase": "2026-2030"}}
+         "GET /api/v1/summary": {"phase": "2026-2030"},
+         "activity_imports:template": {"kind": "training"}}
 PARAMS = {"fmt": "docx", "kind": "summary_json"}
 
 
@@ -496,7 +516,9 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                  Decision.objects.create(unit=unit("KG-RG"), phase=phase, level=levels[1],
                                          number="3-QĐ/BCĐ", date=dt.date(2026, 10, 12))]
     proposals, award_decisions = _proposals(unit, levels)
+    activities = _activities(phase, [unit("KG-GQ"), unit("KG-GQ-02"), rg])
     return {
+        **activities,
         "proposal": proposals,
         "award_decision": award_decisions,
         "reg": regs,
@@ -548,6 +570,36 @@ def _proposals(unit, levels):
                  make(system, "decided", "KG-RG-01", unit=unit("KG-RG-01"), level=levels[0],
                       occasion="interim")]
     return proposals, [p.award_decision for p in proposals if p.state == "decided"]
+
+
+def _activities(phase, units):
+    """A training class, an inspection round with a visit, a press entry and a review of
+    each unit (Gò Quao, Định Hòa, and Rạch Giá's commune outside the subtree)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, Review, \
+        TrainingClass
+
+    out = {"training": [], "round": [], "visit": [], "entry": [], "review": []}
+    for i, u in enumerate(units):
+        t = TrainingClass(phase=phase, unit=u, date=dt.date(2026, 3, 1 + i), name=f"Lớp {i}",
+                          attendances=10)
+        if i == 0:
+            t.materials.save("tai-lieu.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        t.save()
+        r = InspectionRound.objects.create(phase=phase, unit=u, code=f"KT-{i}", form="inspection",
+                                           start_date=dt.date(2026, 5, 1))
+        v = InspectionVisit.objects.create(round=r, unit=u, date=dt.date(2026, 5, 2))
+        e = PressEntry.objects.create(phase=phase, unit=u, title=f"Tác phẩm {i}", author="A",
+                                      genre="print", year=2026)
+        rv = Review.objects.create(phase=phase, unit=u, kind="interim",
+                                   planned_date=dt.date(2028, 10, 1))
+        for key, obj in (("training", t), ("round", r), ("visit", v), ("entry", e),
+                         ("review", rv)):
+            out[key].append(obj)
+    return out
 
 
 # --- the matrix -----------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from dvk.common.rules import allowed
 from dvk.common.tabular import ImportRefused
 
 KIND = "import_registrations"
+ACTIVITIES_KIND = "import_activities"  # training, inspections, press (CONTRACTS §7)
+IMPORT_KINDS = (KIND, ACTIVITIES_KIND)
 
 # What the import page says about each column of the file (the names are the contract's).
 COLUMN_HELP = {
@@ -64,7 +66,8 @@ def clean_uploads(older_than: dt.timedelta, *, dry_run: bool = False) -> list[st
     # Read after listing: a job created meanwhile is seen. Its upload is new anyway (the
     # file is saved just before its job), and only old files are deleted.
     waiting = {job.params.get("upload") for job in BackgroundJob.objects.unscoped(
-        "every user's waiting uploads").filter(kind=KIND, status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING))}
+        "every user's waiting uploads").filter(
+        kind__in=IMPORT_KINDS, status__in=(BackgroundJob.Status.QUEUED, BackgroundJob.Status.RUNNING))}
     cutoff = timezone.now() - older_than
     deleted = []
     for name in sorted(names):
@@ -82,17 +85,20 @@ def clean_uploads(older_than: dt.timedelta, *, dry_run: bool = False) -> list[st
     return deleted
 
 
-def start_import(request, phase, uploaded) -> BackgroundJob:
-    """Keep the upload and enqueue its import for the acting secretariat's subtree."""
+def start_import(request, phase, uploaded, *, activity: str = "") -> BackgroundJob:
+    """Keep the upload and enqueue its import for the acting secretariat's subtree: a
+    registrations file, or with `activity` (training, inspections, press) an activities
+    file."""
     from dvk.common.jobs import enqueue_job
 
     from .tasks import import_file
 
     return enqueue_job(
-        request, kind=KIND, unit=request.scope.root(), task=import_file,
+        request, kind=ACTIVITIES_KIND if activity else KIND, unit=request.scope.root(),
+        task=import_file,
         title=_("Import of %(file)s into phase %(phase)s") % {"file": uploaded.name,
                                                              "phase": phase.code},
-        params={"phase": phase.code, "file_name": uploaded.name,
+        params={"phase": phase.code, "file_name": uploaded.name, "activity": activity,
                 "upload": store_upload(uploaded)})
 
 
@@ -118,25 +124,37 @@ def _report_progress(job_id: int):
     return progress
 
 
+def _importer(job: BackgroundJob):
+    """(the rule the job's owner must still pass, the import function) of the job's kind."""
+    if job.kind == ACTIVITIES_KIND:
+        from functools import partial
+
+        from dvk.activities.importing import import_activities
+
+        return "activities.import", partial(import_activities, kind=job.params["activity"])
+    from .registrations import import_registrations
+
+    return "registrations.import", import_registrations
+
+
 def run_import_job(job: BackgroundJob) -> None:
     """Import the job's uploaded file into its phase. Refused files end the job as failed
     with every problem listed; nothing is written then."""
     from dvk.orgs.scope import scope_for
 
-    from .registrations import import_registrations
-
     params = job.params
+    rule_name, importer = _importer(job)
     job.start()
     try:
         scope = scope_for(job.owner, params.get("membership"))
-        if not allowed("registrations.import", scope):  # the membership may have ended since
+        if not allowed(rule_name, scope):  # the membership may have ended since
             job.fail("Bạn không còn quyền nhập dữ liệu cho đơn vị này.")
             return
         with default_storage.open(params["upload"], "rb") as src, \
                 tempfile.NamedTemporaryFile(suffix=Path(params["upload"]).suffix) as tmp:
             shutil.copyfileobj(src, tmp)
             tmp.flush()
-            result = import_registrations(
+            result = importer(
                 tmp.name, phase_code=params["phase"], scope=scope,
                 progress=_report_progress(job.pk), file_name=params["file_name"])
     except ImportRefused as exc:

@@ -27,6 +27,7 @@ from typing import Iterable
 from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 
+from dvk.activities.figures import activities_summary
 from dvk.initiatives.figures import level_row
 from dvk.initiatives.enums import NOT_REGISTERED, REGISTERED, State
 from dvk.orgs.models import SEGMENT, Sector, Unit
@@ -256,7 +257,8 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
             target.add_counts(level_id, exc, *counts)
     by_unit = []
-    for child in subtree.children():
+    children = subtree.children()
+    for child in children:
         counts = per_child.get(subtree.key_of(child), LevelCounts())
         by_unit.append({"code": child.code, "name": child.name, "levels": counts.rows(levels)})
 
@@ -267,7 +269,7 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
 
     award_rows, by_occasion, money = award_figures(subtree, phase, levels, year)
 
-    return {
+    summary = {
         "phase": phase.code,
         "unit": {"code": unit.code, "name": unit.name},
         "levels": total.rows(levels),
@@ -279,6 +281,10 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         "awards_by_occasion": by_occasion,
         "award_money": money,
     }
+    # CONTRACTS §9: training, inspections, press contest, appraisal teams, reviews.
+    summary["activities"] = activities_summary(phase, unit, subtree, year=year,
+                                               children=children)
+    return summary
 
 
 def award_figures(subtree, phase, levels, year=None) -> tuple[list, list, dict]:

@@ -17,6 +17,7 @@ NAV = [
     ("initiatives:assigned", _("My appraisals"), "appraisal.list"),
     ("awards:list", _("Awards"), ""),
     ("awards:proposals", _("Award proposals"), "proposal.create"),
+    ("activities:index", _("Activities"), ""),
     ("reports:dashboard", _("Dashboard"), "reports.view"),
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),

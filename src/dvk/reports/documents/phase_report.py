@@ -2,8 +2,9 @@
 before 10/12), in the Party document format (Hướng dẫn 36-HD/VPTW) of a Profile.
 
 The figures are written into sentences modelled on report 552-BC/TU §III (seed 004);
-what the system does not know yet (inspections, training, press contest, assessments)
-is left as visible blanks "………" for the secretariat to fill in. The appendix tables
+training, inspections, the press contest and reviews come from the summary's activities
+block (activity_sentences.py); what the system does not know (assessments, and any of
+those figures missing) is left as visible blanks "………" for the secretariat to fill in. The appendix tables
 follow in a landscape section.
 """
 from __future__ import annotations
@@ -22,6 +23,8 @@ from ..appendix import add_appendix_tables
 from ..profiles import Profile, get_profile
 from ..summary import build_summary
 from . import bodies
+from .activity_sentences import (inspections_sentence, press_sentence, review_sentences,
+                                 training_sentence)
 from .docx_utils import (add_field, add_run, landscape_section, new_document, para,
                          remove_borders, set_col_widths)
 
@@ -244,6 +247,7 @@ def phase_report_docx(phase, unit, *, year: int | None = None, structure: str = 
     profile = profile or get_profile(on=dt.date(doc_year, 12, 31), unit=unit)
     ctx = _Context(phase, unit, year, profile)
     p, blank = profile, profile.blank
+    activities = summary["activities"]
     sectors = list(Sector.objects.all())
     police_name = next((s.name for s in sectors if s.code == POLICE), None)
     mass_names = {s.name for s in sectors if s.is_mass_organisation}
@@ -265,12 +269,9 @@ def phase_report_docx(phase, unit, *, year: int | None = None, structure: str = 
          f"“Dân vận khéo” {period}.)")
     heading("II- KẾT QUẢ TRIỂN KHAI, QUÁN TRIỆT")
     heading("1. Công tác triển khai, quán triệt")
-    body(f"Ban Chỉ đạo phối hợp tổ chức {blank} lớp tập huấn hướng dẫn nội dung, phương thức "
-         f"thực hiện Phong trào thi đua và xây dựng mô hình, điển hình “Dân vận khéo”, có "
-         f"{blank} lượt cán bộ tập huấn.")
+    body(training_sentence(activities, blank))
     heading("2. Công tác kiểm tra, khảo sát")
-    body(f"Ban Chỉ đạo tổ chức {blank} cuộc kiểm tra, khảo sát đối với {blank} ban chỉ đạo, "
-         f"cơ quan, đơn vị; thành lập {blank} tổ thẩm định.")
+    body(inspections_sentence(activities, blank))
     heading("III- KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA")
     heading("1. Kết quả đăng ký, công nhận mô hình, điển hình “Dân vận khéo”")
     body(registration_sentence(summary, year, len(phase.years)))
@@ -281,11 +282,10 @@ def phase_report_docx(phase, unit, *, year: int | None = None, structure: str = 
             body(sentence)
     heading("2. Biểu dương, khen thưởng")
     body(awards_sentence(summary))
+    for sentence in review_sentences(activities, blank):
+        body(sentence)
     heading("3. Cuộc thi báo chí viết về tấm gương “Dân vận khéo”")
-    body(f"Kết quả có {blank} tác phẩm dự thi (báo in {blank}, báo hình {blank}, báo nói "
-         f"{blank}, báo điện tử {blank}); trong đó có {blank} tác phẩm đủ điều kiện dự thi cấp "
-         f"toàn quốc, {blank} tác phẩm được vào vòng chung kết; {blank} tác phẩm đạt giải cấp "
-         f"{'tỉnh' if unit.parent_id is None else 'trên'}.")
+    body(press_sentence(activities, blank, "tỉnh" if unit.parent_id is None else "trên"))
     heading("IV- NHẬN XÉT ĐÁNH GIÁ VÀ MỘT SỐ KINH NGHIỆM")
     heading("1. Ưu điểm")
     body(blank)

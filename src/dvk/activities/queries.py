@@ -1,0 +1,35 @@
+"""Who sees which activities: the subtree of the acting unit (orgs.scope.Scope.restrict).
+
+Non-test code reads these models only through these functions; the few reads over a
+given unit's whole subtree (the import, the summary) say why on their line."""
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from dvk.orgs.scope import Scope
+
+from .models import InspectionRound, InspectionVisit, PressEntry, Review, TrainingClass
+
+
+def trainings_for(scope: Scope) -> QuerySet[TrainingClass]:
+    return scope.restrict(TrainingClass.objects.select_related("unit", "phase"))
+
+
+def rounds_for(scope: Scope) -> QuerySet[InspectionRound]:
+    return scope.restrict(InspectionRound.objects.select_related("unit", "phase")
+                          .annotate(n_visits=Count("visits"))
+                          .order_by("-start_date", "code"))
+
+
+def visits_for(scope: Scope) -> QuerySet[InspectionVisit]:
+    """Visits of the rounds the scope sees (a visit belongs to its round's host)."""
+    return scope.restrict(InspectionVisit.objects.select_related("unit", "round", "round__unit"),
+                          unit_field="round__unit")
+
+
+def press_for(scope: Scope) -> QuerySet[PressEntry]:
+    return scope.restrict(PressEntry.objects.select_related("unit", "phase", "initiative"))
+
+
+def reviews_for(scope: Scope) -> QuerySet[Review]:
+    return scope.restrict(Review.objects.select_related("unit", "phase"))
