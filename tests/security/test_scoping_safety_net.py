@@ -26,7 +26,9 @@ SAFE = {"within", "again", "unscoped", "none", "create", "bulk_create", "bulk_up
 USER_FACING = {"initiatives.Initiative", "initiatives.Registration", "initiatives.Appraisal",
                "initiatives.Attachment", "initiatives.AchievementReport",
                "initiatives.Decision", "awards.Award", "awards.Proposal", "awards.ProposalItem",
-               "awards.AwardDecision", "common.BackgroundJob"}
+               "awards.AwardDecision", "common.BackgroundJob", "activities.TrainingClass",
+               "activities.InspectionRound", "activities.InspectionVisit",
+               "activities.PressEntry", "activities.Review"}
 
 
 def guarded_models():

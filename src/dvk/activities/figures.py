@@ -28,15 +28,16 @@ def activities_summary(phase, unit, subtree, *, year: int | None = None,
         qs = subtree.filter(qs, unit_field)
         return qs.filter(year=year) if year is not None else qs
 
-    # unscoped: the summary counts a given unit's subtree; the caller has checked that the
-    # unit is visible (reports.view) and `subtree` restricts every query below to it.
-    training = scoped(TrainingClass.objects.filter(phase=phase)).aggregate(
+    # The summary counts a given unit's subtree; the caller has checked that the unit is
+    # visible (reports.view) and `subtree` restricts every query below to it.
+    why = "the summary restricts to its unit's subtree"
+    training = scoped(TrainingClass.objects.unscoped(why).filter(phase=phase)).aggregate(
         classes=Count("pk"), attendances=Sum("attendances"))
-    visits = scoped(InspectionVisit.objects.filter(round__phase=phase), "round__unit")
+    visits = scoped(InspectionVisit.objects.unscoped(why).filter(round__phase=phase), "round__unit")
     by_form = dict(visits.order_by().values("round__form").annotate(n=Count("pk"))
                    .values_list("round__form", "n"))
-    rounds = scoped(InspectionRound.objects.filter(phase=phase)).count()
-    press_rows = list(scoped(PressEntry.objects.filter(phase=phase)).order_by()
+    rounds = scoped(InspectionRound.objects.unscoped(why).filter(phase=phase)).count()
+    press_rows = list(scoped(PressEntry.objects.unscoped(why).filter(phase=phase)).order_by()
                       .values("genre").annotate(
                           n=Count("pk"), eligible=Count("pk", filter=Q(national_eligible=True)),
                           finalists=Count("pk", filter=Q(national_finalist=True)),
@@ -75,8 +76,7 @@ def review_rows(phase, subtree, *, year: int | None = None, children=None) -> li
     children = {c.pk: c for c in (subtree.children() if children is None else children)}
     with_committee = set(SteeringCommittee.objects.filter(
         phase=phase, unit_id__in=list(children)).values_list("unit_id", flat=True))
-    # unscoped: the reviews of the summary unit's direct children (listed just above).
-    held = Review.objects.filter(phase=phase, unit_id__in=list(children)).exclude(held_as="")
+    held = Review.objects.unscoped("the reviews of the summary unit's direct children").filter(phase=phase, unit_id__in=list(children)).exclude(held_as="")
     if year is not None:
         held = held.filter(year=year)
     by_kind: dict[str, list[tuple[int, str]]] = {}

@@ -110,7 +110,7 @@ class RoundForm(ActivityForm):
         if start and end and end < start:
             self.add_error("end_date", _("The round cannot end before it starts."))
         code, phase = data.get("code"), self.phase_of()
-        if code and phase and InspectionRound.objects.filter(  # unscoped: codes are per phase
+        if code and phase and InspectionRound.objects.unscoped("codes are per phase").filter(
                 phase=phase, code__iexact=code).exclude(pk=self.instance.pk).exists():
             self.add_error("code", _("This phase already has a round with this code."))
         return data
@@ -192,7 +192,7 @@ class ReviewForm(ActivityForm):
         if data.get("held_as") and not data.get("held_on"):
             self.add_error("held_on", _("Give the date it was held or reported."))
         unit, phase, kind = data.get("unit"), self.phase_of(), data.get("kind")
-        if unit and phase and kind and Review.objects.filter(  # unscoped: one per unit
+        if unit and phase and kind and Review.objects.unscoped("one review per unit").filter(
                 phase=phase, unit=unit, kind=kind).exclude(pk=self.instance.pk).exists():
             self.add_error("kind", _("This unit already has this review in the phase."))
         return data

@@ -138,9 +138,9 @@ class Training(_Rows):
                       "cùng đơn vị, ngày và tên lớp")
 
     def write(self, rows, *, batch, user):
-        # unscoped: the rows' units were found in the importer's scope; this reads the
-        # existing classes of those units to match them again.
-        existing = {(t.unit_id, t.date, t.name_key): t for t in TrainingClass.objects.filter(
+        # The rows' units were found in the importer's scope; their classes are matched again.
+        existing = {(t.unit_id, t.date, t.name_key): t for t in TrainingClass.objects.unscoped(
+            "the classes of the rows' units, checked in scope").filter(
             unit_id__in={r["unit"].pk for r in rows}, date__year__in=list(self.phase.years))}
         new, changed = [], []
         for r in rows:
@@ -196,8 +196,8 @@ class Inspections(_Rows):
         self.repeated(rows, lambda r: (fold(r["code"]), r["unit"].pk),
                       "cùng mã đợt và đơn vị được kiểm tra")
         first: dict[str, dict] = {}
-        # unscoped: rounds of the phase with the file's codes, to check they agree.
-        known = {fold(r.code): r for r in InspectionRound.objects.filter(
+        known = {fold(r.code): r for r in InspectionRound.objects.unscoped(
+            "rounds of the phase with the file's codes, to check they agree").filter(
             phase=self.phase, code__in={r["code"] for r in rows})}
         for r in rows:
             key = fold(r["code"])
@@ -327,8 +327,8 @@ class Press(_Rows):
         self.repeated(rows, self.key, "cùng tên tác phẩm, tác giả và năm")
 
     def write(self, rows, *, batch, user):
-        # unscoped: entries with the file's titles, matched again by their identity.
-        existing = {(e.title_key, e.author_key, e.year): e for e in PressEntry.objects.filter(
+        existing = {(e.title_key, e.author_key, e.year): e for e in PressEntry.objects.unscoped(
+            "entries with the file's titles, matched by their identity").filter(
             title_key__in={self.key(r)[0] for r in rows}, year__in=list(self.phase.years))}
         new, changed = [], []
         for r in rows:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dvk.common.scoping import ScopedManager
 from dvk.common.text import fold
 from dvk.initiatives.models import ImportBatch, Initiative
 from dvk.orgs.models import Unit
@@ -38,6 +39,9 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, editable=False,
                                      on_delete=models.PROTECT, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
 
     class Meta:
         abstract = True
@@ -123,6 +127,9 @@ class InspectionVisit(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, editable=False,
                                      on_delete=models.PROTECT, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("round__unit")
 
     class Meta:
         ordering = ["date", "id"]

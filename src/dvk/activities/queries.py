@@ -12,24 +12,23 @@ from .models import InspectionRound, InspectionVisit, PressEntry, Review, Traini
 
 
 def trainings_for(scope: Scope) -> QuerySet[TrainingClass]:
-    return scope.restrict(TrainingClass.objects.select_related("unit", "phase"))
+    return TrainingClass.objects.within(scope).select_related("unit", "phase")
 
 
 def rounds_for(scope: Scope) -> QuerySet[InspectionRound]:
-    return scope.restrict(InspectionRound.objects.select_related("unit", "phase")
-                          .annotate(n_visits=Count("visits"))
-                          .order_by("-start_date", "code"))
+    return (InspectionRound.objects.within(scope).select_related("unit", "phase")
+            .annotate(n_visits=Count("visits"))
+            .order_by("-start_date", "code"))
 
 
 def visits_for(scope: Scope) -> QuerySet[InspectionVisit]:
     """Visits of the rounds the scope sees (a visit belongs to its round's host)."""
-    return scope.restrict(InspectionVisit.objects.select_related("unit", "round", "round__unit"),
-                          unit_field="round__unit")
+    return InspectionVisit.objects.within(scope).select_related("unit", "round", "round__unit")
 
 
 def press_for(scope: Scope) -> QuerySet[PressEntry]:
-    return scope.restrict(PressEntry.objects.select_related("unit", "phase", "initiative"))
+    return PressEntry.objects.within(scope).select_related("unit", "phase", "initiative")
 
 
 def reviews_for(scope: Scope) -> QuerySet[Review]:
-    return scope.restrict(Review.objects.select_related("unit", "phase"))
+    return Review.objects.within(scope).select_related("unit", "phase")

@@ -25,7 +25,7 @@ def save_form(form, *, scope: Scope, action: str, **extra):
     fields = [f for f in form.Meta.fields if f in form.fields]
     created = obj.pk is None
     before = {} if created else {
-        f: _value(type(obj).objects.get(pk=obj.pk), f) for f in fields}
+        f: _value(type(obj).objects.again(obj).get(), f) for f in fields}
     obj = form.save(commit=False)
     for name, value in extra.items():
         setattr(obj, name, value)
