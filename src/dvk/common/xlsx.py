@@ -113,3 +113,13 @@ def blank_template(headers: list[str], notes: list[str] = (), sheet: str = "Mẫ
             help_sheet.write(row, 0, line)
     book.close()
     return out.getvalue()
+
+
+def template_response(headers: list[str], filename: str, notes: list[str] = ()):
+    """blank_template() as a download, for the import screens."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(blank_template(headers, notes), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,11 +1,10 @@
 """The activities import screen (/hoat-dong/nhap/): a training, inspections or press file
 (CONTRACTS §7) imported as a background job with progress, like the registrations import
 (jobs.py), and a blank template of each kind to download."""
-import io
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -74,20 +73,9 @@ def import_activities(request):
 @login_required
 def blank_template(request):
     """An .xlsx with the header row of the kind asked (?kind=training|inspections|press)."""
-    from dvk.common.xlsx import Workbook
+    from dvk.common.xlsx import template_response
 
     kind = request.GET.get("kind", "")
     if kind not in KINDS:
         raise Http404
-    buf = io.BytesIO()
-    book = Workbook(buf, {"in_memory": True})
-    sheet = book.add_worksheet()
-    bold = book.add_format({"bold": True})
-    for i, col in enumerate(KINDS[kind].COLUMNS):
-        sheet.write_string(0, i, col.name, bold)
-        sheet.set_column(i, i, max(14, len(col.name) + 4))
-    book.close()
-    response = HttpResponse(buf.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[kind]}"'
-    return response
+    return template_response([col.name for col in KINDS[kind].COLUMNS], TEMPLATE_NAMES[kind])

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -125,12 +124,8 @@ def structure_cancel(request):
 def structure_template(request):
     """A blank changes file with the contract's columns."""
     check("structure.change", request.scope)
-    from dvk.common.xlsx import blank_template
+    from dvk.common.xlsx import template_response
 
     notes = [f"{c.name}{' (bắt buộc)' if c.required else ''}: {COLUMN_HELP.get(c.name, '')}"
              for c in COLUMNS]
-    body = blank_template([c.name for c in COLUMNS], [str(n) for n in notes])
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument"
-                                                ".spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="mau-thay-doi-co-cau.xlsx"'
-    return response
+    return template_response([c.name for c in COLUMNS], "mau-thay-doi-co-cau.xlsx", notes)
