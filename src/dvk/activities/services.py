@@ -24,8 +24,8 @@ def save_form(form, *, scope: Scope, action: str, **extra):
     obj = form.instance
     fields = [f for f in form.Meta.fields if f in form.fields]
     created = obj.pk is None
-    before = {} if created else {
-        f: _value(type(obj).objects.again(obj).get(), f) for f in fields}
+    stored = None if created else type(obj).objects.again(obj).get()  # one read, all fields
+    before = {} if created else {f: _value(stored, f) for f in fields}
     obj = form.save(commit=False)
     for name, value in extra.items():
         setattr(obj, name, value)
