@@ -106,7 +106,7 @@ def recognition_document(papers: DecisionPapers, *, profile: Profile | None = No
     years = years_phrase(listed)
     committee = papers.committee
     body = committee_title(committee, unit)
-    issuer = body if committee is not None else (profile.issuing_body or body)
+    issuer = profile.issuing_body or body  # the profile's text, when the admin set one
     parent = profile.parent_body or ("" if state else bodies.committee_name(unit)
                                      if committee is not None else bodies.parent_body(unit))
     what = "công nhận" if recognised else "không công nhận"
@@ -114,7 +114,7 @@ def recognition_document(papers: DecisionPapers, *, profile: Profile | None = No
                f"{years}").strip()
     n = len(listed)
     party = bodies.committee_short(unit)
-    values = {"committee": party, "mass_body": profile.mass_body(decision.date.year),
+    values = {"committee": party, "mass_body": profile.mass_body(decision.date),
               "issuer_short": "Tổ Thư ký" if committee is not None else "VT",
               "upper": bodies.upper_committee(unit)}
     preamble = []

@@ -83,6 +83,7 @@ def number_line(profile: Profile, number: str) -> str:
     """"Số 125-QĐ/BCĐ" (Party: no colon) or "Số: 05/QĐ-UBND" (State: colon, numbers below 10
     with a leading 0). An empty number leaves the blank the registry fills in."""
     number = re.sub(r"^\s*số\s*:?\s*", "", _nfc(number), flags=re.IGNORECASE).strip()
+    number = profile.full_number(number)
     if profile.style == STATE:
         number = re.sub(r"^(\d)(?=\D|$)", r"0\1", number)
     if not number:

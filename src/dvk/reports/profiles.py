@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 PARTY_REPORT = "party-report"  # Hướng dẫn 36-HD/VPTW (2018)
 PARTY_DECISION = "party-decision"  # a Party body's or steering committee's decision
 STATE_DECISION = "state-decision"  # a People's Committee's decision (Nghị định 30/2020)
+PARTY_AWARD_DECISION = "party-award-decision"  # a Party committee's award decision (giấy khen)
+PROPOSAL = "proposal"  # a steering committee's proposal of awards (tờ trình)
+#: The profiles a system administrator edits in the app (documents/profile_views.py).
+CODES = [PARTY_REPORT, PARTY_DECISION, PARTY_AWARD_DECISION, PROPOSAL, STATE_DECISION]
 PARTY, STATE = "party", "state"  # the two header styles of CONVENTIONS §1
 
 
@@ -54,6 +58,9 @@ class Profile:
     issuing_body: str = ""    # empty = derived from the unit
     number_template: str = "Số       -BC/{number_suffix}"
     number_suffix: str = ""   # empty = derived from the unit (TU, HU, ĐU…)
+    # A registry number entered as a bare sequence number ("125") is written with this
+    # pattern ("{number}-QĐ/BCĐ" → "125-QĐ/BCĐ"); empty = as entered.
+    number_pattern: str = ""
     place: str = ""           # empty = derived from the unit
     date_template: str = "{place}, ngày      tháng      năm {year}"
     # Title
@@ -75,21 +82,32 @@ class Profile:
     signature_on_behalf: str = "T/M BAN THƯỜNG VỤ"
     signature_title: str = "PHÓ BÍ THƯ"
     signer_name: str = ""
-    # Body names by era: the name in force in the document's year.
+    # Body names by era: the name in force on the document's date ("from": an ISO date;
+    # older rows may say "from_year").
     body_names: list[dict] = field(default_factory=lambda: [
-        {"from_year": 0, "mass_body": "Ban Dân vận"},
-        {"from_year": 2025, "mass_body": "Ban Tuyên giáo và Dân vận"},
+        {"from": "", "mass_body": "Ban Dân vận"},
+        {"from": "2025-07-01", "mass_body": "Ban Tuyên giáo và Dân vận"},
     ])
     blank: str = "………"
     # Appendix tables
     table_size_pt: float = 12
 
-    def mass_body(self, year: int) -> str:
+    def mass_body(self, when: int | dt.date) -> str:
+        """The commission's name on a date (a bare year: its last day)."""
+        day = when if isinstance(when, dt.date) else dt.date(int(when), 12, 31)
         name = ""
-        for era in sorted(self.body_names, key=lambda e: e.get("from_year", 0)):
-            if year >= int(era.get("from_year", 0)):
+        for start, era in sorted(((era_start(e), e) for e in self.body_names),
+                                 key=lambda pair: pair[0]):
+            if day >= start:
                 name = era.get("mass_body", name)
         return name
+
+    def full_number(self, number: str) -> str:
+        """"125" → "125-QĐ/BCĐ" by `number_pattern`; a number already written out stays."""
+        number = (number or "").strip()
+        if number.isdigit() and self.number_pattern:
+            return self.number_pattern.format(number=number)
+        return number
 
     def with_overrides(self, overrides: dict, version: int | None = None) -> "Profile":
         known = {f.name for f in dataclasses.fields(self)}
@@ -109,6 +127,18 @@ DEFAULTS: dict[str, dict] = {
         "recipients": ["- Thường trực {committee},", "- {mass_body} {committee},",
                        "- Như Điều 3,", "- Lưu {issuer_short}."],
     },
+    PARTY_AWARD_DECISION: {
+        "doc_type": "QUYẾT ĐỊNH", "doc_type_size_pt": 15,
+        "number_template": "Số {number}",
+        "signature_on_behalf": "T/M BAN THƯỜNG VỤ", "signature_title": "BÍ THƯ",
+        "recipients": ["- Như Điều 3,", "- {mass_body} {committee},", "- Lưu Văn phòng."],
+    },
+    PROPOSAL: {
+        "doc_type": "TỜ TRÌNH", "doc_type_size_pt": 15,
+        "number_template": "Số {number}",
+        "signature_on_behalf": "T/M BAN CHỈ ĐẠO", "signature_title": "TRƯỞNG BAN",
+        "recipients": ["- Như kính gửi,", "- {mass_body} {committee},", "- Lưu {issuer_short}."],
+    },
     STATE_DECISION: {
         "style": STATE, "guidance": "Nghị định 30/2020/NĐ-CP ngày 05/3/2020",
         "margin_top_mm": 20, "margin_bottom_mm": 20, "margin_left_mm": 30,
@@ -123,6 +153,20 @@ DEFAULTS: dict[str, dict] = {
         "recipients": ["- Như Điều 3;", "- Lưu: VT."],
     },
 }
+
+
+def era_start(era: dict) -> dt.date:
+    """When a body-name era starts: "from" (ISO or dd/mm/yyyy), else 1 January of
+    "from_year", else the beginning of time."""
+    text = str(era.get("from") or "").strip()
+    if text:
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                pass
+    year = int(era.get("from_year") or 0)
+    return dt.date(year, 1, 1) if year > 0 else dt.date.min
 
 
 def unknown_keys(overrides: dict) -> list[str]:

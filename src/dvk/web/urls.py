@@ -22,6 +22,8 @@ SECTIONS = [
     ("mo-hinh/", "dvk.imports.urls"),
     ("mo-hinh/", "dvk.documents.urls"),
     ("khen-thuong/", "dvk.awards.urls"),
+    ("khen-thuong/van-ban/", "dvk.documents.award_urls"),
+    ("mau-van-ban/", "dvk.documents.profile_urls"),
     ("hoat-dong/", "dvk.imports.activity_urls"),
     ("hoat-dong/", "dvk.activities.urls"),
     ("bao-cao/", "dvk.reports.urls"),
