@@ -70,6 +70,18 @@ def award_history(scope: Scope, obj, limit: int = 100) -> list[Award]:
                             "-id")[:limit])
 
 
+def review_awards(scope: Scope, review) -> QuerySet[Award]:
+    """The awards given at a review (sơ kết, tổng kết): the occasion of its kind, decided on
+    the proposal of the same unit's committee in the same phase. `review` is any object with
+    `unit_id`, `phase_id` and `kind` ("interim" / "final", the occasions' own values)."""
+    if getattr(review, "kind", None) not in (Occasion.INTERIM, Occasion.FINAL):
+        return Award.objects.none()
+    return (awards_for(scope).select_related("registration__initiative", "decision")
+            .filter(occasion=review.kind, phase_id=review.phase_id,
+                    decision__unit_id=review.unit_id)
+            .order_by("decision__date", "unit__path", "id"))
+
+
 # --- the proposal screen -----------------------------------------------------------------------
 
 def candidates(scope: Scope, proposal: Proposal) -> QuerySet[Registration]:

@@ -77,9 +77,12 @@ def _not_yet(request, qs, params):
     from dvk.orgs.scope import units_for
     from dvk.phases.models import Phase
 
+    from dvk.phases.queries import current_phase
+
     scope, kind = request.scope, params.get("kind") or ReviewKind.INTERIM
     root = scope.root()
-    phase = Phase.objects.filter(code=params.get("phase")).first()
+    phase = (Phase.objects.filter(code=params.get("phase")).first() if params.get("phase")
+             else current_phase())
     if root is None or phase is None:
         return {"missing": None}
     held = set(reviews_for(scope).filter(phase=phase, kind=kind).exclude(held_as="")
@@ -102,7 +105,7 @@ REVIEW = Module(
            (_("Held on"), lambda o: day(o.held_on)),
            (_("Held as"), lambda o: o.get_held_as_display() or _("Not yet")),
            (_("Note"), lambda o: o.note or "–")],
-    search=(), file_field="report",
+    search=(), file_field="report", detail_template="activities/review_detail.html",
     filters=[Filter("kind", _("Kind"), lambda: list(ReviewKind.choices), "kind"),
              Filter("held_as", _("Held as"), lambda: list(HeldAs.choices), "held_as")],
     list_extra=_not_yet)
