@@ -23,7 +23,7 @@ SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/")
 DENIED = {403, 404, 405}
 # URL keywords that are parameters, not objects.
 PARAMETERS = {"fmt": "docx", "format": "xlsx", "year": "2026", "state": "submitted",
-              "kind": "summary_json"}
+              "kind": "summary_json", "code": "party-decision"}
 OBJECT_KWARGS = lambda route: [k for k in re.findall(r"<(?:\w+:)?(\w+)>", route)
                                if k not in PARAMETERS]
 
@@ -88,6 +88,11 @@ def foreign(db, user):
         "phase_code": phase.code,
     }
     ids.update(_activities(phase, rg_unit))
+    from dvk.reports.models import DocumentProfile
+
+    ids["profile_id"] = DocumentProfile.objects.create(
+        code="party-decision", version=1, valid_from=dt.date(2026, 1, 1), unit=rg_unit,
+        overrides={"signer_name": MARKER}).pk
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -373,6 +378,7 @@ def _foreign_params(ids):
                         "recipient": "person", "kind": "1", **unit, "page": "1"},
         "awards:proposals": {"phase": ids["phase_code"], "state": "decided", "page": "1"},
         "awards:proposal_create": {},
+        "profiles:list": {}, "profiles:new": {}, "profiles:sample": {"on": "12/10/2026"},
         "reports:index": {"phase": ids["phase_code"], **unit},
         "reports:dashboard": {"phase": ids["phase_code"], "year": "2026", "structure": "time",
                               **unit},

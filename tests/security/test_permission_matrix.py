@@ -333,6 +333,12 @@ ROUTES: dict[str, Route] = {
     "awards:proposal_send": Route("POST", "proposal", named("proposal.send")),
     "awards:proposal_decide": Route("GET", "proposal", named("proposal.decide")),
     "awards:decision": Route("GET", "award_decision", visible),
+    "award_documents:decision": Route("GET", "award_decision", visible),
+    "award_documents:proposal": Route("GET", "proposal", visible),
+    "profiles:list": Route("GET", None, on_root("documents.profile.edit")),
+    "profiles:new": Route("GET", None, on_root("documents.profile.edit")),
+    "profiles:sample": Route("GET", None, on_root("documents.profile.edit")),
+    "profiles:edit": Route("GET", "profile", lambda s, o: _why("documents.profile.edit", s)),
     "activities:index": Route("GET", None, signed_in),
     **{f"activities:{key}s": Route("GET", None, signed_in)
        for key in ("training", "round", "entry", "review")},
@@ -410,7 +416,7 @@ QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
          "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
          "GET /api/v1/summary": {"phase": "2026-2030"},
          "activity_imports:template": {"kind": "training"}}
-PARAMS = {"fmt": "docx", "kind": "summary_json"}
+PARAMS = {"fmt": "docx", "kind": "summary_json", "code": "party-decision"}
 
 
 def _png():
@@ -516,11 +522,15 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                  Decision.objects.create(unit=unit("KG-RG"), phase=phase, level=levels[1],
                                          number="3-QĐ/BCĐ", date=dt.date(2026, 10, 12))]
     proposals, award_decisions = _proposals(unit, levels)
+    from dvk.reports.models import DocumentProfile
     activities = _activities(phase, [unit("KG-GQ"), unit("KG-GQ-02"), rg])
     return {
         **activities,
         "proposal": proposals,
         "award_decision": award_decisions,
+        "profile": [DocumentProfile.objects.create(code="party-decision", version=1,
+                                                   valid_from=dt.date(2026, 1, 1),
+                                                   overrides={"signature_title": "PHÓ TRƯỞNG BAN"})],
         "reg": regs,
         "initiative": inis,
         "initiative_level": [(i, lv) for i in inis for lv in levels],
