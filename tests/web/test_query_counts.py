@@ -92,6 +92,18 @@ def _phases(n):
     return None
 
 
+def _profiles(n):
+    import datetime as dt
+
+    from dvk.reports.models import DocumentProfile
+
+    for i in range(n):
+        DocumentProfile.objects.create(code="party-decision", version=10 + i,
+                                       valid_from=dt.date(2020 + i, 1, 1),
+                                       overrides={"signature_title": f"PHÓ TRƯỞNG BAN {i}"})
+    return None
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -108,6 +120,8 @@ GROWN = [
      _rows_in_context("children"), 8),
     ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
      lambda resp: len(resp.context["phases"]) - 3, 8),
+    ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
+     lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 13),
 ]
 
 
