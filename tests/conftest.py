@@ -31,7 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from dvk.demo.builder import DemoBuilder
 
     with django_db_blocker.unblock():
-        DemoBuilder(scale=DEMO_SCALE).build()
+        DemoBuilder(scale=DEMO_SCALE, reform=False).build()
     yield
     # Playwright's sync API runs test code in greenlets, each with its own context, so the
     # ORM may have opened a second connection there that nothing closes; PostgreSQL then
