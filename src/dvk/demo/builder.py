@@ -536,3 +536,48 @@ class DemoBuilder:
         workflow.born(regs, steps=lambda r: steps[r.pk],
                       actor=lambda r, state: clerk if state in unit_side else secretariat)
         self.log(f"  2026: {len(regs)} lượt đăng ký đang xử lý")
+        if self.reform:
+            self.build_promotions(phase, year, clerk, secretariat)
+
+    def build_promotions(self, phase, year, clerk, secretariat):
+        """Models the communes recognised in mid-2026 and proposed to the province: some
+        recognised there already (decision of 12/10/2026, ready for the 15/10 commendation),
+        the others at each step of the province's work."""
+        from django.contrib.auth import get_user_model
+
+        levels = list(phase.ordered_levels())
+        grassroots, top = levels[0], levels[-1]
+        province_sec = get_user_model().objects.get(username="tinh.thuky")
+        total = max(8, _n(80, self.scale))
+        inis = []
+        while len(inis) < total:
+            ini = self._initiative(self.rng.choice(self.others), year)
+            if ini.kind == InitiativeKind.COLLECTIVE:  # bằng khen go to collectives
+                ini.refresh_derived()
+                inis.append(ini)
+        Initiative.objects.bulk_create(inis)
+        at = timezone.make_aware
+
+        def reg(ini, level, state, submitted, decided=None, **extra):
+            return Registration(initiative=ini, phase=phase, level=level, year=year,
+                                unit=ini.unit, sector=ini.sector, field=ini.field, state=state,
+                                submitted_at=at(submitted), decided_at=decided and at(decided),
+                                created_by=clerk, **extra)
+
+        below = [reg(ini, grassroots, State.RECOGNIZED, dt.datetime(year, 1, 12),
+                     dt.datetime(year, 6, 15)) for ini in inis]
+        Registration.objects.bulk_create(below)
+        later = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED]
+        states = [State.RECOGNIZED if i % 2 == 0 else later[(i // 2) % len(later)]
+                  for i in range(total)]
+        upper = [reg(r.initiative, top, state, dt.datetime(year, 7, 1),
+                     dt.datetime(year, 10, 12) if state == State.RECOGNIZED else None,
+                     promoted_from=r, certificate_number=f"{i + 1:03d}/{year}/T"
+                     if state == State.RECOGNIZED else "")
+                 for i, (r, state) in enumerate(zip(below, states))]
+        Registration.objects.bulk_create(upper)
+        path = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED, State.RECOGNIZED]
+        workflow.born(below, steps=lambda r: [State.DRAFT, *path], actor=secretariat)
+        workflow.born(upper, steps=lambda r: path[: path.index(r.state) + 1],
+                      actor=province_sec)
+        self.log(f"  2026: {total} mô hình đề nghị lên cấp {top.name}")

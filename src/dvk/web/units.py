@@ -20,11 +20,18 @@ def _flag(request, name: str) -> bool:
     return request.GET.get(name) in ("1", "on", "true")
 
 
+def _show_retired(request) -> bool:
+    """Retired units on request; always for an account of a unit the reform retired, whose
+    whole tree is history (a district secretariat reading its past phases)."""
+    unit = request.scope.unit
+    return _flag(request, "retired") or (unit is not None and not unit.is_current)
+
+
 @login_required
 def tree(request):
     scope = request.scope
     root = scope.root()
-    show_retired = _flag(request, "retired")
+    show_retired = _show_retired(request)
     query = request.GET.get("q", "").strip()
     ctx = {"root": root, "query": query, "show_retired": show_retired}
     if query:
@@ -41,9 +48,10 @@ def tree(request):
 def unit_children(request, unit_code):
     """htmx partial: the children list of one node, fetched when it is expanded."""
     unit = unit_for(request.scope, unit_code)
-    children = children_of(request.scope, unit, show_retired=_flag(request, "retired"))
+    show_retired = _show_retired(request)
+    children = children_of(request.scope, unit, show_retired=show_retired)
     return render(request, "orgs/_children.html",
-                  {"children": children, "show_retired": _flag(request, "retired")})
+                  {"children": children, "show_retired": show_retired})
 
 
 def registrations_by_phase(scope, unit: Unit) -> list[dict]:
