@@ -103,7 +103,7 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     upper = page_as("tinh.thuky")  # the new Tỉnh An Giang's committee judges Tỉnh files
     upper.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")
     expect_text(upper, TITLE)
-    assert "Xã Định Hòa" in upper.inner_text("main")
+    assert "Hội Liên hiệp Phụ nữ xã Định Hòa" in upper.inner_text("main")
     screenshot(upper, "journey-09-upper-queue")
 
     # The whole story is on the registration's timeline.
