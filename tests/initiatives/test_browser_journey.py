@@ -105,6 +105,11 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     expect_text(upper, TITLE)
     assert "Hội Liên hiệp Phụ nữ xã Định Hòa" in upper.inner_text("main")
     screenshot(upper, "journey-09-upper-queue")
+    # The new commune's page names the two communes it was made of on 01/07/2025.
+    upper.goto(live_app + "/don-vi/AGN-GQ-01/")
+    facts = upper.inner_text(".facts")
+    assert "Đơn vị tiền thân" in facts and "Xã Định Hòa" in facts and "Xã Định An" in facts
+    screenshot(upper, "journey-09b-new-commune")
 
     # The whole story is on the registration's timeline.
     clerk.goto(detail)

@@ -67,6 +67,16 @@ def registrations_by_phase(scope, unit: Unit) -> list[dict]:
         .order_by("-phase__start_year"))
 
 
+def _predecessors(scope, unit: Unit) -> list[Unit]:
+    """The units merged or split into this one: its own past, named even when they lie
+    outside the scope (a new commune's secretariat sees which communes it was made of);
+    linked (`.in_scope`) only when their pages are visible too."""
+    found = list(Unit.objects.filter(successor=unit).vi_ordered())
+    for p in found:
+        p.in_scope = scope.contains(p)
+    return found
+
+
 @login_required
 def unit_detail(request, unit_code):
     scope = request.scope
@@ -81,7 +91,7 @@ def unit_detail(request, unit_code):
         "unit": unit,
         "ancestors": ancestors,
         "children": children_of(scope, unit, show_retired=True),
-        "predecessors": units_for(scope).filter(successor=unit).vi_ordered(),
+        "predecessors": _predecessors(scope, unit),
         "events": events,
         "committees": committees_for(scope).filter(unit=unit)
                       .annotate(n_members=Count("members")).order_by("-phase__start_year"),
