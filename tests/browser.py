@@ -41,10 +41,10 @@ def fill_registration(page, live_app, organisation, title, targets, *, field_ind
         page.fill("input[name=subject]", subject)
     page.select_option("select[name=field]", index=field_index)
     select_containing(page, "select[name=phase]", "2026–2030")
-    # Only the current phase's own levels are offered (2026–2030 of the demo has three).
+    # Only the current phase's own levels are offered (2026–2030 of the demo has two: no districts since the reform).
     levels = page.eval_on_selector("select[name=level]",
                                    "el => [...el.options].map(o => o.textContent.trim())")
-    assert [name for name in levels if name.strip("-")] == ["Cơ sở", "Huyện", "Tỉnh"], levels
+    assert [name for name in levels if name.strip("-")] == ["Cơ sở", "Tỉnh"], levels
     select_containing(page, "select[name=level]", "Cơ sở")
     page.fill("input[name=year]", "2026")
     if description:

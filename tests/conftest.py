@@ -31,7 +31,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from dvk.demo.builder import DemoBuilder
 
     with django_db_blocker.unblock():
-        DemoBuilder(scale=DEMO_SCALE).build()
+        DemoBuilder(scale=DEMO_SCALE, reform=False).build()
     yield
     # Playwright's sync API runs test code in greenlets, each with its own context, so the
     # ORM may have opened a second connection there that nothing closes; PostgreSQL then
@@ -92,6 +92,22 @@ def unit(db):
 # Browser tests drive the real server process (`dvk runserver` + `dvk db_worker`) on its own
 # database, seeded with the demo, so they never disturb the transactional tests.
 
+def fresh_database_url(name: str, folder) -> str:
+    """An empty database of the suite's engine for a process of its own: on PostgreSQL a
+    database `name_<xdist worker>` next to the suite's, else a SQLite file in `folder`."""
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        return f"sqlite:///{folder / 'dvk.sqlite3'}"
+    import psycopg
+
+    name = f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}"
+    admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
 def _free_port():
     import socket
 
@@ -108,20 +124,8 @@ def live_app(tmp_path_factory):
     import time
     import urllib.request
 
-    base_url = os.environ.get("DATABASE_URL", "")
-    env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db")
-    if base_url.startswith("postgres"):
-        import psycopg
-
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
-        name = f"dvk_e2e_{worker}"
-        admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/" + name
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'dvk.sqlite3'}"
+    env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db",
+               DATABASE_URL=fresh_database_url("dvk_e2e", tmp_path_factory.mktemp("e2e")))
     env["MEDIA_ROOT"] = str(tmp_path_factory.mktemp("media"))
     dvk = os.path.join(os.path.dirname(sys.executable), "dvk")
     subprocess.run([dvk, "migrate", "-v0", "--no-input"], env=env, check=True)

@@ -1,4 +1,4 @@
-"""In a real browser: Gò Quao's secretariat records the committee's year — a training
+"""In a real browser: the new Tỉnh An Giang's secretariat records the committee's year — a training
 class, an inspection round with its findings, press entries with a prize."""
 import pytest
 
@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_secretariat_records_the_committees_year(page_as, live_app):
-    page = page_as("gq.thuky")
+    page = page_as("tinh.thuky")
     follow(page, "nav.mainnav >> text=Hoạt động")
     assert page.locator("h1").inner_text() == "Hoạt động của Ban Chỉ đạo"
 
@@ -18,12 +18,12 @@ def test_a_secretariat_records_the_committees_year(page_as, live_app):
     page.select_option("select[name=phase]", value="2026-2030")
     page.fill("input[name=date]", "12/03/2026")
     page.fill("input[name=name]", "Tập huấn xây dựng mô hình “Dân vận khéo” năm 2026")
-    page.fill("input[name=place]", "Hội trường Huyện ủy Gò Quao")
-    page.fill("input[name=audience]", "Thành viên tổ chỉ đạo các xã")
+    page.fill("input[name=place]", "Hội trường Tỉnh ủy An Giang")
+    page.fill("input[name=audience]", "Thành viên Ban Chỉ đạo các xã, phường")
     page.fill("input[name=attendances]", "124")
     screenshot(page, "activities-01-training-form")
     follow(page, "button[name=save]")
-    expect_text(page, "Hội trường Huyện ủy Gò Quao")
+    expect_text(page, "Hội trường Tỉnh ủy An Giang")
     expect_text(page, "12/03/2026")
     expect_text(page, "124")
     screenshot(page, "activities-02-training-detail")
@@ -59,7 +59,7 @@ def test_a_secretariat_records_the_committees_year(page_as, live_app):
         page.select_option("select[name=phase]", value="2026-2030")
         page.fill("input[name=title]", title)
         page.fill("input[name=author]", "Nguyễn Văn Báo")
-        page.fill("input[name=outlet]", "Đài Phát thanh - Truyền hình Kiên Giang")
+        page.fill("input[name=outlet]", "Đài Phát thanh - Truyền hình An Giang")
         page.select_option("select[name=genre]", value=genre)
         page.fill("input[name=year]", "2026")
         follow(page, "button[name=save]")

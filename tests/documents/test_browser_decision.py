@@ -93,7 +93,7 @@ def test_recognise_a_batch_and_download_its_documents(page_as, live_app, tmp_pat
 
     if shutil.which("soffice"):
         with sec.expect_download(timeout=120000) as got:
-            sec.click("text=Giấy chứng nhận (PDF, 2 trang)")
+            sec.click("text=Giấy chứng nhận (PDF, 2 trang)", timeout=120000)
         pdf = tmp_path / "giay-chung-nhan.pdf"
         got.value.save_as(pdf)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

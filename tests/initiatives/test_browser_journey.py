@@ -1,4 +1,7 @@
-"""End to end in a real browser: one model through the whole annual cycle, by four people."""
+"""End to end in a real browser, on today's map (the demo after the 01/07/2025 reform): one
+model of a new commune through the 2026 cycle — registered by the commune's clerk,
+recognised at Cơ sở by the commune's committee, promoted to Tỉnh, where the new province's
+secretariat finds it — by five people."""
 import re
 
 import pytest
@@ -94,12 +97,19 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     sec.goto(detail)
     assert sec.locator(".subtitle .badge-recognized").count() == 1
     follow(sec, "text=Đề nghị đăng ký cấp trên")
-    expect_text(sec, "Đã đề nghị đăng ký ở cấp Huyện")
+    # 2026–2030 has two levels: no district in between since the reform.
+    expect_text(sec, "Đã đề nghị đăng ký ở cấp Tỉnh")
     screenshot(sec, "journey-08-promoted")
-    upper = page_as("gq.thuky")  # the district committee judges Huyện files
+    upper = page_as("tinh.thuky")  # the new Tỉnh An Giang's committee judges Tỉnh files
     upper.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=proposals")
     expect_text(upper, TITLE)
+    assert "Hội Liên hiệp Phụ nữ xã Định Hòa" in upper.inner_text("main")
     screenshot(upper, "journey-09-upper-queue")
+    # The new commune's page names the two communes it was made of on 01/07/2025.
+    upper.goto(live_app + "/don-vi/AGN-GQ-01/")
+    facts = upper.inner_text(".facts")
+    assert "Đơn vị tiền thân" in facts and "Xã Định Hòa" in facts and "Xã Định An" in facts
+    screenshot(upper, "journey-09b-new-commune")
 
     # The whole story is on the registration's timeline.
     clerk.goto(detail)

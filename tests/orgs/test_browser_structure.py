@@ -10,11 +10,11 @@ from .conftest import write_csv
 from .test_import_structure import HEADER
 
 pytestmark = pytest.mark.browser
-D = "01/07/2025"
+D = "01/12/2026"
 ROWS = [
-    [D, "Thành lập", "AG-01", "", "Xã Định Hòa Mới", "KG-GQ", "Cơ sở", ""],
-    [D, "Sáp nhập", "KG-GQ-02", "AG-01", "", "", "", ""],
-    [D, "Sáp nhập", "KG-GQ-03", "AG-01", "", "", "", ""],
+    [D, "Thành lập", "AGN-GQ-90", "", "Xã Định Hòa Mới", "AGN", "Cơ sở", ""],
+    [D, "Sáp nhập", "AGN-GQ-01", "AGN-GQ-90", "", "", "", ""],
+    [D, "Sáp nhập", "AGN-GQ-02", "AGN-GQ-90", "", "", "", ""],
 ]
 
 
@@ -27,12 +27,12 @@ def test_admin_previews_a_merge_then_discards_it(page_as, live_app, tmp_path):
     follow(page, "button[name=preview]")
     assert page.locator("h1").inner_text() == "Xem trước thay đổi cơ cấu"
     retired = page.inner_text("#retired")
-    assert "KG-GQ-02 – Xã Định Hòa" in retired and "AG-01 – Xã Định Hòa Mới" in retired
+    assert "AGN-GQ-01 – Xã Định Hòa" in retired and "AGN-GQ-90 – Xã Định Hòa Mới" in retired
     assert "dinhhoa.vanthu" in page.inner_text("#memberships")
     screenshot(page, "structure-preview")
     follow(page, "#cancel")
     assert "không có gì thay đổi" in page.inner_text("main")
     # Nothing was applied: the commune is still in the tree, in force.
-    page.goto(f"{live_app}/don-vi/KG-GQ-02/")
+    page.goto(f"{live_app}/don-vi/AGN-GQ-01/")
     assert "Xã Định Hòa" in page.locator("h1").inner_text()
     assert "Đơn vị kế thừa" not in page.inner_text("main")

@@ -41,6 +41,6 @@ def test_dashboard_2026_shows_the_missing_committee(page_as, live_app):
     page = page_as("tinh.thuky")
     page.goto(live_app + "/bao-cao/tong-quan/?phase=2026-2030")
     problem = page.locator("#problem-no_committee")
-    assert "Kiên Hải" in problem.inner_text()
+    assert "Xã Lại Sơn" in problem.inner_text()  # a commune formed on 01/07/2025
     assert problem.get_attribute("open") is not None
     screenshot(page, "dashboard-problems")

@@ -61,7 +61,7 @@ def test_export_task_runs_on_redis_with_only_settings_changed(tmp_path):
         return out.stdout
 
     run("migrate", "-v0", "--no-input")
-    run("seed_demo", "--scale", "0.02")
+    run("seed_demo", "--scale", "0.02", "--before-reform")
     backend, pk = run("shell", "-c", ENQUEUE).split()[-2:]
     assert "RQ" in backend  # the same .enqueue() went to the Redis backend
     run("rqworker", "--burst", "default")

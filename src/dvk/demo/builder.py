@@ -29,8 +29,29 @@ from . import places
 
 DEMO_PASSWORD = "dvk-demo-2026"
 
-# username, full name, unit code, role
+# Today's structure (after 01/07/2025): username, full name, unit code, role.
 DEMO_USERS = [
+    ("quantri", "Quản trị hệ thống", "AGN", Role.ADMIN),
+    ("tinh.thuky", "Trần Thị Tuyết Nhung", "AGN", Role.SECRETARIAT),
+    ("tinh.lanhdao", "Nguyễn Văn Lãnh", "AGN", Role.LEADER),
+    ("tinh.thamdinh", "Lê Minh Thẩm", "AGN", Role.APPRAISER),
+    ("dinhhoa.vanthu", "Huỳnh Thị Mỹ", "AGN-GQ-01", Role.CLERK),
+    # The new Xã Định Hòa (Định Hòa and Định An merged) recognises its models at Cơ sở.
+    ("dinhhoa.thuky", "Nguyễn Thị Thu", "AGN-GQ-01", Role.SECRETARIAT),
+    ("dinhhoa.thamdinh", "Trần Văn Xét", "AGN-GQ-01", Role.APPRAISER),
+    ("rachgia.vanthu", "Lâm Thị Hồng", "AGN-RG-01", Role.CLERK),
+]
+# Accounts of units retired by the reform: they read their history, start no new work.
+HISTORY_USERS = [
+    ("kg.thuky", "Đỗ Thị Kim Anh", "KG", Role.SECRETARIAT),
+    ("kg.lanhdao", "Lý Văn Khánh", "KG", Role.LEADER),
+    ("gq.thuky", "Phạm Thị Lan", "KG-GQ", Role.SECRETARIAT),
+    ("gq.thamdinh", "Võ Minh Tâm", "KG-GQ", Role.APPRAISER),
+]
+
+# The demo without the reform (Kiên Giang with its districts through 2026, three levels in
+# every phase): the test suite's fixture, which exercises the rules on a three-level tree.
+BEFORE_REFORM_USERS = [
     ("quantri", "Quản trị hệ thống", "KG", Role.ADMIN),
     ("tinh.thuky", "Trần Thị Tuyết Nhung", "KG", Role.SECRETARIAT),
     ("tinh.lanhdao", "Nguyễn Văn Lãnh", "KG", Role.LEADER),
@@ -57,13 +78,36 @@ FIELD_WEIGHTS = {"kinh-te": 28, "van-hoa-xa-hoi": 38, "quoc-phong-an-ninh": 12,
                  "xay-dung-he-thong-chinh-tri": 22}
 
 
+# The smaller An Giang before the reform (invented, about a tenth of Kiên Giang).
+AN_GIANG_FIGURES = {
+    "2016-2020": dict(g=(812, 655), d=(268, 214), p=(97, 82), exceptional=1,
+                      police=(38, 13, 13), police_recognized=(34, 13, 12), awards=(180, 90, 23)),
+    "2021-2025": dict(g=(860, 702), d=(281, 230), p=(101, 87), exceptional=2,
+                      police=(41, 14, 14), police_recognized=(37, 14, 13), awards=(191, 93, 25)),
+}
+
+
+class _Tree:
+    """One province's units as built, and the organisations its models are registered by."""
+
+    def __init__(self, province: Unit, units: list[Unit]):
+        self.province, self.units = province, units
+        self.district_level = [u for u in units if u.kind == UnitKind.DISTRICT]
+        self.district_ids = {u.pk for u in self.district_level}
+        carriers = [u for u in units
+                    if u.sector_id and u.kind in (UnitKind.GRASSROOTS, UnitKind.BELOW)]
+        self.police = [u for u in carriers if u.sector.code == "cong-an"]
+        self.others = [u for u in carriers if u.sector.code != "cong-an"]
+
+
 def _n(x: int, scale: float) -> int:
     return max(0, round(x * scale))
 
 
 class DemoBuilder:
-    def __init__(self, scale: float = 1.0, seed: int = 2020, stdout=None):
+    def __init__(self, scale: float = 1.0, seed: int = 2020, stdout=None, reform: bool = True):
         self.scale = scale
+        self.reform = reform
         self.rng = random.Random(seed)
         self.out = stdout
         self.sectors = {s.code: s for s in Sector.objects.all()}
@@ -77,12 +121,16 @@ class DemoBuilder:
     @transaction.atomic
     def build(self):
         self.build_tree()
-        for code in ("2016-2020", "2021-2025", "2026-2030"):
+        for code in ("2016-2020", "2021-2025") + (() if self.reform else ("2026-2030",)):
             phase, _ = get_or_create_phase(code)
             self.build_committees(phase)
         self.build_users()
         for code, figures in PHASE_FIGURES.items():
-            self.build_decided_phase(code, figures)
+            self.build_decided_phase(code, figures, self.kg)
+        if self.reform:
+            for code, figures in AN_GIANG_FIGURES.items():
+                self.build_decided_phase(code, figures, self.ag)
+            self.build_reform()
         self.build_current_year()
         from dvk.initiatives.codes import fill_codes
 
@@ -90,7 +138,16 @@ class DemoBuilder:
 
     # --- tree -----------------------------------------------------------------------------
     def build_tree(self):
-        code, name = places.PROVINCE
+        self.kg = self.build_province(places.PROVINCE, places.DISTRICTS, places.DIRECT_COMMITTEES)
+        # The old phases' committees, users and the pre-reform tree are Kiên Giang's.
+        self.province, self.units = self.kg.province, self.kg.units
+        self.district_level, self.district_ids = self.kg.district_level, self.kg.district_ids
+        self.others = self.kg.others
+        if self.reform:
+            self.ag = self.build_province(places.AN_GIANG_BEFORE, places.AN_GIANG_DISTRICTS, [])
+
+    def build_province(self, province_place, districts, direct_committees) -> "_Tree":
+        code, name = province_place
         new: list[Unit] = []
         province = Unit(code=code, name=name, kind=UnitKind.PROVINCE, parent=None)
         new.append(province)
@@ -101,15 +158,16 @@ class DemoBuilder:
             new.append(u)
             return u
 
-        for dcode, dname, communes in places.DISTRICTS:
-            district = add(f"KG-{dcode}", dname, UnitKind.DISTRICT, province)
+        for dcode, dname, communes in districts:
+            district = add(f"{code}-{dcode}", dname, UnitKind.DISTRICT, province)
             short = dname.replace("Thành phố ", "").replace("Huyện ", "")
             for ocode, oname, sector in places.DISTRICT_ORGS:
-                add(f"KG-{dcode}-{ocode}", f"{oname} {short}", UnitKind.GRASSROOTS, district, sector)
-            add(f"KG-{dcode}-CA", f"Công an {dname[0].lower()}{dname[1:]}", UnitKind.GRASSROOTS,
-                district, "cong-an")
+                add(f"{code}-{dcode}-{ocode}", f"{oname} {short}", UnitKind.GRASSROOTS, district,
+                    sector)
+            add(f"{code}-{dcode}-CA", f"Công an {dname[0].lower()}{dname[1:]}",
+                UnitKind.GRASSROOTS, district, "cong-an")
             for i, cname in enumerate(communes, start=1):
-                ccode = f"KG-{dcode}-{i:02d}"
+                ccode = f"{code}-{dcode}-{i:02d}"
                 commune = add(ccode, cname, UnitKind.GRASSROOTS, district)
                 lower = cname[:1].lower() + cname[1:]  # "Hội Nông dân xã Định Hòa"
                 for ocode, oname, kind, sector in places.COMMUNE_ORGS:
@@ -117,20 +175,13 @@ class DemoBuilder:
                 for j, hamlet in enumerate(self.rng.sample(places.HAMLETS, 2), start=1):
                     add(f"{ccode}-A{j}", f"{hamlet}, {lower}", UnitKind.BELOW, commune,
                         "mat-tran-doan-the")
-        for dcode, dname, sector, members in places.DIRECT_COMMITTEES:
-            committee = add(f"KG-{dcode}", dname, UnitKind.DISTRICT, province, sector)
+        for dcode, dname, sector, members in direct_committees:
+            committee = add(f"{code}-{dcode}", dname, UnitKind.DISTRICT, province, sector)
             for i, (mname, msector) in enumerate(members, start=1):
-                add(f"KG-{dcode}-{i:02d}", mname, UnitKind.GRASSROOTS, committee, msector)
+                add(f"{code}-{dcode}-{i:02d}", mname, UnitKind.GRASSROOTS, committee, msector)
         bulk_insert_units(new)
-        self.province = province
-        self.units = new
-        self.district_level = [u for u in new if u.kind == UnitKind.DISTRICT]
-        self.district_ids = {u.pk for u in self.district_level}
-        # Registrations attach to organisations that carry a sector.
-        self.carriers = [u for u in new if u.sector_id and u.kind in (UnitKind.GRASSROOTS, UnitKind.BELOW)]
-        self.police = [u for u in self.carriers if u.sector.code == "cong-an"]
-        self.others = [u for u in self.carriers if u.sector.code != "cong-an"]
-        self.log(f"  {len(new)} đơn vị")
+        self.log(f"  {name}: {len(new)} đơn vị")
+        return _Tree(province, new)
 
     # --- committees --------------------------------------------------------------------------
     def build_committees(self, phase):
@@ -202,24 +253,114 @@ class DemoBuilder:
 
     # --- users --------------------------------------------------------------------------------
     def build_users(self):
+        users = DEMO_USERS + HISTORY_USERS if self.reform else BEFORE_REFORM_USERS
+        from django.contrib.auth.hashers import make_password
+
         User = get_user_model()
-        for username, full_name, unit_code, role in DEMO_USERS:
+        password = make_password(DEMO_PASSWORD)  # one slow hash for all the demo accounts
+        for username, full_name, unit_code, role in users:
             last, first = full_name.rsplit(" ", 1)
             user, _ = User.objects.get_or_create(username=username, defaults={
                 "first_name": first, "last_name": last, "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN})
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
-            Membership.objects.get_or_create(user=user, unit=Unit.objects.get(code=unit_code),
-                                             role=role)
-        # Appraisal team members who have an account.
+            unit = Unit.objects.filter(code=unit_code).first()
+            if unit is not None:  # today's units exist once the reform is applied
+                Membership.objects.get_or_create(user=user, unit=unit, role=role)
+        self.link_accounts()
+
+    def link_accounts(self):
+        """Committee and appraisal team seats held by a demo account."""
+        User = get_user_model()
         accounts = {"Lê Minh Thẩm": "tinh.thamdinh", "Võ Minh Tâm": "gq.thamdinh",
                     "Trần Văn Xét": "dinhhoa.thamdinh"}
-        for team_member in AppraisalTeamMember.objects.filter(full_name__in=list(accounts)):
-            team_member.user = User.objects.get(username=accounts[team_member.full_name])
+        found = {u.username: u for u in User.objects.filter(username__in=[
+            *accounts.values(), "dinhhoa.thuky", "tinh.thuky"])}
+        for team_member in AppraisalTeamMember.objects.filter(full_name__in=list(accounts),
+                                                              user__isnull=True):
+            team_member.user = found.get(accounts[team_member.full_name])
             team_member.save(update_fields=["user"])
-        CommitteeMember.objects.filter(full_name="Nguyễn Thị Thu").update(
-            user=User.objects.get(username="dinhhoa.thuky"))
+        for full_name, username in (("Nguyễn Thị Thu", "dinhhoa.thuky"),
+                                    ("Trần Thị Tuyết Nhung", "tinh.thuky")):
+            CommitteeMember.objects.filter(full_name=full_name, user__isnull=True).update(
+                user=found.get(username))
+
+    # --- the 2025 reform and today's phase ------------------------------------------------------
+    def build_reform(self):
+        """Apply the reform through the structure engine, then build the 2026–2030 phase on
+        the new province with its two levels (DVK_NEW_PHASE_LEVELS) and its committees."""
+        from django.conf import settings
+
+        from dvk.phases.services import create_phase
+
+        from .reform import ReformPlan, apply_reform
+
+        children: dict[int, list[Unit]] = {}
+        for u in self.kg.units + self.ag.units:
+            children.setdefault(u.parent_id, []).append(u)
+        plan = ReformPlan([self.kg.province, self.ag.province], self.sectors)
+        result = apply_reform(plan.build(children))
+        self.log(f"  Sắp xếp 01/07/2025: {result.changed} thay đổi")
+        self.new_province = Unit.objects.get(code=places.NEW_PROVINCE[0])
+        new_units = list(Unit.objects.filter(path__startswith=self.new_province.path,
+                                             valid_until__isnull=True)
+                         .select_related("sector").order_by("path"))
+        self.today = _Tree(self.new_province, new_units)
+        self.others = self.today.others
+        phase = create_phase(code="2026-2030", levels=settings.DVK_NEW_PHASE_LEVELS,
+                             name="Giai đoạn 2026–2030")
+        self.build_today_committees(phase)
+        self.build_users()  # today's accounts, now that their units exist
+
+    def build_today_committees(self, phase):
+        levels = list(phase.ordered_levels())
+        province = self.new_province
+        heads = [u for u in self.today.units if u.parent_id == province.pk]
+        gap = "AGN-KH-01"  # a commune without its committee yet: a visible gap
+        seats = [("Nguyễn Văn Lãnh", "Phó Bí thư Thường trực Tỉnh ủy", CommitteeRole.CHAIR),
+                 ("Trần Văn Dân", "Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy",
+                  CommitteeRole.STANDING_DEPUTY),
+                 ("Lê Thị Hòa", "Phó Chủ tịch Ủy ban nhân dân tỉnh", CommitteeRole.DEPUTY),
+                 ("Phạm Minh Trí", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh", CommitteeRole.MEMBER),
+                 ("Đặng Quốc Bảo", "Phó Giám đốc Công an tỉnh", CommitteeRole.MEMBER),
+                 ("Trần Thị Tuyết Nhung", "Phó Trưởng phòng Dân vận, Ban Tuyên giáo và Dân vận "
+                  "Tỉnh ủy", CommitteeRole.SECRETARIAT)]
+        period = f"({phase.start_year}-{phase.end_year})"
+        top = SteeringCommittee.objects.create(
+            unit=province, phase=phase, level=level_for_kind(phase, province.kind, levels),
+            name=f"Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” {province.name} {period}",
+            decision_number="15-QĐ/TU", decision_date=dt.date(2026, 2, 12),
+            decision_signer="Phó Bí thư Thường trực Tỉnh ủy",
+            standing_agency="Ban Tuyên giáo và Dân vận Tỉnh ủy")
+        CommitteeMember.objects.bulk_create([
+            CommitteeMember(committee=top, full_name=name, position=pos, role=role, order=i)
+            for i, (name, pos, role) in enumerate(seats)])
+        team = AppraisalTeam.objects.create(committee=top, name=f"Tổ thẩm định số 1 – {province.name}")
+        AppraisalTeamMember.objects.bulk_create([
+            AppraisalTeamMember(team=team, full_name="Lê Minh Thẩm", is_leader=True,
+                                position="Phó Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+            AppraisalTeamMember(team=team, full_name="Huỳnh Văn Định", position="Chuyên viên")])
+        committees = SteeringCommittee.objects.bulk_create([
+            SteeringCommittee(
+                unit=u, phase=phase, level=level_for_kind(phase, u.kind, levels),
+                name=f"Ban Chỉ đạo Phong trào thi đua “Dân vận khéo” {u.name} {period}",
+                decision_signer="Bí thư Đảng ủy",
+                standing_agency=("Ban Xây dựng Đảng Đảng ủy " + u.name[:1].lower() + u.name[1:]))
+            for u in heads if u.code != gap], batch_size=2000)
+        home = next(c for c in committees if c.unit.code == "AGN-GQ-01")
+        CommitteeMember.objects.bulk_create([
+            CommitteeMember(committee=home, full_name=name, position=pos, role=role, order=i)
+            for i, (name, pos, role) in enumerate([
+                ("Lê Văn Bình", "Phó Bí thư Thường trực Đảng ủy xã", CommitteeRole.CHAIR),
+                ("Nguyễn Thị Thu", "Chuyên viên Ban Xây dựng Đảng xã", CommitteeRole.SECRETARIAT)])])
+        team = AppraisalTeam.objects.create(committee=home, name=f"Tổ thẩm định – {home.unit.name}")
+        AppraisalTeamMember.objects.bulk_create([
+            AppraisalTeamMember(team=team, full_name="Trần Văn Xét", is_leader=True,
+                                position="Chủ tịch Ủy ban MTTQ Việt Nam xã"),
+            AppraisalTeamMember(team=team, full_name="Phạm Thị Hiền",
+                                position="Chủ tịch Hội Liên hiệp Phụ nữ xã")])
+        PilotUnit.objects.create(phase=phase, unit=Unit.objects.get(code="AGN-TH-01"))
 
     # --- registrations ------------------------------------------------------------------------
     def _field_for(self, unit):
@@ -239,7 +380,7 @@ class DemoBuilder:
             person_position="Trưởng Ban Công tác Mặt trận ấp" if individual else "",
             unit=unit, sector=unit.sector, field=self._field_for(unit), start_year=year)
 
-    def build_decided_phase(self, code, f):
+    def build_decided_phase(self, code, f, tree: _Tree):
         from dvk.phases.models import Phase
 
         phase = Phase.objects.get(code=code)
@@ -254,7 +395,7 @@ class DemoBuilder:
         # Grassroots: police first, then the others.
         rows = []  # (initiative, unit, year, is_police)
         for i in range(ng):
-            unit = self.rng.choice(self.police if i < pg else self.others)
+            unit = self.rng.choice(tree.police if i < pg else tree.others)
             rows.append((unit, self.rng.choice(years), i < pg))
         initiatives = [self._initiative(u, y) for u, y, _ in rows]
         for ini in initiatives:
@@ -316,7 +457,7 @@ class DemoBuilder:
 
         exc_inis = []
         for k in range(ne):
-            unit = self.rng.choice(self.others)
+            unit = self.rng.choice(tree.others)
             exc_inis.append(self._initiative(unit, years[-1], "Khéo vận động phòng, chống dịch Covid-19"))
         for ini in exc_inis:
             ini.refresh_derived()
@@ -339,7 +480,8 @@ class DemoBuilder:
                 awards.append(Award(kind=kind, phase=phase, level=level, year=r.year, registration=r,
                                     unit=r.unit, recipient_name=r.initiative.subject))
         Award.objects.bulk_create(awards, batch_size=2000)
-        self.log(f"  {code}: {len(regs)} lượt đăng ký, {len(awards)} khen thưởng")
+        self.log(f"  {tree.province.name} {code}: {len(regs)} lượt đăng ký, "
+                 f"{len(awards)} khen thưởng")
 
     def build_current_year(self):
         """2026: registrations at every step of the workflow, for the demo journeys."""
@@ -350,7 +492,7 @@ class DemoBuilder:
         year = 2026
         deadline = phase.registration_deadline_for(year)
         User = get_user_model()
-        clerk = User.objects.get(username="dinhhoa.vanthu")
+        clerk = User.objects.get(username="dinhhoa.vanthu")  # today's unit, after a reform
         secretariat = User.objects.get(username="dinhhoa.thuky")
         mix = [(State.DRAFT, 10), (State.SUBMITTED, 22), (State.RETURNED, 5), (State.ACCEPTED, 30),
                (State.REPORTED, 15), (State.APPRAISED, 6), (State.RECOGNIZED, 9),
@@ -394,3 +536,48 @@ class DemoBuilder:
         workflow.born(regs, steps=lambda r: steps[r.pk],
                       actor=lambda r, state: clerk if state in unit_side else secretariat)
         self.log(f"  2026: {len(regs)} lượt đăng ký đang xử lý")
+        if self.reform:
+            self.build_promotions(phase, year, clerk, secretariat)
+
+    def build_promotions(self, phase, year, clerk, secretariat):
+        """Models the communes recognised in mid-2026 and proposed to the province: some
+        recognised there already (decision of 12/10/2026, ready for the 15/10 commendation),
+        the others at each step of the province's work."""
+        from django.contrib.auth import get_user_model
+
+        levels = list(phase.ordered_levels())
+        grassroots, top = levels[0], levels[-1]
+        province_sec = get_user_model().objects.get(username="tinh.thuky")
+        total = max(8, _n(80, self.scale))
+        inis = []
+        while len(inis) < total:
+            ini = self._initiative(self.rng.choice(self.others), year)
+            if ini.kind == InitiativeKind.COLLECTIVE:  # bằng khen go to collectives
+                ini.refresh_derived()
+                inis.append(ini)
+        Initiative.objects.bulk_create(inis)
+        at = timezone.make_aware
+
+        def reg(ini, level, state, submitted, decided=None, **extra):
+            return Registration(initiative=ini, phase=phase, level=level, year=year,
+                                unit=ini.unit, sector=ini.sector, field=ini.field, state=state,
+                                submitted_at=at(submitted), decided_at=decided and at(decided),
+                                created_by=clerk, **extra)
+
+        below = [reg(ini, grassroots, State.RECOGNIZED, dt.datetime(year, 1, 12),
+                     dt.datetime(year, 6, 15)) for ini in inis]
+        Registration.objects.bulk_create(below)
+        later = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED]
+        states = [State.RECOGNIZED if i % 2 == 0 else later[(i // 2) % len(later)]
+                  for i in range(total)]
+        upper = [reg(r.initiative, top, state, dt.datetime(year, 7, 1),
+                     dt.datetime(year, 10, 12) if state == State.RECOGNIZED else None,
+                     promoted_from=r, certificate_number=f"{i + 1:03d}/{year}/T"
+                     if state == State.RECOGNIZED else "")
+                 for i, (r, state) in enumerate(zip(below, states))]
+        Registration.objects.bulk_create(upper)
+        path = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED, State.RECOGNIZED]
+        workflow.born(below, steps=lambda r: [State.DRAFT, *path], actor=secretariat)
+        workflow.born(upper, steps=lambda r: path[: path.index(r.state) + 1],
+                      actor=province_sec)
+        self.log(f"  2026: {total} mô hình đề nghị lên cấp {top.name}")

@@ -110,3 +110,27 @@ TITLES = [
 PEOPLE = ["Nguyễn Thành Nhơn", "Trần Thị Tuyết Nhung", "Lê Văn Hùng", "Phạm Thị Lan",
           "Đặng Văn Cường", "Huỳnh Thị Mỹ", "Võ Minh Tâm", "Dương Văn Bé", "Lâm Thị Hồng",
           "Trương Quốc Việt"]
+
+# The smaller An Giang before the reform: district-level units and their communes.
+AN_GIANG_BEFORE = ("AG", "Tỉnh An Giang")
+AN_GIANG_DISTRICTS = [
+    ("LX", "Thành phố Long Xuyên", ["Phường Mỹ Bình", "Phường Mỹ Long", "Phường Mỹ Xuyên",
+     "Phường Bình Đức", "Xã Mỹ Hòa Hưng"]),
+    ("CD", "Thành phố Châu Đốc", ["Phường Châu Phú A", "Phường Châu Phú B", "Phường Núi Sam",
+     "Xã Vĩnh Châu"]),
+    ("CP", "Huyện Châu Phú", ["Thị trấn Cái Dầu", "Xã Bình Long", "Xã Bình Chánh",
+     "Xã Khánh Hòa", "Xã Bình Mỹ"]),
+    ("TT", "Huyện Tri Tôn", ["Thị trấn Tri Tôn", "Xã Núi Tô", "Xã Cô Tô", "Xã Ô Lâm"]),
+]
+
+# The province formed on 01/07/2025 (Kiên Giang merged into An Giang; no districts since).
+NEW_PROVINCE = ("AGN", "Tỉnh An Giang")
+# The old province-level Party committees and the new province's units that take them over:
+# old code suffix -> (new code suffix, name, sector).
+DIRECT_SUCCESSORS = {
+    "CCQ": ("CCQ", "Đảng ủy các cơ quan Đảng tỉnh", "dang"),
+    "KDN": ("UBT", "Đảng ủy Ủy ban nhân dân tỉnh", "chinh-quyen"),
+    "QS": ("QS", "Đảng ủy Quân sự tỉnh", "quan-su"),
+    "CA": ("CA", "Đảng ủy Công an tỉnh", "cong-an"),
+    "BP": ("BP", "Đảng ủy Bộ đội Biên phòng tỉnh", "bien-phong"),
+}

@@ -267,11 +267,14 @@ def awards_without_recognition(scope, phase, unit, year=None) -> tuple[int, list
 
 
 def units_without_committee(scope, phase, unit) -> tuple[int, list]:
-    """District-level-and-above units in force during the phase without a committee."""
+    """Units that should steer the movement and had no committee while in force during the
+    phase: provinces and districts, and the grassroots units directly under them (communes,
+    agencies) — under a province alone since the two-tier reform."""
     start, end = f"{phase.start_year}-01-01", f"{phase.end_year}-12-31"
     has_committee = committees_for(scope).filter(unit_id=OuterRef("pk"), phase=phase)
+    upper = (UnitKind.PROVINCE, UnitKind.DISTRICT)
     qs = (within(units_for(scope), unit, unit_field="")
-          .filter(kind__in=(UnitKind.PROVINCE, UnitKind.DISTRICT))
+          .filter(Q(kind__in=upper) | Q(kind=UnitKind.GRASSROOTS, parent__kind__in=upper))
           .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end),
                   Q(valid_until__isnull=True) | Q(valid_until__gt=start))
           .filter(~Exists(has_committee)).order_by("path"))

@@ -20,11 +20,18 @@ def _flag(request, name: str) -> bool:
     return request.GET.get(name) in ("1", "on", "true")
 
 
+def _show_retired(request) -> bool:
+    """Retired units on request; always for an account of a unit the reform retired, whose
+    whole tree is history (a district secretariat reading its past phases)."""
+    unit = request.scope.unit
+    return _flag(request, "retired") or (unit is not None and not unit.is_current)
+
+
 @login_required
 def tree(request):
     scope = request.scope
     root = scope.root()
-    show_retired = _flag(request, "retired")
+    show_retired = _show_retired(request)
     query = request.GET.get("q", "").strip()
     ctx = {"root": root, "query": query, "show_retired": show_retired}
     if query:
@@ -41,9 +48,10 @@ def tree(request):
 def unit_children(request, unit_code):
     """htmx partial: the children list of one node, fetched when it is expanded."""
     unit = unit_for(request.scope, unit_code)
-    children = children_of(request.scope, unit, show_retired=_flag(request, "retired"))
+    show_retired = _show_retired(request)
+    children = children_of(request.scope, unit, show_retired=show_retired)
     return render(request, "orgs/_children.html",
-                  {"children": children, "show_retired": _flag(request, "retired")})
+                  {"children": children, "show_retired": show_retired})
 
 
 def registrations_by_phase(scope, unit: Unit) -> list[dict]:
@@ -57,6 +65,16 @@ def registrations_by_phase(scope, unit: Unit) -> list[dict]:
                                                        State.ACCEPTED, State.REPORTED,
                                                        State.APPRAISED))))
         .order_by("-phase__start_year"))
+
+
+def _predecessors(scope, unit: Unit) -> list[Unit]:
+    """The units merged or split into this one: its own past, named even when they lie
+    outside the scope (a new commune's secretariat sees which communes it was made of);
+    linked (`.in_scope`) only when their pages are visible too."""
+    found = list(Unit.objects.filter(successor=unit).vi_ordered())
+    for p in found:
+        p.in_scope = scope.contains(p)
+    return found
 
 
 @login_required
@@ -73,7 +91,7 @@ def unit_detail(request, unit_code):
         "unit": unit,
         "ancestors": ancestors,
         "children": children_of(scope, unit, show_retired=True),
-        "predecessors": units_for(scope).filter(successor=unit).vi_ordered(),
+        "predecessors": _predecessors(scope, unit),
         "events": events,
         "committees": committees_for(scope).filter(unit=unit)
                       .annotate(n_members=Count("members")).order_by("-phase__start_year"),

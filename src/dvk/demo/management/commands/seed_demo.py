@@ -13,8 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="chỉ tạo khi cơ sở dữ liệu chưa có đơn vị nào")
         parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument("--before-reform", action="store_true",
+                            help="chỉ tỉnh Kiên Giang với các huyện, không sắp xếp 01/07/2025 "
+                                 "(giai đoạn 2026-2030 ba cấp)")
 
-    def handle(self, *args, scale, if_empty, seed, **opts):
+    def handle(self, *args, scale, if_empty, seed, before_reform, **opts):
         if Unit.objects.exists():
             if if_empty:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; bỏ qua tạo dữ liệu mẫu.")
@@ -23,5 +26,5 @@ class Command(BaseCommand):
         if scale <= 0:
             raise CommandError("--scale phải lớn hơn 0.")
         self.stdout.write(f"Đang tạo dữ liệu mẫu (hệ số {scale:g})…")
-        DemoBuilder(scale=scale, seed=seed, stdout=self.stdout).build()
+        DemoBuilder(scale=scale, seed=seed, stdout=self.stdout, reform=not before_reform).build()
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu mẫu."))
