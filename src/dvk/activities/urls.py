@@ -30,5 +30,6 @@ urlpatterns += [
     path("theo-doi/<int:registration_id>/phan-cong/", followup.assign, name="followup_assign"),
     path("theo-doi/<int:registration_id>/tham/", followup.visit_new,
          name="followup_visit_new"),
-    path("theo-doi/tham/<int:visit_id>/sua/", followup.visit_edit, name="followup_visit_edit"),
+    path("theo-doi/tham/<int:followup_visit_id>/sua/", followup.visit_edit,
+         name="followup_visit_edit"),
 ]

@@ -72,6 +72,6 @@ def visit_new(request, registration_id):
 
 
 @login_required
-def visit_edit(request, visit_id):
-    visit = get_or_404(followup_visits_for(request.scope), pk=visit_id)
+def visit_edit(request, followup_visit_id):
+    visit = get_or_404(followup_visits_for(request.scope), pk=followup_visit_id)
     return _visit_page(request, _registration(request, visit.registration_id), visit)
