@@ -97,11 +97,13 @@ def test_a_follow_up_visit_on_a_registration(page_as, live_app):
     follow(page, "#follow-up-assign button")
     expect_text(page, "Theo dõi hằng quý")
     follow(page, "#follow-up-log")
-    page.fill("input[name=date]", "15/11/2026")
+    page.fill("input[name=date]", "15/11/2025")  # the demo's files are of 2021–2025
     page.fill("textarea[name=findings]", "135 hộ tham gia, sổ theo dõi ghi chép đầy đủ.")
     page.fill("textarea[name=guidance]", "Nhân rộng cách làm sang ấp Hòa Tân.")
     page.fill("textarea[name=next_step]", "Thăm lại tháng 3/2027, kiểm tra số hộ duy trì.")
     follow(page, "button[name=save]")
+    if "/tham/" in page.url:  # refused: say why
+        raise AssertionError(page.inner_text("#follow-up-form"))
     expect_text(page, "Nhân rộng cách làm sang ấp Hòa Tân.")
     assert page.locator("#follow-up-visits tbody tr").count() == 1
     page.locator("#follow-up").scroll_into_view_if_needed()

@@ -368,9 +368,9 @@ ROUTES: dict[str, Route] = {
     **{f"activities:{key}": Route("GET", key, visible) for key in ACTIVITY_KEYS},
     **{f"activities:{key}_edit": Route("GET", key, named("activities.record"))
        for key in ACTIVITY_KEYS},
-    "activities:followup_assign": Route("POST", "reg", named("followup.assign"),
+    "activities:followup_assign": Route("POST", "followup_reg", named("followup.assign"),
                                         body=followup_assign_body),
-    "activities:followup_visit_new": Route("GET", "reg", followup_log),
+    "activities:followup_visit_new": Route("GET", "followup_reg", followup_log),
     "activities:followup_visit_edit": Route("GET", "followup_visit", followup_log_visit),
     "reports:budget": Route("GET", None, on_root("reports.view")),
     "activities:training_file": Route("GET", "training", lambda s, t: visible(s, t) or (
@@ -552,6 +552,8 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     proposals, award_decisions = _proposals(unit, levels)
     activities = _activities(phase, [unit("KG-GQ"), unit("KG-GQ-02"), rg])
     activities["followup_visit"] = _follow_up([regs[0], regs[6], rg_reg])
+    # Follow-up routes take a Cơ sở and a Huyện file of Định Hòa and Rạch Giá's file.
+    activities["followup_reg"] = [regs[0], regs[6], rg_reg]
     return {
         **activities,
         "proposal": proposals,

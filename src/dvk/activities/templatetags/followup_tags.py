@@ -24,7 +24,8 @@ def follow_up(context, reg):
     form = None
     if can_assign:
         form = AssignForm(members=services.follow_up_members(reg),
-                          initial={"member": assignment.member_id if assignment else None})
+                          initial={"member": assignment.member_id if assignment else None,
+                                   "note": assignment.note if assignment else ""})
     return {"reg": reg, "assignment": assignment, "visits": visits,
             "on_site": sum(1 for v in visits if v.on_site),
             "can_assign": can_assign, "assign_form": form,
