@@ -58,6 +58,13 @@ def test_the_secretariat_assigns_a_member_and_logs_a_visit_shown_on_the_registra
     assert "followup.assigned" in actions and "followup.visit_logged" in actions
     assigned = next(e for e in history_of(reg) if e.action == "followup.assigned")
     assert assigned.changes == {"follow_up_member": [None, "Lê Văn Bình"]}
+    # Editing the visit records what changed.
+    _post(c, f"/hoat-dong/theo-doi/tham/{visit.pk}/sua/", {
+        "date": "15/11/2026", "member": bình.pk, "visitor": "Lê Văn Bình", "on_site": "on",
+        "findings": "135 hộ tham gia, sổ theo dõi đầy đủ",
+        "guidance": "Nhân rộng sang hai ấp", "next_step": "Thăm lại tháng 3/2027"})
+    edited = next(e for e in history_of(reg) if e.action == "followup.visit_changed")
+    assert edited.changes == {"guidance": ["Nhân rộng sang ấp bên cạnh", "Nhân rộng sang hai ấp"]}
     # Changing the member is a history entry too.
     _post(c, f"/hoat-dong/theo-doi/{reg.pk}/phan-cong/", {"member": members["Nguyễn Thị Thu"].pk})
     changed = [e for e in history_of(reg) if e.action == "followup.assigned"][0]

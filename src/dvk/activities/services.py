@@ -86,17 +86,24 @@ def assign_follow_up(registration, member, *, scope: Scope, note: str = ""):
 
 @transaction.atomic
 def log_follow_up_visit(form, registration, *, scope: Scope, assignment=None):
-    """Save a FollowUpVisitForm (new or existing) with a history entry on the registration."""
+    """Save a FollowUpVisitForm (new or existing) with a history entry on the registration:
+    what a new visit says, or what an edit changed."""
     check("followup.log", scope, registration, assignment)
+    fields = ("date", "member", "visitor", "on_site", "findings", "guidance", "next_step")
+    created = form.instance.pk is None
+    before = {} if created else history.snapshot(
+        type(form.instance).objects.again(form.instance).get(), fields)
     visit = form.save(commit=False)
-    created = visit.pk is None
     visit.registration = registration
     if created:
         visit.created_by = scope.user if getattr(scope.user, "is_authenticated", False) else None
     visit.save()
-    changes = {f: [None, history._jsonable(form.cleaned_data.get(f))]
-               for f in ("date", "visitor", "on_site", "findings", "guidance", "next_step")
-               if form.cleaned_data.get(f) not in (None, "")}
-    history.record(registration, "followup.visit_logged" if created else
-                   "followup.visit_changed", actor=scope.user, changes=changes)
+    after = history.snapshot(visit, fields)
+    if created:
+        changes = {f: [None, v] for f, v in after.items() if v not in (None, "", False)}
+    else:
+        changes = history.diff(before, after)
+    if created or changes:
+        history.record(registration, "followup.visit_logged" if created else
+                       "followup.visit_changed", actor=scope.user, changes=changes)
     return visit
