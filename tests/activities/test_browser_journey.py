@@ -76,3 +76,37 @@ def test_a_secretariat_records_the_committees_year(page_as, live_app):
     expect_text(page, "1 lớp, 124 lượt tham dự")
     expect_text(page, "2 tác phẩm, 1 giải cấp tỉnh")
     screenshot(page, "activities-06-overview")
+
+
+def test_a_follow_up_visit_on_a_registration(page_as, live_app):
+    """Xã Định Hòa's secretariat names the member who follows one of its Cơ sở models and
+    logs a visit; the registration page shows both."""
+    page = page_as("dinhhoa.thuky")
+    page.goto(live_app + "/mo-hinh/")
+    links = [a.get_attribute("href") for a in
+             page.locator("a[href*='/mo-hinh/ho-so/']").all()[:15]]
+    for href in links:
+        page.goto(live_app + href)
+        if page.locator("#follow-up-assign").count():
+            break
+    else:
+        raise AssertionError("no registration of Định Hòa's level in the list")
+    expect_text(page, "Theo dõi, chăm bồi mô hình")
+    select_containing(page, "#follow-up-assign select[name=member]", "Lê Văn Bình")
+    page.fill("#follow-up-assign input[name=note]", "Theo dõi hằng quý")
+    follow(page, "#follow-up-assign button")
+    expect_text(page, "Theo dõi hằng quý")
+    follow(page, "#follow-up-log")
+    page.fill("input[name=date]", "15/11/2025")  # the demo's files are of 2021–2025
+    page.fill("textarea[name=findings]", "135 hộ tham gia, sổ theo dõi ghi chép đầy đủ.")
+    page.fill("textarea[name=guidance]", "Nhân rộng cách làm sang ấp Hòa Tân.")
+    page.fill("textarea[name=next_step]", "Thăm lại tháng 3/2027, kiểm tra số hộ duy trì.")
+    follow(page, "button[name=save]")
+    if "/tham/" in page.url:  # refused: say why
+        raise AssertionError(page.inner_text("#follow-up-form"))
+    expect_text(page, "Nhân rộng cách làm sang ấp Hòa Tân.")
+    assert page.locator("#follow-up-visits tbody tr").count() == 1
+    page.locator("#follow-up").scroll_into_view_if_needed()
+    path = screenshot(page, "activities-07-follow-up")
+    page.locator("#follow-up").screenshot(path=path.replace("activities-07-follow-up",
+                                                            "follow-up-block"))

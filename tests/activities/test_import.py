@@ -25,6 +25,7 @@ SEED004 = {
               "by_genre": {"Báo in": 111, "Báo hình": 123, "Báo nói": 41, "Báo điện tử": 195},
               "national_eligible": 123, "national_finalists": 3, "provincial_prizes": 33},
     "appraisal_teams": 37,
+    "follow_up": {"visits": 0, "models_visited": 0, "models_visited_on_site": 0},
     "reviews": [{"kind": "Sơ kết", "expected": 20, "held": 20, "conference": 19,
                  "reported_only": ["Đảng ủy Bộ đội Biên phòng tỉnh"]},
                 {"kind": "Tổng kết", "expected": 20, "held": 0, "conference": 0,

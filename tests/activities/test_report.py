@@ -39,3 +39,12 @@ def test_missing_figures_stay_blank_and_say_so(db, unit):
             "(chưa có số liệu tập huấn trong hệ thống).") in text
     assert "(chưa có số liệu kiểm tra, khảo sát trong hệ thống)" in text
     assert "(chưa có số liệu cuộc thi báo chí trong hệ thống)." in text
+
+
+def test_field_names_inside_sentences_keep_vietnamese_case(db, unit):
+    from dvk.phases.models import Phase
+
+    text = all_text(docx.Document(io.BytesIO(phase_report_docx(
+        Phase.objects.get(code="2016-2020"), unit("KG")))))
+    assert "lĩnh vực văn hóa - xã hội" in text and "lĩnh vực quốc phòng - an ninh" in text
+    assert "Xã hội" not in text.split("Theo lĩnh vực", 1)[1].split(".", 1)[0]

@@ -41,3 +41,14 @@ def test_fold_and_order():
     assert fold("  Hội Nông dân\txã Đông Hòa ") == "hoi nong dan xa dong hoa"
     words = ["Đặng", "Dũng", "an", "Ân", "ăn", "bảo", "Bao"]
     assert sorted(words, key=sort_key) == ["an", "ăn", "Ân", "Bao", "bảo", "Dũng", "Đặng"]
+
+
+def test_names_inside_a_sentence_keep_vietnamese_case():
+    from dvk.common.text import in_sentence
+
+    assert in_sentence("Văn hóa - Xã hội") == "văn hóa - xã hội"
+    assert in_sentence("Quốc phòng - An ninh") == "quốc phòng - an ninh"
+    assert in_sentence("Xây dựng hệ thống chính trị") == "xây dựng hệ thống chính trị"
+    assert in_sentence("Bằng khen của Chủ tịch UBND tỉnh") == "bằng khen của Chủ tịch UBND tỉnh"
+    assert in_sentence("Đảng ủy Khối cơ quan") == "Đảng ủy Khối cơ quan"
+    assert in_sentence("Báo điện tử") == "báo điện tử" and in_sentence("") == ""

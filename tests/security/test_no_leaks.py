@@ -93,6 +93,7 @@ def foreign(db, user):
     ids["profile_id"] = DocumentProfile.objects.create(
         code="party-decision", version=1, valid_from=dt.date(2026, 1, 1), unit=rg_unit,
         overrides={"signer_name": MARKER}).pk
+    ids.update(_follow_up(reg, committee))
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -168,8 +169,27 @@ def _activities(phase, rg_unit):
                     held_on=dt.date(2028, 10, 1), held_as="conference")
     review.report.save("leak.pdf", ContentFile(b"%PDF-"), save=False)
     review.save()
+    from dvk.activities.models import BudgetLine
+
+    budget = BudgetLine.objects.create(phase=phase, unit=rg_unit, kind="spending",
+                                       date=dt.date(2026, 4, 1), amount=1000, purpose=MARKER,
+                                       document_ref=MARKER)
     return {"training_id": training.pk, "round_id": rnd.pk, "visit_id": visit.pk,
-            "entry_id": entry.pk, "review_id": review.pk}
+            "entry_id": entry.pk, "review_id": review.pk, "budget_id": budget.pk}
+
+
+def _follow_up(reg, committee):
+    """Rạch Giá's registration followed by a member of its district's committee, with a
+    visit carrying the marker."""
+    from dvk.activities.models import FollowUpAssignment, FollowUpVisit
+    from dvk.phases.models import CommitteeMember
+
+    member = CommitteeMember.objects.create(committee=committee, full_name=f"Ông {MARKER}")
+    FollowUpAssignment.objects.create(registration=reg, member=member, note=MARKER)
+    visit = FollowUpVisit.objects.create(registration=reg, date=dt.date(2026, 11, 2),
+                                         member=member, visitor=MARKER, findings=MARKER,
+                                         guidance=MARKER, next_step=MARKER)
+    return {"followup_visit_id": visit.pk}
 
 
 def _fill(route: str, ids: dict) -> str | None:
@@ -391,9 +411,14 @@ def _foreign_params(ids):
         **{f"activities:{key}s": {**activity_filters, **extra} for key, extra in (
             ("training", {}), ("round", {"form": "inspection"}), ("entry", {"genre": "print",
                                                                           "prize": "1"}),
-            ("review", {"kind": "interim", "held_as": "conference"}))},
+            ("review", {"kind": "interim", "held_as": "conference"}),
+            ("budget", {"kind": "spending"}))},
+        **{f"activities:{key}_export": {**activity_filters, "fmt": fmt}
+           for key, fmt in (("training", "csv"), ("round", "csv"), ("entry", "csv"),
+                            ("review", "csv"), ("budget", "csv"))},
         **{f"activities:{key}_new": {"phase": ids["phase_code"], **unit}
-           for key in ("training", "round", "entry", "review")},
+           for key in ("training", "round", "entry", "review", "budget")},
+        "reports:budget": {"phase": ids["phase_code"], "year": "2026", **unit},
         "activity_imports:import": {"kind": "press"},
         "activity_imports:template": {"kind": "inspections"},
     }

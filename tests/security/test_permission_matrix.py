@@ -83,6 +83,10 @@ def unit_of(obj):
         return obj.decision.unit
     if hasattr(obj, "round_id"):  # an inspection visit belongs to its round's host
         return obj.round.unit
+    from dvk.activities.models import FollowUpVisit
+
+    if isinstance(obj, FollowUpVisit):
+        return obj.registration.unit
     return obj.unit
 
 
@@ -251,12 +255,35 @@ def proposal_remove_body(p):
     return {"item": item.pk if item else ""}
 
 
+def _assignment(reg):
+    from dvk.activities.models import FollowUpAssignment
+
+    return FollowUpAssignment.objects.unscoped("tests: the rule's argument").filter(
+        registration=reg).select_related("member").first()
+
+
+def followup_log(scope, reg):
+    return visible(scope, reg) or _why("followup.log", scope, reg, _assignment(reg))
+
+
+def followup_log_visit(scope, visit):
+    return visible(scope, visit) or followup_log(scope, visit.registration)
+
+
+def followup_assign_body(reg):
+    from dvk.activities.services import follow_up_members
+
+    member = follow_up_members(reg).first()
+    return {"member": member.pk if member else ""}
+
+
 def _st(name):
     from dvk.initiatives.enums import State
 
     return State(name)
 
 
+ACTIVITY_KEYS = ("training", "round", "entry", "review", "budget")
 ROUTES: dict[str, Route] = {
     # --- the site ---------------------------------------------------------------------
     "home": Route("GET", None, signed_in),
@@ -340,14 +367,18 @@ ROUTES: dict[str, Route] = {
     "profiles:sample": Route("GET", None, on_root("documents.profile.edit")),
     "profiles:edit": Route("GET", "profile", lambda s, o: _why("documents.profile.edit", s)),
     "activities:index": Route("GET", None, signed_in),
-    **{f"activities:{key}s": Route("GET", None, signed_in)
-       for key in ("training", "round", "entry", "review")},
+    **{f"activities:{key}s": Route("GET", None, signed_in) for key in ACTIVITY_KEYS},
+    **{f"activities:{key}_export": Route("GET", None, signed_in) for key in ACTIVITY_KEYS},
     **{f"activities:{key}_new": Route("GET", None, on_root("activities.record"))
-       for key in ("training", "round", "entry", "review")},
-    **{f"activities:{key}": Route("GET", key, visible)
-       for key in ("training", "round", "entry", "review")},
+       for key in ACTIVITY_KEYS},
+    **{f"activities:{key}": Route("GET", key, visible) for key in ACTIVITY_KEYS},
     **{f"activities:{key}_edit": Route("GET", key, named("activities.record"))
-       for key in ("training", "round", "entry", "review")},
+       for key in ACTIVITY_KEYS},
+    "activities:followup_assign": Route("POST", "followup_reg", named("followup.assign"),
+                                        body=followup_assign_body),
+    "activities:followup_visit_new": Route("GET", "followup_reg", followup_log),
+    "activities:followup_visit_edit": Route("GET", "followup_visit", followup_log_visit),
+    "reports:budget": Route("GET", None, on_root("reports.view")),
     "activities:training_file": Route("GET", "training", lambda s, t: visible(s, t) or (
         None if t.materials else _refusal("no_file", 404))),
     "activities:review_file": Route("GET", "review", lambda s, r: visible(s, r) or (
@@ -396,6 +427,9 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/summary": Route("GET", None, on_root("reports.view")),
     "GET /api/v1/jobs/{job_id}": Route("GET", "job", visible),
     "GET /api/v1/awards": Route("GET", None, signed_in),
+    **{f"GET /api/v1/activities/{name}": Route("GET", None, signed_in)
+       for name in ("training", "inspections", "press", "reviews", "budget",
+                    "follow-up-visits")},
     "GET /api/v1/proposals": Route("GET", None, signed_in),
     "GET /api/v1/proposals/{proposal_id}": Route("GET", "proposal", visible),
     "POST /api/v1/proposals": Route("POST", None, proposal_create, json=True,
@@ -524,6 +558,9 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     proposals, award_decisions = _proposals(unit, levels)
     from dvk.reports.models import DocumentProfile
     activities = _activities(phase, [unit("KG-GQ"), unit("KG-GQ-02"), rg])
+    activities["followup_visit"] = _follow_up([regs[0], regs[6], rg_reg])
+    # Follow-up routes take a Cơ sở and a Huyện file of Định Hòa and Rạch Giá's file.
+    activities["followup_reg"] = [regs[0], regs[6], rg_reg]
     return {
         **activities,
         "proposal": proposals,
@@ -592,7 +629,9 @@ def _activities(phase, units):
     from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, Review, \
         TrainingClass
 
-    out = {"training": [], "round": [], "visit": [], "entry": [], "review": []}
+    from dvk.activities.models import BudgetLine
+
+    out = {"training": [], "round": [], "visit": [], "entry": [], "review": [], "budget": []}
     for i, u in enumerate(units):
         t = TrainingClass(phase=phase, unit=u, date=dt.date(2026, 3, 1 + i), name=f"Lớp {i}",
                           attendances=10)
@@ -606,10 +645,31 @@ def _activities(phase, units):
                                       genre="print", year=2026)
         rv = Review.objects.create(phase=phase, unit=u, kind="interim",
                                    planned_date=dt.date(2028, 10, 1))
+        b = BudgetLine.objects.create(phase=phase, unit=u, kind="allocation", amount=1000,
+                                      date=dt.date(2026, 2, 1), purpose=f"Kinh phí {i}")
         for key, obj in (("training", t), ("round", r), ("visit", v), ("entry", e),
-                         ("review", rv)):
+                         ("review", rv), ("budget", b)):
             out[key].append(obj)
     return out
+
+
+def _follow_up(regs):
+    """A follow-up visit on each registration; the commune's Cơ sở file is followed by a
+    member signed in as dinhhoa.thamdinh (who may log its visits, not assign)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from dvk.activities.models import FollowUpAssignment, FollowUpVisit
+    from dvk.activities.services import follow_up_members
+
+    member = follow_up_members(regs[0]).last()
+    member.user = get_user_model().objects.get(username="dinhhoa.thamdinh")
+    member.save()
+    FollowUpAssignment.objects.create(registration=regs[0], member=member)
+    return [FollowUpVisit.objects.create(registration=reg, date=dt.date(2026, 11, 1),
+                                         visitor="Lê Văn Bình", findings="Duy trì tốt")
+            for reg in regs]
 
 
 # --- the matrix -----------------------------------------------------------------------------
@@ -666,9 +726,11 @@ def _fingerprint():
     from dvk.orgs.models import Membership
     from dvk.phases.models import CommitteeMember
 
+    from dvk.activities.models import FollowUpAssignment
+
     tables = [m._meta.db_table for m in (HistoryEntry, Transition, Registration, Initiative,
                                          Appraisal, Attachment, CommitteeMember, Membership,
-                                         Award, Proposal, ProposalItem)]
+                                         Award, Proposal, ProposalItem, FollowUpAssignment)]
     with connection.cursor() as cur:
         cur.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
         return cur.fetchone()

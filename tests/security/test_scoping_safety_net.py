@@ -28,7 +28,8 @@ USER_FACING = {"initiatives.Initiative", "initiatives.Registration", "initiative
                "initiatives.Decision", "awards.Award", "awards.Proposal", "awards.ProposalItem",
                "awards.AwardDecision", "common.BackgroundJob", "activities.TrainingClass",
                "activities.InspectionRound", "activities.InspectionVisit",
-               "activities.PressEntry", "activities.Review"}
+               "activities.PressEntry", "activities.Review", "activities.BudgetLine",
+               "activities.FollowUpAssignment", "activities.FollowUpVisit"}
 
 
 def guarded_models():

@@ -39,6 +39,52 @@ def assigned_to_province_appraiser(monkeypatch, n):
         for reg in regs:
             Appraisal.objects.create(registration=reg, team=team, appraiser=appraiser)
     return INITIATIVES(monkeypatch, n)
+def _activity_data():
+    """Three of each activity in Gò Quao (2026–2030), and three follow-up visits (the demo
+    records none)."""
+    import datetime as dt
+
+    from dvk.activities.models import (BudgetLine, FollowUpVisit, InspectionRound,
+                                       InspectionVisit, PressEntry, Review, TrainingClass)
+    from dvk.initiatives.models import Registration
+    from dvk.orgs.models import Unit
+    from dvk.phases.models import Phase
+
+    if TrainingClass.objects.unscoped("tests").filter(name__startswith="Lớp đếm").exists():
+        return
+    phase = Phase.objects.get(code="2026-2030")
+    gq = Unit.objects.get(code="KG-GQ")
+    communes = list(Unit.objects.filter(parent=gq).order_by("path")[:3])
+    regs = list(Registration.objects.unscoped("tests").filter(
+        unit__path__startswith=gq.path).order_by("pk")[:3])
+    for i, commune in enumerate(communes):
+        TrainingClass.objects.create(phase=phase, unit=gq, date=dt.date(2026, 3, 1 + i),
+                                     name=f"Lớp đếm {i}", attendances=0 if i else 50)
+        r = InspectionRound.objects.create(phase=phase, unit=gq, code=f"KT-ĐẾM-{i}",
+                                           form="inspection", start_date=dt.date(2026, 5, 1),
+                                           end_date=dt.date(2026, 5, 30))
+        InspectionVisit.objects.create(round=r, unit=commune, date=dt.date(2026, 5, 2 + i))
+        PressEntry.objects.create(phase=phase, unit=gq, title=f"Tác phẩm đếm {i}", author="A",
+                                  genre="print", year=2026, national_finalist=bool(i))
+        Review.objects.create(phase=phase, unit=commune, kind="interim",
+                              planned_date=dt.date(2028, 10, 1))
+        BudgetLine.objects.create(phase=phase, unit=gq, kind="spending", amount=1000 * (i + 1),
+                                  date=dt.date(2026, 4, 1), purpose=f"Chi {i}")
+        FollowUpVisit.objects.create(registration=regs[i], date=dt.date(2026, 11, 1),
+                                     visitor="Lê Văn Bình", findings="x")
+
+
+def activity_list(monkeypatch, n):
+    _activity_data()
+    monkeypatch.setattr("dvk.activities.views.base.PAGE_SIZE", n)
+    return {}
+
+
+def activity_api(monkeypatch, n):
+    _activity_data()
+    return {"limit": n}
+
+
 # (case, persona, url, fixed params, how to show n rows, exact queries)
 CASES = [
     ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 13),
@@ -53,6 +99,12 @@ CASES = [
     ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 7),
     ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
      assigned_to_province_appraiser, 9),
+    *[(f"activities {path}", "gq.thuky", f"/hoat-dong/{path}/", {}, activity_list, count)
+      for path, count in (("tap-huan", 11), ("kiem-tra", 11), ("bao-chi", 11),
+                          ("so-ket", 12), ("kinh-phi", 11))],
+    *[(f"api activities {name}", "gq.thuky", f"/api/v1/activities/{name}", {}, activity_api,
+       count) for name, count in (("training", 8), ("inspections", 9), ("press", 8),
+                                  ("reviews", 8), ("budget", 8), ("follow-up-visits", 8))],
 ]
 
 

@@ -39,3 +39,8 @@ REVIEW_KIND_LABELS = {"Sơ kết": ReviewKind.INTERIM, "Tổng kết": ReviewKin
 FORM_LABEL = {v: k for k, v in FORM_FILE_LABELS.items()}
 GENRE_LABEL = {v: k for k, v in GENRE_FILE_LABELS.items()}
 REVIEW_KIND_LABEL = {v: k for k, v in REVIEW_KIND_LABELS.items()}
+
+
+class BudgetKind(models.TextChoices):
+    ALLOCATION = "allocation", _("Allocation")
+    SPENDING = "spending", _("Spending")

@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from .enums import FORM_LABEL, GENRE_LABEL, REVIEW_KIND_LABEL, ReviewForm, ReviewKind
-from .models import InspectionRound, InspectionVisit, PressEntry, Review, TrainingClass
+from .models import (FollowUpVisit, InspectionRound, InspectionVisit, PressEntry, Review,
+                     TrainingClass)
 
-# Queries of the block: training, visits, rounds, press, teams, committees, reviews.
-ACTIVITY_QUERIES = 7
+# Queries of the block: training, visits, rounds, press, teams, follow-up, committees, reviews.
+ACTIVITY_QUERIES = 8
 
 
 def activities_summary(phase, unit, subtree, *, year: int | None = None,
@@ -49,6 +50,10 @@ def activities_summary(phase, unit, subtree, *, year: int | None = None,
                            "committee__unit")
     if year is not None:
         teams = teams.filter(Q(year=year) | Q(year__isnull=True))
+    follow_up = scoped(FollowUpVisit.objects.unscoped(why).filter(registration__phase=phase),
+                       "registration__unit").aggregate(
+        visits=Count("pk"), models_visited=Count("registration", distinct=True),
+        models_visited_on_site=Count("registration", distinct=True, filter=Q(on_site=True)))
     return {
         "training": {"classes": training["classes"],
                      "attendances": training["attendances"] or 0},
@@ -62,6 +67,7 @@ def activities_summary(phase, unit, subtree, *, year: int | None = None,
                   "national_finalists": press_counts["finalists"],
                   "provincial_prizes": press_counts["prizes"]},
         "appraisal_teams": teams.count(),
+        "follow_up": follow_up,
         "reviews": review_rows(phase, subtree, year=year, children=children),
     }
 

@@ -15,7 +15,8 @@ from dvk.orgs.scope import units_for
 from dvk.phases.forms import DateInput
 from dvk.phases.models import Phase
 
-from .models import InspectionRound, InspectionVisit, PressEntry, Review, TrainingClass
+from .models import (BudgetLine, FollowUpVisit, InspectionRound, InspectionVisit, PressEntry,
+                     Review, TrainingClass)
 
 DATES = {"date", "start_date", "end_date", "decision_date", "planned_date", "held_on",
          "closed_on"}
@@ -199,3 +200,56 @@ class ReviewForm(ActivityForm):
 
 
 __all__ = ["TrainingForm", "RoundForm", "VisitForm", "PressForm", "ReviewForm", "Unit"]
+
+
+class BudgetForm(ActivityForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["phase", "unit", "kind", "date", "amount", "purpose", "document_ref"]
+
+
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} – {obj.position}" if obj.position else obj.full_name
+
+
+class AssignForm(forms.Form):
+    member = MemberChoice(queryset=None, label=_("Committee member who follows the model"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class FollowUpVisitForm(forms.ModelForm):
+    """A visit to a registered model: the date lies in the registration's phase."""
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ["date", "member", "visitor", "on_site", "findings", "guidance", "next_step"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 3}),
+                   "guidance": forms.Textarea(attrs={"rows": 3}),
+                   "next_step": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, registration, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registration = registration
+        self.fields["member"] = MemberChoice(queryset=members, required=False,
+                                             label=_("Committee member"))
+        self.fields["visitor"].required = False
+        self.fields["date"].widget = DateInput()
+        self.fields["date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+    def clean(self):
+        data = super().clean()
+        day, phase = data.get("date"), self.registration.phase
+        if day and day.year not in phase.years:
+            self.add_error("date", _("This date is outside phase %(phase)s.")
+                           % {"phase": phase.code})
+        if not data.get("visitor"):
+            if data.get("member"):
+                data["visitor"] = data["member"].full_name
+            else:
+                self.add_error("visitor", _("Say who visited (or choose the member)."))
+        return data

@@ -17,7 +17,7 @@ from dvk.initiatives.models import ImportBatch, Initiative
 from dvk.orgs.models import Unit
 from dvk.phases.models import Phase
 
-from .enums import FollowUp, Genre, InspectionForm, ReviewForm, ReviewKind
+from .enums import BudgetKind, FollowUp, Genre, InspectionForm, ReviewForm, ReviewKind
 
 KEY_MAX = 255
 
@@ -209,3 +209,90 @@ class Review(Activity):
     def fill(self):
         day = self.held_on or self.planned_date
         self.year = day.year if day else self.phase.end_year
+
+
+class FollowUpAssignment(models.Model):
+    """Theo dõi, chăm bồi: the committee member who follows a registration (one at a time;
+    a change of member is a history entry). Scoped through the registration's unit."""
+
+    registration = models.OneToOneField("initiatives.Registration", on_delete=models.CASCADE,
+                                        related_name="+", verbose_name=_("registration"))
+    member = models.ForeignKey("phases.CommitteeMember", on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("committee member"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("registration__unit")
+
+    class Meta:
+        verbose_name = _("follow-up assignment")
+        verbose_name_plural = _("follow-up assignments")
+
+    def __str__(self):
+        return f"{self.member} · {self.registration_id}"
+
+
+class FollowUpVisit(models.Model):
+    """One follow-up visit to a registered model: when, who, what was found, the guidance
+    given, the next step. `on_site`: the visitor went to the model (counted in the summary)."""
+
+    registration = models.ForeignKey("initiatives.Registration", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("registration"))
+    date = models.DateField(_("date"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    member = models.ForeignKey("phases.CommitteeMember", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("committee member"))
+    visitor = models.CharField(_("who visited"), max_length=255)
+    on_site = models.BooleanField(_("on site"), default=True)
+    findings = models.TextField(_("what was found"))
+    guidance = models.TextField(_("guidance given"), blank=True)
+    next_step = models.TextField(_("next step"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager("registration__unit")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        indexes = [models.Index(fields=["registration", "date"], name="followup_visit_reg")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} · {self.visitor}"
+
+    def save(self, *args, **kwargs):
+        self.fill()
+        super().save(*args, **kwargs)
+
+    def fill(self):
+        self.year = self.date.year
+
+
+class BudgetLine(Activity):
+    """Kinh phí: money allocated to or spent by a unit's committee in a phase (VND)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=BudgetKind.choices)
+    date = models.DateField(_("date"))
+    amount = models.PositiveBigIntegerField(_("amount (đồng)"))
+    purpose = models.CharField(_("purpose"), max_length=255)
+    document_ref = models.CharField(_("document"), max_length=128, blank=True,
+                                    help_text=_("Number and date of the decision or voucher"))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        indexes = [models.Index(fields=["phase", "year"], name="budget_phase_year")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.purpose}"
+
+    def fill(self):
+        self.year = self.date.year

@@ -30,3 +30,43 @@ def can_record(scope, obj=None) -> Refusal | None:
 def can_import(scope) -> Refusal | None:
     """Back-load a training, inspections or press file for the secretariat's subtree."""
     return None if scope.has_role(Role.SECRETARIAT) else IMPORT_ROLE
+
+
+# --- follow-up of registered models (theo dõi, chăm bồi, uốn nắn) ----------------------------
+
+ASSIGN_ROLE = Refusal("role", "Chỉ thư ký Ban Chỉ đạo xét hồ sơ ở cấp này được phân công "
+                              "thành viên theo dõi mô hình.", 403)
+LOG_ROLE = Refusal("role", "Chỉ thành viên được phân công theo dõi hoặc thư ký Ban Chỉ đạo "
+                           "xét hồ sơ ở cấp này được ghi nhật ký thăm mô hình.", 403)
+
+
+def _secretariat_of_level(scope, registration) -> bool:
+    """The secretariat of the committee that recognises at the registration's level, over
+    the registration's unit (phases.rules.acts_at: the scope's committee's level)."""
+    from dvk.phases.rules import acts_at
+
+    return scope.contains(registration.unit) and acts_at(
+        scope, registration.phase_id, registration.level_id, Role.SECRETARIAT)
+
+
+@rule("followup.assign", new_work=True)
+def can_assign(scope, registration) -> Refusal | None:
+    """Name (or change) the committee member who follows a registration: the secretariat
+    of the committee of the registration's level."""
+    if not scope.contains(registration.unit):
+        return UNIT_OUTSIDE
+    return None if _secretariat_of_level(scope, registration) else ASSIGN_ROLE
+
+
+@rule("followup.log", new_work=True)
+def can_log(scope, registration, assignment=None) -> Refusal | None:
+    """Log a visit: the assigned member (signed in as the member's account) or the
+    secretariat of the committee of the registration's level."""
+    if not scope.contains(registration.unit):
+        return UNIT_OUTSIDE
+    if _secretariat_of_level(scope, registration):
+        return None
+    user_id = getattr(scope.user, "pk", None)
+    if assignment is not None and user_id is not None and assignment.member.user_id == user_id:
+        return None
+    return LOG_ROLE

@@ -100,3 +100,32 @@ def clean(text) -> str:
         return ""
     # str.split() splits on exactly the characters regex \s matches (str.isspace()).
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+# --- names inside a sentence --------------------------------------------------------------------
+
+#: Names that keep their capital inside a sentence (institutions and proper names that may
+#: open a catalogue label).
+PROPER_STARTS = ("Đảng", "Nhà nước", "Mặt trận", "Quốc hội", "Chính phủ", "Ủy ban", "Ủy Ban",
+                 "Hội đồng", "Việt Nam", "Hồ Chí Minh", "Bác Hồ", "Ban Chỉ đạo", "Bộ Chính trị",
+                 "Trung ương", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Chủ tịch", "Thủ tướng")
+_SEGMENT = re.compile(r"(^|\s[-–]\s|,\s|;\s|\s/\s)(\S+)")
+
+
+def in_sentence(name: str | None) -> str:
+    """A heading-style name (a field, a genre, a kind, a level) as written inside a
+    Vietnamese sentence: the capital opening each part goes ("Văn hóa - Xã hội" → "văn hóa -
+    xã hội", "Quốc phòng - An ninh" → "quốc phòng - an ninh"); capitals inside a part stay
+    ("Bằng khen của Chủ tịch UBND tỉnh" → "bằng khen của Chủ tịch UBND tỉnh"), and so do
+    acronyms (UBND, MTTQ) and the institutions and proper names of PROPER_STARTS."""
+    if not name:
+        return ""
+
+    def lower(m: re.Match) -> str:
+        sep, word = m.group(1), m.group(2)
+        rest = name[m.start(2):]
+        if rest.startswith(PROPER_STARTS) or (len(word) > 1 and word.isupper()):
+            return sep + word
+        return sep + word[:1].lower() + word[1:]
+
+    return _SEGMENT.sub(lower, name)

@@ -120,6 +120,21 @@ def _chart_js_url() -> str | None:
         return None
 
 
+# --- budget per unit --------------------------------------------------------------------------
+
+@login_required
+def budget(request):
+    """Allocations, spending and award money per unit of the chosen unit's subtree."""
+    from .budget import budget_by_unit
+
+    scope = _stats_scope(request)
+    phase, unit, year = _picked(request, scope)
+    rows, total = budget_by_unit(scope, phase, unit, year)
+    return render(request, "reports/budget.html", {
+        "phase": phase, "unit": unit, "year": year, "rows": rows, "total": total,
+        "phases": Phase.objects.order_by("-start_year"), "units": _unit_choices(scope, unit)})
+
+
 # --- reports index and documents -----------------------------------------------------------
 
 @login_required

@@ -61,6 +61,9 @@ class Module:
     file_field: str = ""  # an attachment downloadable from the detail page
     extra: Callable | None = None  # (request, obj) -> extra context of the detail page
     list_extra: Callable | None = None  # (request, qs, params) -> extra context of the list
+    flags: Callable = staticmethod(lambda obj: [])  # obj -> data-problem warnings (flags.py)
+    slug: str = ""  # the export's file name stem
+    export_rows: Callable | None = None  # (scope, filtered qs) -> rows of the export
 
     @property
     def list_url(self) -> str:
@@ -68,7 +71,7 @@ class Module:
 
     def url(self, name, obj=None):
         suffix = {"list": "s", "detail": "", "new": "_new", "edit": "_edit",
-                  "file": "_file"}[name]
+                  "file": "_file", "export": "_export"}[name]
         kwargs = {self.kwarg: obj.pk} if obj is not None else {}
         return reverse(f"activities:{self.key}{suffix}", kwargs=kwargs)
 
@@ -107,13 +110,15 @@ def list_view(module: Module):
         scope = request.scope
         qs, params = _filtered(request, module, module.queryset(scope))
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [{"obj": o, "url": module.url("detail", o),
+        rows = [{"obj": o, "url": module.url("detail", o), "flags": module.flags(o),
                  "cells": [fn(o) for _h, fn in module.columns]} for o in page.object_list]
         context = {"module": module, "page_obj": page, "rows": rows, "params": params,
                    "phases": phases(), "total": qs.count(),
                    "filters": [(f, f.choices()) for f in module.filters],
                    "can_record": allowed("activities.record", scope),
-                   "new_url": module.url("new")}
+                   "new_url": module.url("new"), "query": request.GET.urlencode(),
+                   "export_url": module.url("export"),
+                   "flagged": sum(1 for r in rows if r["flags"])}
         if module.list_extra:
             context.update(module.list_extra(request, qs, params))
         return render(request, "activities/list.html", context)
@@ -128,7 +133,7 @@ def detail_view(module: Module):
     @login_required
     def view(request, **kwargs):
         obj = find(request, module, kwargs[module.kwarg])
-        context = {"module": module, "obj": obj,
+        context = {"module": module, "obj": obj, "flags": module.flags(obj),
                    "facts": [(label, fn(obj)) for label, fn in module.facts],
                    "can_record": allowed("activities.record", request.scope, obj),
                    "edit_url": module.url("edit", obj),
@@ -187,4 +192,18 @@ def file_view(module: Module):
         except (FileNotFoundError, ValueError):
             raise Http404 from None
         return FileResponse(handle, as_attachment=True, filename=f.name.rsplit("/", 1)[-1])
+    return view
+
+
+def export_view(module: Module):
+    """The list as XLSX or CSV (?fmt=csv): same scope and filters as the page, every row."""
+    from .. import exports
+
+    @login_required
+    def view(request):
+        qs, _params = _filtered(request, module, module.queryset(request.scope))
+        rows = module.export_rows(request.scope, qs) if module.export_rows else qs
+        rows = rows[:exports.MAX_ROWS].iterator(chunk_size=2000)
+        key = "visit" if module.key == "round" else module.key
+        return exports.response(key, rows, request.GET.get("fmt", "xlsx"), module.slug)
     return view

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dvk.common.formatting import vn_int
 
-from ..enums import FollowUp, Genre, InspectionForm, ReviewForm as HeldAs, ReviewKind
-from ..forms import PressForm, ReviewForm, RoundForm, TrainingForm
-from ..queries import press_for, reviews_for, rounds_for, trainings_for
+from .. import flags
+from ..enums import BudgetKind, FollowUp, Genre, InspectionForm, ReviewForm as HeldAs, ReviewKind
+from ..forms import BudgetForm, PressForm, ReviewForm, RoundForm, TrainingForm
+from ..queries import budget_for, press_for, reviews_for, rounds_for, trainings_for, visits_for
 from .base import Filter, Module
 
 
@@ -30,7 +31,8 @@ TRAINING = Module(
            (_("Date"), lambda o: day(o.date)), (_("Place"), lambda o: o.place or "–"),
            (_("Audience"), lambda o: o.audience or "–"),
            (_("Attendances"), lambda o: vn_int(o.attendances))],
-    search=("name", "name_key", "audience"), file_field="materials")
+    search=("name", "name_key", "audience"), file_field="materials",
+    flags=flags.training_flags, slug="tap-huan")
 
 ROUND = Module(
     key="round", title=_("Inspections and surveys"), new_label=_("Plan a round"),
@@ -48,7 +50,9 @@ ROUND = Module(
            (_("Team"), lambda o: o.team or "–")],
     search=("code", "title"),
     filters=[Filter("form", _("Form"), lambda: list(InspectionForm.choices), "form")],
-    detail_template="activities/round_detail.html")
+    detail_template="activities/round_detail.html", flags=flags.round_flags, slug="kiem-tra",
+    export_rows=lambda scope, qs: visits_for(scope).filter(round__in=qs.values("pk"))
+    .order_by("round__start_date", "round__code", "date", "unit__path"))
 
 PRESS = Module(
     key="entry", title=_("Press contest"), new_label=_("Enter a press entry"),
@@ -68,7 +72,8 @@ PRESS = Module(
     search=("title", "title_key", "author", "author_key", "outlet"),
     filters=[Filter("genre", _("Genre"), lambda: list(Genre.choices), "genre"),
              Filter("prize", _("Prize"), lambda: [("1", _("With a provincial prize"))],
-                    "provincial_prize__gt")])
+                    "provincial_prize__gt")],
+    flags=flags.press_flags, slug="bao-chi")
 
 
 def _not_yet(request, qs, params):
@@ -108,7 +113,27 @@ REVIEW = Module(
     search=(), file_field="report", detail_template="activities/review_detail.html",
     filters=[Filter("kind", _("Kind"), lambda: list(ReviewKind.choices), "kind"),
              Filter("held_as", _("Held as"), lambda: list(HeldAs.choices), "held_as")],
-    list_extra=_not_yet)
+    list_extra=_not_yet, slug="so-ket")
 
-MODULES = [TRAINING, ROUND, PRESS, REVIEW]
+
+def money(value):
+    return f"{vn_int(value)} đ"
+
+
+BUDGET = Module(
+    key="budget", title=_("Budget"), new_label=_("Record an allocation or spending"),
+    kwarg="budget_id", queryset=budget_for, form=BudgetForm,
+    columns=[(_("Date"), lambda o: day(o.date)), (_("Purpose"), lambda o: o.purpose),
+             (_("Unit"), lambda o: o.unit.name), (_("Kind"), lambda o: o.get_kind_display()),
+             (_("Amount"), lambda o: money(o.amount)),
+             (_("Document"), lambda o: o.document_ref or "–")],
+    facts=[(_("Phase"), lambda o: o.phase.code), (_("Unit"), lambda o: o.unit.name),
+           (_("Kind"), lambda o: o.get_kind_display()), (_("Date"), lambda o: day(o.date)),
+           (_("Amount"), lambda o: money(o.amount)), (_("Purpose"), lambda o: o.purpose),
+           (_("Document"), lambda o: o.document_ref or "–")],
+    search=("purpose", "document_ref"),
+    filters=[Filter("kind", _("Kind"), lambda: list(BudgetKind.choices), "kind")],
+    flags=flags.budget_flags, slug="kinh-phi")
+
+MODULES = [TRAINING, ROUND, PRESS, REVIEW, BUDGET]
 FOLLOW_UP = FollowUp

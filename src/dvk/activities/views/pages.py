@@ -16,9 +16,10 @@ from dvk.phases.queries import current_phase
 from .. import services
 from ..enums import FollowUp
 from ..forms import VisitForm
-from ..queries import press_for, reviews_for, rounds_for, trainings_for, visits_for
+from ..enums import BudgetKind
+from ..queries import budget_for, press_for, reviews_for, rounds_for, trainings_for, visits_for
 from . import base
-from .modules import MODULES, PRESS, REVIEW, ROUND, TRAINING
+from .modules import BUDGET, MODULES, PRESS, REVIEW, ROUND, TRAINING
 
 
 @login_required
@@ -36,6 +37,9 @@ def index(request):
          of(press_for(scope)).exclude(provincial_prize="").count()),
         (REVIEW, of(reviews_for(scope)).exclude(held_as="").count(),
          of(reviews_for(scope)).count()),
+        (BUDGET, *of(budget_for(scope)).order_by().aggregate(
+            a=Sum("amount", filter=Q(kind=BudgetKind.ALLOCATION), default=0),
+            s=Sum("amount", filter=Q(kind=BudgetKind.SPENDING), default=0)).values()),
     ]
     open_visits = visits.exclude(status=FollowUp.CLOSED).count()
     return render(request, "activities/index.html", {
@@ -82,5 +86,6 @@ def visit_edit(request, visit_id):
 
 VIEWS = {m.key: {"list": base.list_view(m), "detail": base.detail_view(m),
                  "new": base.new_view(m), "edit": base.edit_view(m),
+                 "export": base.export_view(m),
                  "file": base.file_view(m) if m.file_field else None} for m in MODULES}
-__all__ = ["index", "visit_new", "visit_edit", "VIEWS", "Q"]
+__all__ = ["index", "visit_new", "visit_edit", "VIEWS"]

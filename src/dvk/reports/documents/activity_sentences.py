@@ -4,6 +4,7 @@ sentence keeps the blank "………" for the secretariat and says the system has
 from __future__ import annotations
 
 from dvk.common.formatting import vn_int
+from dvk.common.text import in_sentence
 
 NO_DATA = "chưa có số liệu {what} trong hệ thống"
 
@@ -25,7 +26,7 @@ def training_sentence(a: dict, blank: str) -> str:
 def inspections_sentence(a: dict, blank: str) -> str:
     i = a["inspections"]
     if i["units_visited"]:
-        forms = ", ".join(f"{label.lower()} {vn_int(n)}" for label, n in i["by_form"].items() if n)
+        forms = ", ".join(f"{in_sentence(label)} {vn_int(n)}" for label, n in i["by_form"].items() if n)
         text = (f"Ban Chỉ đạo tổ chức {vn_int(i['rounds'])} cuộc kiểm tra, khảo sát trực tiếp "
                 f"{vn_int(i['units_visited'])} lượt ban chỉ đạo, cơ quan, đơn vị ({forms})")
     else:
@@ -43,7 +44,7 @@ def press_sentence(a: dict, blank: str, prize_level: str) -> str:
                 f"{blank}, báo điện tử {blank}); trong đó có {blank} tác phẩm đủ điều kiện dự "
                 f"thi cấp toàn quốc, {blank} tác phẩm được vào vòng chung kết; {blank} tác phẩm "
                 f"đạt giải cấp {prize_level}{_missing('cuộc thi báo chí')}.")
-    genres = ", ".join(f"{label.lower()} {vn_int(n)}" for label, n in p["by_genre"].items() if n)
+    genres = ", ".join(f"{in_sentence(label)} {vn_int(n)}" for label, n in p["by_genre"].items() if n)
     return (f"Kết quả có {vn_int(p['entries'])} tác phẩm dự thi ({genres}); trong đó có "
             f"{vn_int(p['national_eligible'])} tác phẩm đủ điều kiện dự thi cấp toàn quốc, "
             f"{vn_int(p['national_finalists'])} tác phẩm được vào vòng chung kết; "
@@ -53,7 +54,7 @@ def press_sentence(a: dict, blank: str, prize_level: str) -> str:
 def review_sentences(a: dict, blank: str) -> list[str]:
     out = []
     for r in a["reviews"]:
-        kind = r["kind"].lower()
+        kind = in_sentence(r["kind"])
         if not r["expected"] and not r["held"]:
             continue
         if not r["held"]:

@@ -17,11 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from dvk.common.formatting import recognition_rate, vn_int, vn_percent
+from dvk.common.text import in_sentence
 from dvk.orgs.models import Sector
 
 from ..appendix import add_appendix_tables
 from ..profiles import Profile, get_profile
 from ..summary import build_summary
+
 from . import bodies
 from .activity_sentences import (inspections_sentence, press_sentence, review_sentences,
                                  training_sentence)
@@ -33,7 +35,7 @@ POLICE = "cong-an"
 
 def _lv(name: str) -> str:
     """Level name inside a sentence: "Cơ sở" → "cấp cơ sở"."""
-    return f"cấp {name[:1].lower()}{name[1:]}"
+    return f"cấp {in_sentence(name)}"
 
 
 def _join(parts: list[str], last: str = " và ") -> str:
@@ -137,8 +139,7 @@ def field_sentence(summary: dict) -> str | None:
     parts = []
     for f in summary["by_field"]:
         row = next(r for r in f["levels"] if r["level"] == level)
-        name = f["field"][:1].lower() + f["field"][1:]
-        parts.append(f"lĩnh vực {name} {vn_int(row['registered'])} mô hình")
+        parts.append(f"lĩnh vực {in_sentence(f['field'])} {vn_int(row['registered'])} mô hình")
     return f"Theo lĩnh vực, số mô hình đăng ký {_lv(level)}: " + "; ".join(parts) + "."
 
 
@@ -147,7 +148,7 @@ def awards_sentence(summary: dict) -> str:
         return "Về khen thưởng: ……… (chưa có số liệu khen thưởng trong hệ thống)."
     by_level: dict[str | None, list[str]] = {}
     for a in summary["awards"]:
-        by_level.setdefault(a["level"], []).append(f"{vn_int(a['count'])} {a['kind'].lower()}")
+        by_level.setdefault(a["level"], []).append(f"{vn_int(a['count'])} {in_sentence(a['kind'])}")
     parts = [f"{_lv(level) if level else 'khen thưởng khác'} tặng {_join(kinds)}"
              for level, kinds in by_level.items()]
     return ("Về khen thưởng, " + ", ".join(parts)
