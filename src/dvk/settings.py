@@ -14,6 +14,12 @@ TRUST_X_FORWARDED_PROTO  "1" when a reverse proxy terminates TLS and sets X-Forw
 SECURE_COOKIES  "1"/"0" overrides the secure-cookie choice made by HTTPS
 TASKS_BACKEND "db" (default, django-tasks-db) or "rq" (django-tasks-rq, needs REDIS_URL)
 MEDIA_ROOT    where uploaded attachments and generated files are stored
+DVK_BASE_URL  the site's address as users reach it, for links printed by commands
+              (one-time password links of `dvk import_users`; default http://127.0.0.1:8000)
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+DEFAULT_FROM_EMAIL  outgoing mail (password links); without EMAIL_HOST mails are printed
+              on the console
+DVK_PASSWORD_LINK_HOURS  how long a one-time password link works (default 72)
 """
 import os
 import secrets
@@ -165,10 +171,28 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every password a person chooses (set-password link, change, reset) passes these, with
+# Vietnamese messages (dvk/common/passwords.py): "gq.thuky1" is refused to gq.thuky.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "dvk.common.passwords.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")}},
+    {"NAME": "dvk.common.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "dvk.common.passwords.CommonPasswordValidator"},
+    {"NAME": "dvk.common.passwords.NumericPasswordValidator"},
 ]
+# One-time links to set or reset a password (Django's token: void once used).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("DVK_PASSWORD_LINK_HOURS") or 72) * 3600
+DVK_BASE_URL = os.environ.get("DVK_BASE_URL") or "http://127.0.0.1:8000"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "dvk@localhost"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -23,7 +23,11 @@ SKIP_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/")
 DENIED = {403, 404, 405}
 # URL keywords that are parameters, not objects.
 PARAMETERS = {"fmt": "docx", "format": "xlsx", "year": "2026", "state": "submitted",
-              "kind": "summary_json", "code": "party-decision"}
+              "kind": "summary_json", "code": "party-decision", "uidb64": "MQ",
+              "token": "abc-123"}
+# Pages open to anonymous visitors: signing in, and asking for / using a password link.
+PUBLIC = ("dang-nhap/", "tai-khoan/quen-mat-khau/", "tai-khoan/quen-mat-khau/da-gui/",
+          "tai-khoan/dat-mat-khau/<uidb64>/<token>/", "tai-khoan/dat-mat-khau/xong/")
 OBJECT_KWARGS = lambda route: [k for k in re.findall(r"<(?:\w+:)?(\w+)>", route)
                                if k not in PARAMETERS]
 
@@ -352,7 +356,9 @@ def test_api_lists_never_show_another_districts_data(client_as, foreign):
 
 def test_anonymous_gets_nothing(client, foreign):
     for route, pattern in _site_routes():
-        if route in ("dang-nhap/",):
+        if route in PUBLIC:
+            body = client.get(_fill(route, foreign)).content
+            assert MARKER.lower().encode() not in body.lower(), route
             continue
         path = _fill(route, foreign)
         resp = client.get(path)
@@ -392,6 +398,10 @@ def _foreign_params(ids):
         "imports:import": {},
         "structure:upload": {}, "phases:create": {}, "structure:confirm": {}, "structure:cancel": {},
         "structure:template": {},
+        "user_imports:upload": {}, "user_imports:template": {}, "user_imports:confirm": {},
+        "user_imports:cancel": {},
+        "password_change": {}, "password_change_done": {}, "password_reset": {},
+        "password_reset_done": {}, "password_reset_confirm": {}, "password_reset_complete": {},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},
         "awards:list": {"phase": ids["phase_code"], "year": "2026", "occasion": "ad_hoc",

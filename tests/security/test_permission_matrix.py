@@ -340,6 +340,17 @@ ROUTES: dict[str, Route] = {
     "structure:template": Route("GET", None, on_root("structure.change")),
     "structure:confirm": Route("POST", None, on_root("structure.change")),
     "structure:cancel": Route("POST", None, on_root("structure.change")),
+    "user_imports:upload": Route("GET", None, on_root("users.import")),
+    "user_imports:template": Route("GET", None, on_root("users.import")),
+    "user_imports:confirm": Route("POST", None, on_root("users.import")),
+    "user_imports:cancel": Route("POST", None, on_root("users.import")),
+    "password_change": Route("GET", None, signed_in),
+    "password_change_done": Route("GET", None, signed_in),
+    # Open to anyone: asking for a link, and the one-time link itself (a forged one here).
+    "password_reset": Route("GET", None, signed_in, public=True),
+    "password_reset_done": Route("GET", None, signed_in, public=True),
+    "password_reset_confirm": Route("GET", None, signed_in, public=True),
+    "password_reset_complete": Route("GET", None, signed_in, public=True),
     "initiatives:bulk": Route("POST", "reg", bulk,
                               body=lambda r: {"action": "accept", "ids": [r.pk]}),
     "initiatives:assigned": Route("GET", None, on_root("appraisal.list")),
@@ -450,7 +461,8 @@ QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
          "GET /api/v1/initiatives/similar": {"title": "Khéo vận động"},
          "GET /api/v1/summary": {"phase": "2026-2030"},
          "activity_imports:template": {"kind": "training"}}
-PARAMS = {"fmt": "docx", "kind": "summary_json", "code": "party-decision"}
+PARAMS = {"fmt": "docx", "kind": "summary_json", "code": "party-decision", "uidb64": "MQ",
+          "token": "abc-123"}
 
 
 def _png():

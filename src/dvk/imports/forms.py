@@ -46,3 +46,12 @@ class StructureFileForm(forms.Form):
 
     def clean_file(self):
         return check_upload(self.cleaned_data["file"])
+
+
+class UsersFileForm(forms.Form):
+    """A users file (CONTRACTS §8)."""
+
+    file = forms.FileField(label=_("Users file (.xlsx or .csv)"))
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"])

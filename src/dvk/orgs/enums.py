@@ -26,6 +26,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
 
 
+# The labels of the users file (CONTRACTS §8); fixed Vietnamese regardless of UI language.
+ROLE_FILE_LABELS = {
+    "Văn thư": Role.CLERK,
+    "Thư ký": Role.SECRETARIAT,
+    "Thẩm định": Role.APPRAISER,
+    "Lãnh đạo": Role.LEADER,
+    "Quản trị": Role.ADMIN,
+}
+
+
 class UnitEventKind(models.TextChoices):
     CREATE = "create", _("Created")
     RENAME = "rename", _("Renamed")

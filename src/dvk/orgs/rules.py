@@ -24,3 +24,9 @@ def system_admin(scope) -> Refusal | None:
 def can_change_structure(scope) -> Refusal | None:
     """Merging, splitting or dissolving units reaches every level above them."""
     return system_admin(scope)
+
+
+@rule("users.import", new_work=True)
+def can_import_users(scope) -> Refusal | None:
+    """Accounts in bulk (CONTRACTS §8) reach any unit, and may name system administrators."""
+    return system_admin(scope)

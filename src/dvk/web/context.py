@@ -22,6 +22,7 @@ NAV = [
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),
     ("structure:upload", _("Structure changes"), "structure.change"),
+    ("user_imports:upload", _("Accounts"), "users.import"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
     ("profiles:list", _("Document profiles"), "documents.profile.edit"),

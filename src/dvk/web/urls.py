@@ -3,7 +3,7 @@ import importlib.util
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,11 +11,23 @@ urlpatterns = [
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chon-vai-tro/", views.switch_membership, name="switch_membership"),
+    # Passwords (web/accounts.py); the names are Django's, which its views redirect to.
+    path("tai-khoan/doi-mat-khau/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("tai-khoan/doi-mat-khau/xong/", accounts.PasswordChangeDone.as_view(),
+         name="password_change_done"),
+    path("tai-khoan/quen-mat-khau/", accounts.PasswordReset.as_view(), name="password_reset"),
+    path("tai-khoan/quen-mat-khau/da-gui/", accounts.PasswordResetDone.as_view(),
+         name="password_reset_done"),
+    path("tai-khoan/dat-mat-khau/<uidb64>/<token>/", accounts.PasswordSet.as_view(),
+         name="password_reset_confirm"),
+    path("tai-khoan/dat-mat-khau/xong/", accounts.PasswordSetDone.as_view(),
+         name="password_reset_complete"),
 ]
 
 # Each domain app brings its own urls.py under a Vietnamese prefix.
 SECTIONS = [
     ("don-vi/co-cau/", "dvk.imports.structure_urls"),  # before a unit code's pattern
+    ("tai-khoan/nhap/", "dvk.imports.user_urls"),
     ("don-vi/", "dvk.web.unit_urls"),
     ("giai-doan/", "dvk.phases.urls"),
     ("mo-hinh/", "dvk.initiatives.urls"),
