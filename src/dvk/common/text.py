@@ -100,3 +100,19 @@ def clean(text) -> str:
         return ""
     # str.split() splits on exactly the characters regex \s matches (str.isspace()).
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Vietnamese phone numbers as people write them: 0912 345 678, 0912.345.678, +84 912-345-678,
+# (0297) 3862 123. Nine or more digits with single separators; years and counts stay.
+_PHONE = re.compile(r"(?:\+\s?84[\s.\-]?|\(?0)\d{1,4}\)?(?:[\s.\-]?\d){6,10}")
+
+
+def redact_contacts(text: str | None, mask: str = "[…]") -> str:
+    """Text for the public: e-mail addresses and phone numbers replaced by `mask`.
+
+    Public pages show a model's own story (its description), which its clerk typed for the
+    committee and may hold a contact line; the public gallery never shows contact data."""
+    if not text:
+        return ""
+    return _PHONE.sub(mask, _EMAIL.sub(mask, text))

@@ -24,6 +24,7 @@ NAV = [
     ("structure:upload", _("Structure changes"), "structure.change"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
+    ("gallery:manage", _("Gallery photos"), "gallery.publish"),
 ]
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chon-vai-tro/", views.switch_membership, name="switch_membership"),
+    path("huong-dan/", views.help_page, name="help"),
+    path("huong-dan/<slug:role>/", views.help_page, name="help_role"),
 ]
 
 # Each domain app brings its own urls.py under a Vietnamese prefix.
