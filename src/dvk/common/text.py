@@ -108,11 +108,16 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+\s?84[\s.\-]?|\(?0)\d{1,4}\)?(?:[\s.\-]?\d){6,10}")
 
 
-def redact_contacts(text: str | None, mask: str = "[…]") -> str:
-    """Text for the public: e-mail addresses and phone numbers replaced by `mask`.
+def redact_contacts(text: str | None, names=(), mask: str = "[…]") -> str:
+    """Text for the public: e-mail addresses, phone numbers and the given people's `names`
+    (any case) replaced by `mask`.
 
     Public pages show a model's own story (its description), which its clerk typed for the
     committee and may hold a contact line; the public gallery never shows contact data."""
     if not text:
         return ""
-    return _PHONE.sub(mask, _EMAIL.sub(mask, text))
+    text = _PHONE.sub(mask, _EMAIL.sub(mask, text))
+    for name in sorted({clean(n) for n in names if n and len(clean(n)) > 2}, key=len,
+                       reverse=True):
+        text = re.sub(re.escape(name), mask, text, flags=re.IGNORECASE)
+    return text

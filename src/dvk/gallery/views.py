@@ -107,6 +107,7 @@ def index(request):
         "q": request.GET.get("q", ""), "chosen": {k: request.GET.get(k, "") for k in (
             "field", "unit", "year", "level", "kind")},
         "extra_unit": _extra_unit(request.GET.get("unit"), units),
+        "og_url": request.build_absolute_uri(request.path),
     })
 
 

@@ -333,7 +333,7 @@ class PublicStory:
     model: PublicModel
     carried_by: str               # the collective; "" for an exemplar (a person)
     sector: str
-    description: str              # contact lines (phones, e-mails) masked
+    description: str              # phones, e-mails and the exemplar's person masked
     topics: tuple[str, ...]
     start_year: int | None
     recognitions: tuple[PublicRecognition, ...]
@@ -352,8 +352,9 @@ def public_story(pk) -> PublicStory | None:
            .filter(Exists(recognised_registrations().filter(initiative=OuterRef("pk"))),
                    pk=pk)
            .select_related("unit", "field", "sector")
-           .only("id", "title", "kind", "subject", "description", "start_year", "updated_at",
-                 "unit__code", "unit__name", "field__name", "sector__name").first())
+           .only("id", "title", "kind", "subject", "person_name", "description", "start_year",
+                 "updated_at", "unit__code", "unit__name", "field__name", "sector__name")
+           .first())
     if ini is None:
         return None
     regs = list(recognised_registrations().filter(initiative=ini)
@@ -365,11 +366,14 @@ def public_story(pk) -> PublicStory | None:
     targets = (RegistrationTarget.objects.filter(registration=regs[0])
                .values_list("criterion", "target", "unit_of_measure", "result"))
     collective = ini.kind == InitiativeKind.COLLECTIVE
+    # An exemplar's person (its name, and the carrier of a person's model) is masked in the
+    # story too; a collective's carrier is the collective, shown as such.
+    people = [ini.person_name] + ([] if collective else [ini.subject])
     return PublicStory(
         model=_public_model(ini, best),
         carried_by=ini.subject if collective else "",
         sector=ini.sector.name if ini.sector_id else "",
-        description=redact_contacts(ini.description),
+        description=redact_contacts(ini.description, people),
         topics=tuple(ini.tags.order_by("name").values_list("name", flat=True)),
         start_year=ini.start_year,
         recognitions=tuple(PublicRecognition(
