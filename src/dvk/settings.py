@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "dvk.demo",
     "dvk.web",
     "dvk.api",
+    # Site layer too: the public gallery of recognised models (no sign-in).
+    "dvk.gallery",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The public gallery: recognised models for everyone, no sign-in (dvk.gallery).
+    path("mo-hinh-tieu-bieu/", include("dvk.gallery.urls")),
     path("", include("dvk.web.urls")),
 ]

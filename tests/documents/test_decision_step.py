@@ -81,7 +81,7 @@ def test_queue_shows_score_and_conclusion_and_preselects_nothing(scored, client_
         reverse("initiatives:queue") + "?phase=2026-2030&year=2026&tab=appraised").content.decode()
     assert "Điểm thẩm định" in html and "Kết luận của tổ thẩm định" in html
     for reg, conclusion in ((yes, "Đề nghị công nhận"), (no, "Không đề nghị công nhận")):
-        row = re.search(r"<tr>\s*<td><input[^>]*value=\"%d\".*?</tr>" % reg.pk, html, re.S)
+        row = re.search(r"<tr>\s*<td[^>]*><input[^>]*value=\"%d\".*?</tr>" % reg.pk, html, re.S)
         assert row, reg
         assert "41" in row.group(0) and conclusion in row.group(0)
     assert not _checked_radios(html) and not _checked_radios(html, "ids")

@@ -24,10 +24,15 @@ DENIED = {403, 404, 405}
 # URL keywords that are parameters, not objects.
 PARAMETERS = {"fmt": "docx", "format": "xlsx", "year": "2026", "state": "submitted",
               "kind": "summary_json", "code": "party-decision", "uidb64": "MQ",
-              "token": "abc-123"}
+              "token": "abc-123", "role": "clerk"}
 # Pages open to anonymous visitors: signing in, and asking for / using a password link.
-PUBLIC = ("dang-nhap/", "tai-khoan/quen-mat-khau/", "tai-khoan/quen-mat-khau/da-gui/",
-          "tai-khoan/dat-mat-khau/<uidb64>/<token>/", "tai-khoan/dat-mat-khau/xong/")
+PUBLIC_ACCOUNTS = ("dang-nhap/", "tai-khoan/quen-mat-khau/", "tai-khoan/quen-mat-khau/da-gui/",
+                   "tai-khoan/dat-mat-khau/<uidb64>/<token>/", "tai-khoan/dat-mat-khau/xong/")
+# Open to anonymous visitors: the help and the public gallery of recognised models. The
+# gallery shows every unit's recognised models by design (their public fields), never the
+# rest: test_public_pages_show_no_unrecognised_model.
+PUBLIC = ("huong-dan/", "huong-dan/<slug:role>/", "mo-hinh-tieu-bieu/")
+PUBLIC_NAMES = {"help", "help_role", "gallery:index"}
 OBJECT_KWARGS = lambda route: [k for k in re.findall(r"<(?:\w+:)?(\w+)>", route)
                                if k not in PARAMETERS]
 
@@ -127,6 +132,11 @@ def foreign(db, user):
         att.file.save("leak.pdf", ContentFile(b"%PDF-"), save=False)
         att.save()
         ids["attachment_id"] = att.pk
+        # A gallery row pointing at the unrecognised model's file (written around the
+        # service, which refuses it): the public photo route must still answer 404.
+        from dvk.gallery.models import GalleryPhoto
+
+        ids["photo_id"] = GalleryPhoto.objects.create(attachment=att, initiative=ini).pk
     return ids
 
 
@@ -356,9 +366,11 @@ def test_api_lists_never_show_another_districts_data(client_as, foreign):
 
 def test_anonymous_gets_nothing(client, foreign):
     for route, pattern in _site_routes():
-        if route in PUBLIC:
+        if route in PUBLIC_ACCOUNTS:
             body = client.get(_fill(route, foreign)).content
             assert MARKER.lower().encode() not in body.lower(), route
+            continue
+        if route in PUBLIC:
             continue
         path = _fill(route, foreign)
         resp = client.get(path)
@@ -431,6 +443,10 @@ def _foreign_params(ids):
         "reports:budget": {"phase": ids["phase_code"], "year": "2026", **unit},
         "activity_imports:import": {"kind": "press"},
         "activity_imports:template": {"kind": "inspections"},
+        "help": {}, "help_role": {},
+        "gallery:index": {"q": SEARCH, "year": "2026", "field": str(ids["field_id"]),
+                          "level": "Cơ sở", "kind": "collective", **unit, "page": "1"},
+        "gallery:manage": {},
     }
 
 
@@ -466,7 +482,10 @@ def test_pages_with_their_own_query_parameters_never_show_another_districts_data
             resp = client.get(path, table[name])
             assert resp.status_code < 500, f"{path} {table[name]} failed: {resp.status_code}"
             body = (b"".join(resp.streaming_content) if resp.streaming else resp.content).lower()
-            for secret in (MARKER, rg_name, f"1-QĐ/{MARKER}"):
+            # The public gallery names other units' recognised models (and so their units).
+            secrets = (MARKER, f"1-QĐ/{MARKER}") if name in PUBLIC_NAMES else \
+                (MARKER, rg_name, f"1-QĐ/{MARKER}")
+            for secret in secrets:
                 assert secret.lower().encode() not in body, (
                     f"{username} saw {secret!r} at {path} with {table[name]}")
             checked += 1
@@ -513,3 +532,23 @@ def test_posts_naming_another_districts_objects_change_nothing(client_as, user, 
             checked += 1
     print(f"leak walker (POST bodies): {checked} cases")
     assert checked == len(GQ_USERS) * len(bodies), f"only {checked} cases tried"
+
+
+def test_public_pages_show_no_unrecognised_model(client, client_as, foreign):
+    """The help and the public gallery, for anonymous visitors and for a clerk of the
+    marker's own district: the appraised (not recognised) model is nowhere, and its page
+    and photo are not found."""
+    from dvk.initiatives.models import Registration
+
+    reg = Registration.objects.get(pk=foreign["registration_id"])
+    searches = ["", f"?q={SEARCH}", f"?unit={foreign['unit_code']}",
+                f"?unit={foreign['unit_code']}&year=2026&level={reg.level.name}",
+                f"?field={reg.field_id}&q=kheo"]
+    for c in (client, client_as("rachgia.vanthu")):
+        for path in ("/huong-dan/", "/huong-dan/clerk/", "/mo-hinh-tieu-bieu/"):
+            for q in searches:
+                resp = c.get(path + q)
+                assert resp.status_code == 200, path + q
+                assert MARKER.lower().encode() not in resp.content.lower(), path + q
+        assert c.get(f"/mo-hinh-tieu-bieu/{foreign['initiative_id']}/").status_code == 404
+        assert c.get(f"/mo-hinh-tieu-bieu/anh/{foreign['photo_id']}/").status_code == 404

@@ -277,6 +277,16 @@ def followup_assign_body(reg):
     return {"member": member.pk if member else ""}
 
 
+def public_model(scope, obj):
+    """The public gallery: a model recognised at least once, for everyone (signed in or
+    not, inside the subtree or not); anything else is not found."""
+    from dvk.initiatives.queries import recognised_registrations
+
+    ini_id = getattr(obj, "initiative_id", None) or obj.pk
+    return None if recognised_registrations().filter(initiative_id=ini_id).exists() else \
+        _refusal("not_public", 404)
+
+
 def _st(name):
     from dvk.initiatives.enums import State
 
@@ -290,6 +300,14 @@ ROUTES: dict[str, Route] = {
     "login": Route("GET", None, signed_in, public=True),
     "logout": Route("POST", None, signed_in),
     "set_language": Route("POST", None, signed_in, public=True),
+    "help": Route("GET", None, signed_in, public=True),
+    "help_role": Route("GET", None, signed_in, public=True),
+    "gallery:index": Route("GET", None, signed_in, public=True),
+    "gallery:model": Route("GET", "public_initiative", public_model, public=True),
+    "gallery:photo": Route("GET", "gallery_photo", public_model, public=True),
+    "gallery:manage": Route("GET", None, on_root("gallery.publish")),
+    "gallery:publish": Route("POST", "attachment", named("gallery.publish"),
+                             body=lambda a: {"publish": "1"}),
     "switch_membership": Route("POST", "membership", lambda s, m: None if m.user_id == s.user.pk
                                else _refusal("not_yours", 409),  # ignored, nothing changes
                                body=lambda m: {"membership": m.pk}),
@@ -462,7 +480,7 @@ QUERY = {"initiatives:similar": {"title": "Khéo vận động"},
          "GET /api/v1/summary": {"phase": "2026-2030"},
          "activity_imports:template": {"kind": "training"}}
 PARAMS = {"fmt": "docx", "kind": "summary_json", "code": "party-decision", "uidb64": "MQ",
-          "token": "abc-123"}
+          "token": "abc-123", "role": "clerk"}
 
 
 def _png():
@@ -554,7 +572,17 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     attachments = [services.add_attachment(scope=acting("dinhhoa.vanthu"), registration=regs[0],
                                            uploaded_file=_png()),
                    services.add_attachment(scope=acting("rachgia.vanthu"), registration=rg_reg,
+                                           uploaded_file=_png()),
+                   # a photo of a recognised model (the gallery may publish it)
+                   services.add_attachment(scope=acting("dinhhoa.vanthu"), registration=regs[5],
                                            uploaded_file=_png())]
+    from dvk.gallery.models import GalleryPhoto
+
+    # Published photos: of the recognised model, and a row pointing at a draft's image
+    # (written around the service) that the public reads must still refuse.
+    gallery_photos = [GalleryPhoto.objects.create(attachment=a,
+                                                  initiative=a.registration.initiative)
+                      for a in (attachments[2], attachments[0])]
     phase = regs[0].phase
     committees = list(SteeringCommittee.objects.filter(
         phase=phase, unit__code__in=["KG", "KG-GQ", "KG-GQ-02", "KG-RG"]))
@@ -582,6 +610,8 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                                                    overrides={"signature_title": "PHÓ TRƯỞNG BAN"})],
         "reg": regs,
         "initiative": inis,
+        "public_initiative": [regs[5].initiative, regs[0].initiative, rg_ini],
+        "gallery_photo": gallery_photos,
         "initiative_level": [(i, lv) for i in inis for lv in levels],
         "appraisal": appraisals,
         "attachment": attachments,
@@ -767,6 +797,8 @@ def _verdict(expected, anonymous, resp, changed, is_api, public=False) -> str | 
     refused = status in (401, 403, 404) or (status == 302 and "dang-nhap" in
                                             resp.get("Location", ""))
     if anonymous and public:
+        if expected is not None and expected.status == 404:
+            return None if status == 404 and not changed else "leak"
         return "anonymous refused" if status in (401, 403, 404) else None
     if anonymous:
         return None if refused and not changed else "anonymous got through"
@@ -796,7 +828,7 @@ def test_the_permission_matrix(objects, user, capsys):
         for name, route in ROUTES.items():
             targets = objects[route.kind] if route.kind else [None]
             for obj in targets:
-                expected = route.expect(scope, obj) if u else None
+                expected = route.expect(scope, obj) if u or route.public else None
                 if u and "sessionid" not in client.cookies:  # signed out by a case
                     client.force_login(u)
                 with transaction.atomic():

@@ -129,3 +129,24 @@ def in_sentence(name: str | None) -> str:
         return sep + word[:1].lower() + word[1:]
 
     return _SEGMENT.sub(lower, name)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Vietnamese phone numbers as people write them: 0912 345 678, 0912.345.678, +84 912-345-678,
+# (0297) 3862 123. Nine or more digits with single separators; years and counts stay.
+_PHONE = re.compile(r"(?:\+\s?84[\s.\-]?|\(?0)\d{1,4}\)?(?:[\s.\-]?\d){6,10}")
+
+
+def redact_contacts(text: str | None, names=(), mask: str = "[…]") -> str:
+    """Text for the public: e-mail addresses, phone numbers and the given people's `names`
+    (any case) replaced by `mask`.
+
+    Public pages show a model's own story (its description), which its clerk typed for the
+    committee and may hold a contact line; the public gallery never shows contact data."""
+    if not text:
+        return ""
+    text = _PHONE.sub(mask, _EMAIL.sub(mask, text))
+    for name in sorted({clean(n) for n in names if n and len(clean(n)) > 2}, key=len,
+                       reverse=True):
+        text = re.sub(re.escape(name), mask, text, flags=re.IGNORECASE)
+    return text

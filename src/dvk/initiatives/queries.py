@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dvk.common.text import fold
@@ -20,7 +20,7 @@ from dvk.orgs.scope import Scope, units_for, within
 
 from .enums import (REGISTERED, AppraisalStatus, Conclusion, ExceptionalStatus, InitiativeKind,
                     State)
-from .models import Appraisal, Decision, Initiative, Registration
+from .models import Appraisal, Decision, Initiative, Registration, RegistrationTarget
 
 FILTER_PARAMS = ("phase", "year", "level", "state", "field", "sector", "unit", "q", "late",
                  "exceptional", "kind")
@@ -222,24 +222,187 @@ def similar_models(scope: Scope, title: str, *, unit=None, year: int | None = No
         "field__name")
     found = similar_titles(title, unit=unit, year=year, limit=limit, exclude_id=exclude_id,
                            queryset=qs)
+    best = _best_recognitions([ini.pk for ini, _ in found])
+    result = []
+    for ini, score in found:
+        own = scope.contains(ini.unit)
+        result.append(_public_model(ini, best, own=own, score=score))
+    return result
+
+
+def _best_recognitions(ids) -> dict[int, tuple]:
+    """{initiative id: (level order, year, level name)} of each one's highest recognition
+    (the latest at that level), in one query."""
     best: dict[int, tuple] = {}
     recognitions = (Registration.objects.unscoped("the recognitions of models found above")
-                    .filter(initiative_id__in=[ini.pk for ini, _ in found],
-                            state=State.RECOGNIZED).order_by()
+                    .filter(initiative_id__in=list(ids), state=State.RECOGNIZED).order_by()
                     .values_list("initiative_id", "level__order", "year", "level__name"))
     for ini_id, order, rec_year, level in recognitions:
         if ini_id not in best or (order, rec_year) > best[ini_id][:2]:
             best[ini_id] = (order, rec_year, level)
-    result = []
-    for ini, score in found:
-        own = scope.contains(ini.unit)
-        _order, rec_year, level = best.get(ini.pk, (None, None, None))
-        result.append(PublicModel(
-            id=ini.pk, title=ini.title, kind=ini.kind, kind_label=str(ini.get_kind_display()),
-            unit_code=ini.unit.code, unit_name=ini.unit.name, field=ini.field.name,
-            recognized_level=level, recognized_year=rec_year, own=own,
-            start_year=ini.start_year if own else None, score=score))
-    return result
+    return best
+
+
+def _public_model(ini, best, *, own=False, score=0.0) -> PublicModel:
+    _order, rec_year, level = best.get(ini.pk, (None, None, None))
+    return PublicModel(
+        id=ini.pk, title=ini.title, kind=ini.kind, kind_label=str(ini.get_kind_display()),
+        unit_code=ini.unit.code, unit_name=ini.unit.name, field=ini.field.name,
+        recognized_level=level, recognized_year=rec_year, own=own,
+        start_year=ini.start_year if own else None, score=score)
+
+
+# --- the public gallery: recognised models, their public fields only -------------------------
+# Anonymous visitors read across the whole tree, so every read below says why (the safety
+# net, common/scoping.py) and goes no further than recognised registrations. What a page may
+# show is the shape returned here (PublicModel, PublicStory): a template cannot reach a
+# person's name or position, a certifier, a signer, a committee's comment or who typed it.
+
+PUBLIC_WHY = "public gallery: recognised models only"
+
+
+def recognised_registrations() -> QuerySet[Registration]:
+    """Every recognised registration of the whole tree: what the public gallery stands on."""
+    return Registration.objects.unscoped(PUBLIC_WHY).filter(state=State.RECOGNIZED)
+
+
+def public_models(params=None) -> QuerySet[Initiative]:
+    """Models recognised at least once, newest recognition first, filtered by GET-form
+    strings (unknown or invalid values are ignored, never a 500):
+
+    q: accent- and case-insensitive words (the folded search_text) · field: id · unit: unit
+    code (its subtree; an unknown code finds nothing) · year: a year of recognition ·
+    level: a level's name (levels are per phase; "Tỉnh" means Tỉnh of any phase) · kind."""
+    get = (params.get if hasattr(params, "get") else dict(params or {}).get)
+    recognised = recognised_registrations().filter(initiative=OuterRef("pk"))
+    if (year := _int(get("year"))) is not None and 1900 <= year <= 2200:
+        recognised = recognised.filter(year=year)
+    level = (get("level") or "").strip()
+    if level:
+        recognised = recognised.filter(level__name=level[:64])
+    latest = (recognised_registrations().filter(initiative=OuterRef("pk")).order_by()
+              .values("initiative").annotate(y=Max("year")).values("y"))
+    qs = (Initiative.objects.unscoped(PUBLIC_WHY).filter(Exists(recognised))
+          .annotate(recognised_year=Subquery(latest)))
+    if (pk := _int(get("field"))) is not None:
+        qs = qs.filter(field_id=pk)
+    kind = (get("kind") or "").strip()
+    if kind in InitiativeKind.values:
+        qs = qs.filter(kind=kind)
+    code = (get("unit") or "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code[:64]).only("pk", "path", "parent_id").first()
+        qs = within(qs, unit) if unit else qs.none()
+    for word in fold(get("q") or "").split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    return (qs.select_related("unit", "field")
+            .only("id", "title", "kind", "unit__code", "unit__name", "field__name",
+                  "sort_key")
+            .order_by("-recognised_year", "sort_key", "id"))
+
+
+def public_cards(initiatives) -> list[PublicModel]:
+    """A page of public_models() in the public shape, with each one's highest recognition
+    (one query for the page)."""
+    initiatives = list(initiatives)
+    best = _best_recognitions([ini.pk for ini in initiatives])
+    return [_public_model(ini, best) for ini in initiatives]
+
+
+@dataclass(frozen=True)
+class PublicRecognition:
+    level: str
+    year: int
+    decision_number: str
+    decision_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class PublicTarget:
+    criterion: str
+    target: str
+    unit_of_measure: str
+    result: str
+
+
+@dataclass(frozen=True)
+class PublicStory:
+    """A recognised model's page: what it is, who carries it (a collective; an exemplar's
+    person is never named), its story and measurable results, and its recognitions."""
+
+    model: PublicModel
+    carried_by: str               # the collective; "" for an exemplar (a person)
+    sector: str
+    description: str              # phones, e-mails and the exemplar's person masked
+    topics: tuple[str, ...]
+    start_year: int | None
+    recognitions: tuple[PublicRecognition, ...]
+    targets: tuple[PublicTarget, ...]  # of the latest recognition
+    updated_at: dt.datetime
+
+
+def public_story(pk) -> PublicStory | None:
+    """The public page of model `pk`, or None unless it has been recognised (4 queries)."""
+    from dvk.common.text import redact_contacts
+
+    pk = _int(pk)
+    if pk is None:
+        return None
+    ini = (Initiative.objects.unscoped(PUBLIC_WHY)
+           .filter(Exists(recognised_registrations().filter(initiative=OuterRef("pk"))),
+                   pk=pk)
+           .select_related("unit", "field", "sector")
+           .only("id", "title", "kind", "subject", "person_name", "description", "start_year",
+                 "updated_at", "unit__code", "unit__name", "field__name", "sector__name")
+           .first())
+    if ini is None:
+        return None
+    regs = list(recognised_registrations().filter(initiative=ini)
+                .select_related("level", "decision")
+                .only("id", "year", "updated_at", "level__name", "level__order",
+                      "decision__number", "decision__date")
+                .order_by("-year", "-level__order"))
+    best = {ini.pk: max(((r.level.order, r.year, r.level.name) for r in regs))}
+    targets = (RegistrationTarget.objects.filter(registration=regs[0])
+               .values_list("criterion", "target", "unit_of_measure", "result"))
+    collective = ini.kind == InitiativeKind.COLLECTIVE
+    # An exemplar's person (its name, and the carrier of a person's model) is masked in the
+    # story too; a collective's carrier is the collective, shown as such.
+    people = [ini.person_name] + ([] if collective else [ini.subject])
+    return PublicStory(
+        model=_public_model(ini, best),
+        carried_by=ini.subject if collective else "",
+        sector=ini.sector.name if ini.sector_id else "",
+        description=redact_contacts(ini.description, people),
+        topics=tuple(ini.tags.order_by("name").values_list("name", flat=True)),
+        start_year=ini.start_year,
+        recognitions=tuple(PublicRecognition(
+            r.level.name, r.year, r.decision.number if r.decision_id else "",
+            r.decision.date if r.decision_id else None) for r in regs),
+        targets=tuple(PublicTarget(*t) for t in targets),
+        updated_at=max([ini.updated_at, *(r.updated_at for r in regs)]))
+
+
+def public_facets() -> dict:
+    """What the gallery's filters offer: the years and level names of recognitions."""
+    rows = recognised_registrations().order_by().values_list("year", "level__name").distinct()
+    years, levels = set(), set()
+    for year, level in rows:
+        years.add(year)
+        levels.add(level)
+    return {"years": sorted(years, reverse=True), "levels": sorted(levels)}
+
+
+def public_fingerprint(initiative_id=None) -> tuple:
+    """(how many, last change) of the recognised registrations — of one model, or all: the
+    gallery's ETag and Last-Modified, in one query."""
+    qs = recognised_registrations()
+    if initiative_id is not None:
+        qs = qs.filter(initiative_id=_int(initiative_id) or 0)
+    row = qs.order_by().aggregate(n=Count("id"), reg=Max("updated_at"),
+                                  ini=Max("initiative__updated_at"))
+    stamps = [s for s in (row["reg"], row["ini"]) if s is not None]
+    return row["n"], max(stamps) if stamps else None
 
 
 # --- what the decision step shows of the appraisals ------------------------------------------

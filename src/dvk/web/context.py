@@ -26,6 +26,7 @@ NAV = [
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
     ("profiles:list", _("Document profiles"), "documents.profile.edit"),
+    ("gallery:manage", _("Gallery photos"), "gallery.publish"),
 ]
 
 

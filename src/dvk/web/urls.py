@@ -22,6 +22,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("tai-khoan/dat-mat-khau/xong/", accounts.PasswordSetDone.as_view(),
          name="password_reset_complete"),
+    path("huong-dan/", views.help_page, name="help"),
+    path("huong-dan/<slug:role>/", views.help_page, name="help_role"),
 ]
 
 # Each domain app brings its own urls.py under a Vietnamese prefix.

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,3 +46,19 @@ def switch_membership(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = reverse("home")
     return HttpResponseRedirect(target)
+
+
+# Guides by role: one template each (web/help/<role>.html), in the roles' order.
+HELP_ROLES = [Role.CLERK, Role.SECRETARIAT, Role.APPRAISER, Role.LEADER, Role.ADMIN]
+
+
+def help_page(request, role=None):
+    """The short guide of a role (who does what, when), open to everyone: it holds no data.
+    Without a role: the year at a glance, and the acting role's guide marked."""
+    if role is not None and role not in HELP_ROLES:
+        raise Http404
+    my_role = None
+    if request.user.is_authenticated:
+        my_role = request.scope.role or (Role.ADMIN if request.user.is_superuser else None)
+    return render(request, f"web/help/{role or 'index'}.html", {
+        "roles": [(r.value, r.label) for r in HELP_ROLES], "role": role, "my_role": my_role})
