@@ -367,6 +367,8 @@ def _foreign_params(ids):
         "imports:import": {},
         "structure:upload": {}, "phases:create": {}, "structure:confirm": {}, "structure:cancel": {},
         "structure:template": {},
+        "audit:trail": {"user": "rachgia.vanthu", **unit, "since": "2020-01-01",
+                        "until": "2030-12-31", "before": "999999"},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},
         "awards:list": {"phase": ids["phase_code"], "year": "2026", "occasion": "ad_hoc",

@@ -24,3 +24,10 @@ def system_admin(scope) -> Refusal | None:
 def can_change_structure(scope) -> Refusal | None:
     """Merging, splitting or dissolving units reaches every level above them."""
     return system_admin(scope)
+
+
+@rule("audit.read")
+def can_read_audit_trail(scope) -> Refusal | None:
+    """The system-wide history log: what anyone did anywhere, so the system administrator's
+    only. Reading, not new work: open to them on a retired root too."""
+    return system_admin(scope)

@@ -22,6 +22,7 @@ NAV = [
     ("reports:index", _("Reports"), "reports.view"),
     ("units:tree", _("Org tree"), ""),
     ("structure:upload", _("Structure changes"), "structure.change"),
+    ("audit:trail", _("Audit trail"), "audit.read"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
 ]
