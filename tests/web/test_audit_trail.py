@@ -47,9 +47,11 @@ def test_trail_filters_by_user_unit_and_dates(client_as, edited, user, unit):
         return [e.comment for e in c.get("/nhat-ky/", params).context["entries"]]
 
     assert comments(user="tinh.thuky") == ["ở tỉnh"]
-    assert comments(user="dinhhoa.vanthu") == ["Sửa theo góp ý"]
+    by_clerk = comments(user="dinhhoa.vanthu")
+    assert "Sửa theo góp ý" in by_clerk and "ở tỉnh" not in by_clerk
     # unit: changes by people holding a role in the unit or below it
-    assert set(comments(unit="KG-GQ")) == {"Sửa theo góp ý"}
+    in_district = comments(unit="KG-GQ")
+    assert "Sửa theo góp ý" in in_district and "ở tỉnh" not in in_district
     assert {"ở tỉnh", "Sửa theo góp ý"} <= set(comments(unit="KG"))
     assert comments(unit="KHONG-CO") == []
     assert comments(since="2000-01-01", until="2000-12-31") == []

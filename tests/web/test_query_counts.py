@@ -68,7 +68,7 @@ CASES = [
     ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 7),
     ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
      assigned_to_province_appraiser, 9),
-    ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 0),
+    ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 9),
 ]
 
 
