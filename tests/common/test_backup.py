@@ -271,5 +271,5 @@ def test_usage_errors_exit_2(dbs):
 
 def test_help_says_what_is_left_out(dbs):
     for command in ("backup", "restore"):
-        text = " ".join(dbs.run(dbs.template, command, "--help").stdout.split())
+        text = " ".join(dbs.run(dbs.template, command, "--help").stdout.split()).lower()
         assert "phiên đăng nhập" in text and "hàng đợi công việc nền" in text
