@@ -25,7 +25,7 @@ def _object_history(request, obj, title, back):
     back_url = reverse(back[0], kwargs=back[1])
     entries = list(history_of(obj).select_related("actor", "content_type")[:OBJECT_PAGE + 1])
     return render(request, "web/object_history.html", {
-        "title": title, "back_url": back_url, "entries": entries[:OBJECT_PAGE],
+        "title": title, "back_url": back_url, "entries": _with_changes(entries[:OBJECT_PAGE]),
         "more": len(entries) > OBJECT_PAGE})
 
 
@@ -52,6 +52,24 @@ def proposal_history(request, proposal_id):
     proposal = get_or_404(proposals_for(request.scope), pk=proposal_id)
     return _object_history(request, proposal, str(proposal),
                            ("awards:proposal", {"proposal_id": proposal.pk}))
+
+
+def changed_fields(entry) -> list[tuple[str, object, object]]:
+    """(field, old, new) of an entry; anything else stored is shown as it is."""
+    changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+    rows = []
+    for name, pair in changes.items():
+        if isinstance(pair, (list, tuple)) and len(pair) == 2:
+            rows.append((name, pair[0], pair[1]))
+        else:
+            rows.append((name, None, pair))
+    return rows
+
+
+def _with_changes(entries):
+    for e in entries:
+        e.changed_fields = changed_fields(e)
+    return entries
 
 
 @dataclass
@@ -111,7 +129,7 @@ def trail(request):
     if before:
         qs = qs.filter(id__lt=before)
     entries = list(qs[:TRAIL_PAGE + 1])
-    page = KeysetPage(entries[:TRAIL_PAGE],
+    page = KeysetPage(_with_changes(entries[:TRAIL_PAGE]),
                       entries[TRAIL_PAGE - 1].pk if len(entries) > TRAIL_PAGE else None)
     return render(request, "web/audit_trail.html", {
         "page_obj": page, "entries": page.object_list, "filters": filters, "before": before})
