@@ -414,6 +414,8 @@ def _foreign_params(ids):
         "user_imports:cancel": {},
         "password_change": {}, "password_change_done": {}, "password_reset": {},
         "password_reset_done": {}, "password_reset_confirm": {}, "password_reset_complete": {},
+        "audit:trail": {"user": "rachgia.vanthu", **unit, "since": "2020-01-01",
+                        "until": "2030-12-31", "before": "999999"},
         "initiatives:bulk": {**filters, "tab": "appraised"},
         "initiatives:assigned": {"phase": ids["phase_code"]},
         "awards:list": {"phase": ids["phase_code"], "year": "2026", "occasion": "ad_hoc",

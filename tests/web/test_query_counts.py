@@ -85,6 +85,21 @@ def activity_api(monkeypatch, n):
     return {"limit": n}
 
 
+def history_entries(monkeypatch, n):
+    """Three entries of the system-wide trail, by a province user (the demo writes none)."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.common.history import record
+    from dvk.orgs.models import Unit
+
+    actor = get_user_model().objects.get(username="tinh.thuky")
+    unit = Unit.objects.get(code="KG")
+    for i in range(3):
+        record(unit, "unit.changed", actor=actor, changes={"name": ["a", f"b{i}"]})
+    monkeypatch.setattr("dvk.web.audit.TRAIL_PAGE", n)
+    return {"unit": "KG", "since": "2000-01-01"}
+
+
 # (case, persona, url, fixed params, how to show n rows, exact queries)
 CASES = [
     ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 13),
@@ -111,6 +126,7 @@ CASES = [
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
     ("public gallery search", None, "/mo-hinh-tieu-bieu/", {"q": "kheo", "level": "Cơ sở"},
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
+    ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 9),
 ]
 
 

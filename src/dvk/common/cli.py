@@ -6,10 +6,10 @@ from django.core.management.base import CommandError
 from .tabular import SUFFIXES
 
 
-def input_file(value: str) -> Path:
-    """The FILE argument as a readable spreadsheet path, else exit status 2: a path that
-    names no file is wrong usage, like a missing argument, for every command (exit 1 is
-    for a file that was read and refused)."""
+def existing_file(value: str) -> Path:
+    """The FILE argument as a readable file, else exit status 2: a path that names no file
+    is wrong usage, like a missing argument, for every command (exit 1 is for a file that
+    was read and refused)."""
     path = Path(value)
     if not path.exists():
         raise CommandError(f"Không tìm thấy tệp «{value}».", returncode=2)
@@ -21,6 +21,12 @@ def input_file(value: str) -> Path:
     except OSError as exc:
         raise CommandError(f"Không đọc được tệp «{value}»: {exc.strerror or exc}.",
                            returncode=2) from None
+    return path
+
+
+def input_file(value: str) -> Path:
+    """The FILE argument as a readable spreadsheet path (.xlsx or .csv), else exit status 2."""
+    path = existing_file(value)
     if path.suffix.lower() not in SUFFIXES:
         raise CommandError(f"Định dạng tệp «{path.suffix or path.name}» không được hỗ trợ; "
                            "dùng .xlsx hoặc .csv.", returncode=2)

@@ -30,3 +30,10 @@ def can_change_structure(scope) -> Refusal | None:
 def can_import_users(scope) -> Refusal | None:
     """Accounts in bulk (CONTRACTS §8) reach any unit, and may name system administrators."""
     return system_admin(scope)
+
+
+@rule("audit.read")
+def can_read_audit_trail(scope) -> Refusal | None:
+    """The system-wide history log: what anyone did anywhere, so the system administrator's
+    only. Reading, not new work: open to them on a retired root too."""
+    return system_admin(scope)

@@ -23,6 +23,7 @@ NAV = [
     ("units:tree", _("Org tree"), ""),
     ("structure:upload", _("Structure changes"), "structure.change"),
     ("user_imports:upload", _("Accounts"), "users.import"),
+    ("audit:trail", _("Audit trail"), "audit.read"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
     ("profiles:list", _("Document profiles"), "documents.profile.edit"),

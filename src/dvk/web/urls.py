@@ -41,6 +41,7 @@ SECTIONS = [
     ("hoat-dong/", "dvk.imports.activity_urls"),
     ("hoat-dong/", "dvk.activities.urls"),
     ("bao-cao/", "dvk.reports.urls"),
+    ("nhat-ky/", "dvk.web.audit_urls"),
 ]
 for prefix, module in SECTIONS:
     if importlib.util.find_spec(module) is not None:
