@@ -25,6 +25,7 @@ SECTIONS = [
     ("hoat-dong/", "dvk.imports.activity_urls"),
     ("hoat-dong/", "dvk.activities.urls"),
     ("bao-cao/", "dvk.reports.urls"),
+    ("thong-bao/", "dvk.reminders.urls"),
 ]
 for prefix, module in SECTIONS:
     if importlib.util.find_spec(module) is not None:
