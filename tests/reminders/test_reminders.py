@@ -89,7 +89,7 @@ def test_a_lagging_unit_is_reminded_once_and_listed_in_the_digest(late_commune):
     assert len(digest) == 1 and "Xã Thử Nhắc" in digest[0].text
     to_clerk = [m for m in mail.outbox if m.to == ["vanthu@thunhac.vn"]]
     assert len(to_clerk) == 1 and "quá hạn 25 ngày" in to_clerk[0].body
-    to_gq = [m for m in mail.outbox if m.to == ["thuky@goquao.vn"]]
+    to_gq = [m for m in mail.outbox if m.to == ["thuky@goquao.vn"] and "Bản tin tuần" in m.subject]
     assert len(to_gq) == 1 and "- Xã Thử Nhắc: đăng ký mô hình hạn 11/01/2026, quá hạn 25 ngày" \
         in to_gq[0].body
     assert "Đã gửi" in out1

@@ -121,7 +121,7 @@ class Recipients:
 
 def _deadline_text(lag, today) -> tuple[Kind, str]:
     days = lag.deadline.days_left(today)
-    what = (_("registrations") if lag.kind == REGISTRATION
+    what = (_("model registrations") if lag.kind == REGISTRATION
             else _("achievement reports (%(n)s files)") % {"n": vn_int(lag.pending)})
     if days >= 0:
         return Kind.DEADLINE_NEAR, _(
@@ -193,7 +193,7 @@ def digest_text(committee, lags, today) -> tuple[str, str]:
         "n": len(units), "committee": committee.name, "units": ", ".join(units)}
     rows = []
     for lag in lags:
-        what = _("registrations") if lag.kind == REGISTRATION else \
+        what = _("model registrations") if lag.kind == REGISTRATION else \
             _("achievement reports (%(n)s files)") % {"n": vn_int(lag.pending)}
         rows.append(_("- %(unit)s: %(what)s due %(date)s, %(days)s days overdue") % {
             "unit": lag.unit.name, "what": what, "date": _date(lag.deadline.date),
