@@ -88,6 +88,11 @@ def foreign(db, user):
         "phase_code": phase.code,
     }
     ids.update(_activities(phase, rg_unit))
+    from dvk.reminders.models import Notification
+
+    ids["notification_id"] = Notification.objects.create(
+        user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
+        text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -390,6 +395,9 @@ def _foreign_params(ids):
            for key in ("training", "round", "entry", "review")},
         "activity_imports:import": {"kind": "press"},
         "activity_imports:template": {"kind": "inspections"},
+        "reminders:notifications": {"unread": "1", "page": "1"},
+        "reminders:lagging": {},
+        "reminders:read_all": {},
     }
 
 

@@ -357,6 +357,11 @@ ROUTES: dict[str, Route] = {
     "reports:export_units": Route("GET", None, on_root("reports.view")),
     "reports:export_awards": Route("GET", None, on_root("reports.view")),
     "reports:job": Route("GET", "job", visible),
+    "reminders:notifications": Route("GET", None, signed_in),
+    "reminders:read": Route("POST", "notification", lambda s, n: None if (
+        n.user_id == s.user.pk and s.contains(n.unit)) else OUT),
+    "reminders:read_all": Route("POST", None, signed_in),
+    "reminders:lagging": Route("GET", None, on_root("reminders.lagging")),
     "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
         None if j.result_file else _refusal("no_file", 404))),
     # --- the API (names as in the schema: METHOD path) ---------------------------------
@@ -517,7 +522,15 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                                          number="3-QĐ/BCĐ", date=dt.date(2026, 10, 12))]
     proposals, award_decisions = _proposals(unit, levels)
     activities = _activities(phase, [unit("KG-GQ"), unit("KG-GQ-02"), rg])
+    from dvk.reminders.models import Notification
+
+    notifications = [Notification.objects.create(user=user(u), unit=unit(c), kind="returned",
+                                                 object_key="registration:1", text="x",
+                                                 url="/mo-hinh/")
+                     for u, c in (("gq.thuky", "KG-GQ"), ("dinhhoa.vanthu", "KG-GQ-02"),
+                                  ("rachgia.vanthu", "KG-RG-01"))]
     return {
+        "notification": notifications,
         **activities,
         "proposal": proposals,
         "award_decision": award_decisions,
