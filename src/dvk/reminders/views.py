@@ -25,7 +25,7 @@ def notifications(request):
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reminders/notifications.html",
-                  {"page": page, "unread_only": bool(request.GET.get("unread"))})
+                  {"page_obj": page, "unread_only": bool(request.GET.get("unread"))})
 
 
 @login_required
