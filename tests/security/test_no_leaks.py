@@ -90,6 +90,13 @@ def foreign(db, user):
     ids.update(_activities(phase, rg_unit))
     from dvk.reminders.models import Notification
 
+    from django.utils import timezone
+
+    from dvk.reminders.models import AnnualReport
+
+    ids["report_id"] = AnnualReport.objects.create(
+        unit=rg_unit, phase=phase, year=2026, note=MARKER, figures={"marker": MARKER},
+        sent_at=timezone.now()).pk
     ids["notification_id"] = Notification.objects.create(
         user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
         text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
@@ -398,6 +405,8 @@ def _foreign_params(ids):
         "reminders:notifications": {"unread": "1", "page": "1"},
         "reminders:lagging": {},
         "reminders:read_all": {},
+        "annual:index": {"phase": ids["phase_code"], "year": "2026"},
+        "annual:send": {},
     }
 
 

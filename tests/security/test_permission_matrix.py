@@ -251,6 +251,12 @@ def proposal_remove_body(p):
     return {"item": item.pk if item else ""}
 
 
+def _phase26():
+    from dvk.phases.models import Phase
+
+    return Phase.objects.get(code="2026-2030")
+
+
 def _st(name):
     from dvk.initiatives.enums import State
 
@@ -362,6 +368,12 @@ ROUTES: dict[str, Route] = {
         n.user_id == s.user.pk and s.contains(n.unit)) else OUT),
     "reminders:read_all": Route("POST", None, signed_in),
     "reminders:lagging": Route("GET", None, on_root("reminders.lagging")),
+    "annual:index": Route("GET", None, on_root("reminders.lagging")),
+    "annual:send": Route("POST", None, lambda s, o=None: _why("annual_report.send", s, _phase26()),
+                         body=lambda o: {"phase": "2026-2030", "year": "2026", "note": "x"}),
+    "annual:detail": Route("GET", "annual_report", visible),
+    "annual:return": Route("POST", "annual_report", named("annual_report.return"),
+                           body=lambda r: {"reason": "Bổ sung số liệu."}),
     "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
         None if j.result_file else _refusal("no_file", 404))),
     # --- the API (names as in the schema: METHOD path) ---------------------------------
@@ -529,7 +541,15 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                                                  url="/mo-hinh/")
                      for u, c in (("gq.thuky", "KG-GQ"), ("dinhhoa.vanthu", "KG-GQ-02"),
                                   ("rachgia.vanthu", "KG-RG-01"))]
+    from django.utils import timezone
+
+    from dvk.reminders.models import AnnualReport
+
+    annual_reports = [AnnualReport.objects.create(unit=unit(c), phase=phase, year=2026,
+                                                  figures={}, sent_at=timezone.now())
+                      for c in ("KG-GQ", "KG-GQ-02", "KG-RG-01")]
     return {
+        "annual_report": annual_reports,
         "notification": notifications,
         **activities,
         "proposal": proposals,

@@ -63,3 +63,42 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_key} {self.deadline:%d/%m/%Y}"
+
+
+class AnnualReport(models.Model):
+    """A unit's annual report sent to the level above (seed 002: before 10 December), with
+    the summary's figures frozen as they were at sending; the level above may return it."""
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETURNED = "returned", _("Returned")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+    phase = models.ForeignKey("phases.Phase", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("phase"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.SENT)
+    note = models.TextField(_("report"), blank=True)
+    figures = models.JSONField(_("figures at sending"), default=dict)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    _unguarded = models.Manager()  # default manager: see dvk.common.scoping
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "phase", "year"],
+                                               name="annual_report_once_per_year")]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+
+    def __str__(self):
+        return f"{self.unit} · {self.year}"

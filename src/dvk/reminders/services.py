@@ -186,6 +186,20 @@ def event_reminders(sender: Sender, recipients: Recipients, since: dt.datetime) 
                         url)
 
 
+def annual_report_returns(sender: Sender, recipients: Recipients, since: dt.datetime) -> None:
+    """An annual report the level above returned: to the sending unit's secretariat."""
+    from .models import AnnualReport
+
+    for r in (AnnualReport.objects.unscoped("reminders: returned reports across the tree")
+              .filter(state=AnnualReport.State.RETURNED, returned_at__gte=since)
+              .select_related("unit")):
+        text = _("The annual report %(year)s of %(unit)s was returned: %(reason)s") % {
+            "year": r.year, "unit": r.unit.name, "reason": r.return_reason}
+        for m in recipients.at(r.unit, Role.SECRETARIAT):
+            sender.send(Kind.RETURNED, f"annual_report:{r.pk}", timezone.localdate(r.returned_at),
+                        m, text, reverse("annual:detail", args=[r.pk]))
+
+
 def digest_text(committee, lags, today) -> tuple[str, str]:
     """(the notification's line, the e-mail's body listing every lagging unit)."""
     units = sorted({lag.unit.name for lag in lags})
@@ -234,5 +248,6 @@ def run_reminders(today: dt.date | None = None) -> Outcome:
             digests(sender, recipients, today.year, today, committees, index)
         since = timezone.now() - dt.timedelta(days=settings.DVK_REMINDER_LOOKBACK_DAYS)
         event_reminders(sender, recipients, since)
+        annual_report_returns(sender, recipients, since)
     sender.flush()
     return outcome

@@ -26,6 +26,7 @@ SECTIONS = [
     ("hoat-dong/", "dvk.activities.urls"),
     ("bao-cao/", "dvk.reports.urls"),
     ("thong-bao/", "dvk.reminders.urls"),
+    ("bao-cao-nam/", "dvk.reminders.annual_urls"),
 ]
 for prefix, module in SECTIONS:
     if importlib.util.find_spec(module) is not None:
