@@ -31,7 +31,7 @@ def send_report(*, scope, phase: Phase, year: int, note: str = "") -> AnnualRepo
     figures = build_summary(phase, unit, year=year)
     now = timezone.now()
     with transaction.atomic():
-        report, created = AnnualReport._unguarded.select_for_update().get_or_create(
+        report, created = AnnualReport.objects.within(scope).select_for_update().get_or_create(
             unit=unit, phase=phase, year=year,
             defaults={"figures": figures, "note": note, "sent_at": now, "sent_by": scope.user})
         if not created:

@@ -50,7 +50,7 @@ class SentReminder(models.Model):
     # The deadline (or the week of a digest, or the day of the event) it was about.
     deadline = models.DateField(_("deadline"), default=dt.date(2000, 1, 1))
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name=_("recipient"))
+                                  related_name="+", verbose_name=_("sent to"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     emailed = models.BooleanField(_("emailed"), default=False)
 

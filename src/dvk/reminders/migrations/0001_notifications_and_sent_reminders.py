@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('deadline', models.DateField(default=datetime.date(2000, 1, 1), verbose_name='deadline')),
                 ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
                 ('emailed', models.BooleanField(default=False, verbose_name='emailed')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent to')),
             ],
             options={
                 'verbose_name': 'sent reminder',
