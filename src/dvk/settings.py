@@ -15,11 +15,16 @@ SECURE_COOKIES  "1"/"0" overrides the secure-cookie choice made by HTTPS
 TASKS_BACKEND "db" (default, django-tasks-db) or "rq" (django-tasks-rq, needs REDIS_URL)
 MEDIA_ROOT    where uploaded attachments and generated files are stored
 DVK_BASE_URL  the site's address as users reach it, for links printed by commands
-              (one-time password links of `dvk import_users`; default http://127.0.0.1:8000)
-EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-DEFAULT_FROM_EMAIL  outgoing mail (password links); without EMAIL_HOST mails are printed
-              on the console
+              (one-time password links of `dvk import_users`, links in reminders; default
+              http://127.0.0.1:8000)
 DVK_PASSWORD_LINK_HOURS  how long a one-time password link works (default 72)
+EMAIL_HOST    an SMTP server for password links, reminders and digests (without it, e-mails are written to the
+              console); EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+              EMAIL_USE_TLS ("1", default) / EMAIL_USE_SSL, DEFAULT_FROM_EMAIL; EMAIL_BACKEND
+              overrides the choice
+DVK_DEADLINE_OFFSET_DAYS  days each level's deadlines come before the level above's, per
+              deadline: "registration=10;report=10;up_report=5" (phases/calendar.py)
+DVK_REMINDER_DAYS_BEFORE  how many days ahead a deadline is reminded of (default 7)
 """
 import os
 import secrets
@@ -118,6 +123,7 @@ INSTALLED_APPS = [
     "dvk.imports",
     "dvk.documents",
     "dvk.demo",
+    "dvk.reminders",
     "dvk.web",
     "dvk.api",
     # Site layer too: the public gallery of recognised models (no sign-in).
@@ -185,16 +191,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # One-time links to set or reset a password (Django's token: void once used).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("DVK_PASSWORD_LINK_HOURS") or 72) * 3600
 DVK_BASE_URL = os.environ.get("DVK_BASE_URL") or "http://127.0.0.1:8000"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = 20
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "dvk@localhost"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -286,6 +282,27 @@ DVK_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("DVK_IMPORT_MAX_COMPRESSIO
 DVK_IMPORT_MAX_CELLS = int(os.environ.get("DVK_IMPORT_MAX_CELLS", 20_000_000))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Mail (password links, reminders and digests) through Django's framework: the console unless
+# an SMTP server is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL") == "1"
+EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("EMAIL_USE_TLS", "1") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dvk@localhost")
+DVK_DEADLINE_OFFSET_DAYS = {
+    key.strip(): int(value) for key, _sep, value in (
+        item.partition("=") for item in os.environ.get("DVK_DEADLINE_OFFSET_DAYS", "").split(";"))
+    if key.strip() and value.strip().isdigit()}
+DVK_REMINDER_DAYS_BEFORE = int(os.environ.get("DVK_REMINDER_DAYS_BEFORE", 7))
+# Returns, decisions and awards older than this are not announced (a first run on old data).
+DVK_REMINDER_LOOKBACK_DAYS = int(os.environ.get("DVK_REMINDER_LOOKBACK_DAYS", 14))
 
 # Background work. The Redis-backed backend is a configuration change, not a rewrite.
 if os.environ.get("TASKS_BACKEND", "db") == "rq":

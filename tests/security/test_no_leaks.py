@@ -103,6 +103,18 @@ def foreign(db, user):
         code="party-decision", version=1, valid_from=dt.date(2026, 1, 1), unit=rg_unit,
         overrides={"signer_name": MARKER}).pk
     ids.update(_follow_up(reg, committee))
+    from dvk.reminders.models import Notification
+
+    from django.utils import timezone
+
+    from dvk.reminders.models import AnnualReport
+
+    ids["report_id"] = AnnualReport.objects.create(
+        unit=rg_unit, phase=phase, year=2026, note=MARKER, figures={"marker": MARKER},
+        sent_at=timezone.now()).pk
+    ids["notification_id"] = Notification.objects.create(
+        user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
+        text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -449,6 +461,11 @@ def _foreign_params(ids):
         "gallery:index": {"q": SEARCH, "year": "2026", "field": str(ids["field_id"]),
                           "level": "Cơ sở", "kind": "collective", **unit, "page": "1"},
         "gallery:manage": {},
+        "reminders:notifications": {"unread": "1", "page": "1"},
+        "reminders:lagging": {},
+        "reminders:read_all": {},
+        "annual:index": {"phase": ids["phase_code"], "year": "2026"},
+        "annual:send": {},
     }
 
 

@@ -287,6 +287,12 @@ def public_model(scope, obj):
         _refusal("not_public", 404)
 
 
+def _phase26():
+    from dvk.phases.models import Phase
+
+    return Phase.objects.get(code="2026-2030")
+
+
 def _st(name):
     from dvk.initiatives.enums import State
 
@@ -427,6 +433,17 @@ ROUTES: dict[str, Route] = {
     "reports:export_units": Route("GET", None, on_root("reports.view")),
     "reports:export_awards": Route("GET", None, on_root("reports.view")),
     "reports:job": Route("GET", "job", visible),
+    "reminders:notifications": Route("GET", None, signed_in),
+    "reminders:read": Route("POST", "notification", lambda s, n: None if (
+        n.user_id == s.user.pk and s.contains(n.unit)) else OUT),
+    "reminders:read_all": Route("POST", None, signed_in),
+    "reminders:lagging": Route("GET", None, on_root("reminders.lagging")),
+    "annual:index": Route("GET", None, on_root("reminders.lagging")),
+    "annual:send": Route("POST", None, lambda s, o=None: _why("annual_report.send", s, _phase26()),
+                         body=lambda o: {"phase": "2026-2030", "year": "2026", "note": "x"}),
+    "annual:detail": Route("GET", "annual_report", visible),
+    "annual:return": Route("POST", "annual_report", named("annual_report.return"),
+                           body=lambda r: {"reason": "Bổ sung số liệu."}),
     "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
         None if j.result_file else _refusal("no_file", 404))),
     # --- the API (names as in the schema: METHOD path) ---------------------------------
@@ -605,7 +622,23 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
     activities["followup_visit"] = _follow_up([regs[0], regs[6], rg_reg])
     # Follow-up routes take a Cơ sở and a Huyện file of Định Hòa and Rạch Giá's file.
     activities["followup_reg"] = [regs[0], regs[6], rg_reg]
+    from dvk.reminders.models import Notification
+
+    notifications = [Notification.objects.create(user=user(u), unit=unit(c), kind="returned",
+                                                 object_key="registration:1", text="x",
+                                                 url="/mo-hinh/")
+                     for u, c in (("gq.thuky", "KG-GQ"), ("dinhhoa.vanthu", "KG-GQ-02"),
+                                  ("rachgia.vanthu", "KG-RG-01"))]
+    from django.utils import timezone
+
+    from dvk.reminders.models import AnnualReport
+
+    annual_reports = [AnnualReport.objects.create(unit=unit(c), phase=phase, year=2026,
+                                                  figures={}, sent_at=timezone.now())
+                      for c in ("KG-GQ", "KG-GQ-02", "KG-RG-01")]
     return {
+        "annual_report": annual_reports,
+        "notification": notifications,
         **activities,
         "proposal": proposals,
         "award_decision": award_decisions,

@@ -70,3 +70,7 @@ def test_export_task_runs_on_redis_with_only_settings_changed(tmp_path):
     assert status == "done" and int(total) > 0
     assert int(rows) == int(total)  # every counted registration is a row of the file
     assert header == HEADER
+    # The reminder job too, enqueued by `dvk send_reminders --enqueue` (tests/reminders).
+    from tests.reminders.redis_check import check_reminders_on_redis
+
+    check_reminders_on_redis(run)

@@ -3,6 +3,8 @@ number of queries with 1 row and with 3 rows of its data (see tests/querycount.p
 lists by their page size, the rest (dashboard, summary, tree node, phases) by growing the
 data itself. The exact count also catches a page that starts querying more for all rows."""
 import pytest
+from tests.initiatives.conftest import (dinhhoa_org, field_econ,  # noqa: F401
+                                        new_initiative)
 
 from dvk.activities.figures import ACTIVITY_QUERIES  # the summary's §9 block: a fixed number
 from tests.querycount import same_count_for_1_and_3_rows
@@ -100,15 +102,31 @@ def history_entries(monkeypatch, n):
     return {"unit": "KG", "since": "2000-01-01"}
 
 
+def notifications(monkeypatch, n):
+    """Three notifications of the commune clerk, the page size set to n."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.reminders.models import Notification
+
+    clerk = get_user_model().objects.get(username="dinhhoa.vanthu")
+    unit = clerk.memberships.get().unit
+    while Notification._unguarded.filter(user=clerk).count() < 3:
+        Notification.objects.create(user=clerk, unit=unit, kind="returned", object_key="x",
+                                    text="Hồ sơ bị trả lại", url="/mo-hinh/")
+    return paged("dvk.reminders.views", "PAGE_SIZE")(monkeypatch, n)
+
+
 # (case, persona, url, fixed params, how to show n rows, exact queries)
+# Every page counts the unread notifications once for the bell in its header.
 CASES = [
-    ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 13),
+    ("notifications", "dinhhoa.vanthu", "/thong-bao/", {}, notifications, 10),
+    ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 16),
     ("queue", "gq.thuky", "/mo-hinh/hang-doi/", {"phase": "2016-2020", "tab": "recognized"},
-     INITIATIVES, 19),
+     INITIATIVES, 20),
     ("unit search", "tinh.thuky", "/don-vi/", {"q": "hoi"},
-     paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 10),
+     paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 11),
     ("committees", "tinh.thuky", "/giai-doan/ban-chi-dao/", {},
-     paged("dvk.phases.views", "COMMITTEES_PAGE_SIZE"), 10),
+     paged("dvk.phases.views", "COMMITTEES_PAGE_SIZE"), 11),
     ("api registrations", "gq.thuky", "/api/v1/registrations", {"phase": "2016-2020"},
      limit, 8),
     ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 7),
@@ -127,6 +145,7 @@ CASES = [
     ("public gallery search", None, "/mo-hinh-tieu-bieu/", {"q": "kheo", "level": "Cơ sở"},
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
     ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 9),
+     assigned_to_province_appraiser, 10),
 ]
 
 
@@ -188,7 +207,7 @@ def _rows_in_context(key):
 GROWN = [
     ("dashboard", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
-     lambda resp: len(resp.context["figs"].by_unit), 34),
+     lambda resp: len(resp.context["figs"].by_unit), 35),
     ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(resp.json()["by_unit"]), 17 + ACTIVITY_QUERIES),
@@ -198,6 +217,7 @@ GROWN = [
      lambda resp: len(resp.context["phases"]) - 3, 8),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 13),
+     lambda resp: len(resp.context["phases"]) - 3, 9),
 ]
 
 
@@ -221,3 +241,34 @@ def test_same_exact_query_count_for_1_and_3_rows_of_data(client_as, case, person
     print(f"{case}: {counts[1]} / {counts[3]}")
     assert counts[1] == counts[3], f"{case}: {counts[1]} queries with 1 row, {counts[3]} with 3"
     assert counts[1] == expected, f"{case}: {counts[1]} queries, expected {expected}"
+
+
+def test_home_worklist_runs_the_same_queries_for_1_and_3_items(client_as, monkeypatch,
+                                                              new_initiative):
+    """The clerk's home: its worklist (here three drafts of the current phase) costs one
+    query whatever its length; the calendar and the state counts one each."""
+    from django.utils import timezone
+
+    from dvk.initiatives import services
+    from dvk.phases.models import Phase
+    from tests.acting import acting
+    from tests.initiatives.conftest import TARGETS
+    from tests.querycount import queries_for
+
+    year = timezone.localdate().year
+    phase = Phase.objects.filter(start_year__lte=year, end_year__gte=year).first()
+    if phase is None:
+        pytest.skip("no phase covers this year")
+    for i in range(3):
+        ini = new_initiative(f"Khéo vận động thử danh sách việc {i}")
+        services.register(scope=acting("dinhhoa.vanthu"), initiative=ini, phase=phase,
+                          level=phase.ordered_levels().first(), year=year, targets=TARGETS)
+    c = client_as("dinhhoa.vanthu")
+    counts = {}
+    for n in (1, 3):
+        monkeypatch.setattr("dvk.web.queries.WORKLIST_SIZE", n)
+        c.get("/")
+        counts[n], resp = queries_for(c, "/")
+        assert len(resp.context["work"]) == n
+    assert counts[1] == counts[3], counts
+    assert counts[1] == 12, counts[1]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dvk.common.rules import allowed
 from dvk.orgs.enums import Role
 from dvk.orgs.scope import memberships_of
+from dvk.reminders.queries import unread_count
 
 # (url name, label, the rule its page checks; "" = everyone signed in)
 # Sections not installed yet are skipped (their url name does not reverse).
@@ -53,5 +54,7 @@ def navigation(request):
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     # Lazy: only pages that render the switcher pay for the query.
     return {"nav_items": items, "scope": scope, "Role": Role,
-            "switchable_memberships": SimpleLazyObject(lambda: list(memberships_of(request.user)))}
+            "switchable_memberships": SimpleLazyObject(lambda: list(memberships_of(request.user))),
+            # The bell in the header: one COUNT, only on pages that render it.
+            "unread_notifications": SimpleLazyObject(lambda: unread_count(scope))}
 

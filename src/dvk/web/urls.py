@@ -42,6 +42,8 @@ SECTIONS = [
     ("hoat-dong/", "dvk.activities.urls"),
     ("bao-cao/", "dvk.reports.urls"),
     ("nhat-ky/", "dvk.web.audit_urls"),
+    ("thong-bao/", "dvk.reminders.urls"),
+    ("bao-cao-nam/", "dvk.reminders.annual_urls"),
 ]
 for prefix, module in SECTIONS:
     if importlib.util.find_spec(module) is not None:

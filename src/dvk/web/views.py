@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 from dvk.orgs.enums import Role
 from dvk.orgs.middleware import SESSION_KEY
 from dvk.orgs.scope import memberships_of
-from dvk.phases.queries import current_phase, teams_for
+from dvk.phases.calendar import deadlines_for
+from dvk.phases.queries import current_phase, default_year, teams_for
 from dvk.phases.models import Phase
 
 from . import queries
@@ -24,6 +25,12 @@ def home(request):
     if chosen:
         phase = next((p for p in phases if p.code == chosen), phase)
     ctx = {"phase": phase, "phases": phases, "role": scope.role}
+    if phase is not None and scope.unit is not None:
+        # The unit's calendar (deadlines cascading down the levels) and what needs doing.
+        year = default_year(phase)
+        levels = list(phase.ordered_levels())
+        ctx.update(year=year, deadlines=deadlines_for(scope.unit, phase, year, levels),
+                   unit=scope.unit, work=queries.worklist(scope, phase, year, levels))
     if phase is not None and (scope.unit is not None or scope.is_superuser):
         if scope.has_role(Role.SECRETARIAT, Role.APPRAISER, Role.CLERK):
             ctx["states"] = queries.state_counts(scope, phase)
