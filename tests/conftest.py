@@ -45,6 +45,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The suite sends thousands of requests a minute as one user from one address; the
+    rate limits are proven where they are switched back on (tests/security/test_rate_limits.py)."""
+    settings.DVK_API_RATE = settings.DVK_LOGIN_RATE = ""
+
+
 @pytest.fixture
 def user(db):
     from django.contrib.auth import get_user_model

@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The user's own API keys (api/views.py), beside their account's other pages.
+    path("tai-khoan/khoa-api/", include("dvk.api.urls")),
     path("", include("dvk.web.urls")),
 ]
