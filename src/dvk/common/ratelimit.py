@@ -54,6 +54,10 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), int(multiple) * PERIODS[unit]
 
 
+def _now() -> float:
+    return time.time()
+
+
 def rate_of(name: str) -> tuple[int, int] | None:
     return parse_rate(getattr(settings, LIMITS[name], ""))
 
@@ -64,7 +68,7 @@ def hit(name: str, client: str) -> int | None:
     if rate is None:
         return None
     limit, period = rate
-    now = time.time()
+    now = _now()
     window = int(now // period)
     digest = hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     key = f"dvk:rate:{name}:{digest}:{window}"
