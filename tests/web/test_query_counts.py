@@ -92,6 +92,18 @@ def _phases(n):
     return None
 
 
+def _api_keys(n):
+    """n personal API keys of gq.thuky, listed on their page with their role and unit."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.api import tokens
+    from dvk.orgs.scope import scope_for
+
+    scope = scope_for(get_user_model().objects.get(username="gq.thuky"))
+    for i in range(n):
+        tokens.create_token(scope, name=f"khóa {i}", membership=scope.membership)
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -108,6 +120,8 @@ GROWN = [
      _rows_in_context("children"), 8),
     ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
      lambda resp: len(resp.context["phases"]) - 3, 8),
+    ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
+     _rows_in_context("tokens"), 9),
 ]
 
 
