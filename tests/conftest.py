@@ -116,7 +116,10 @@ def live_app(tmp_path_factory):
     import urllib.request
 
     base_url = os.environ.get("DATABASE_URL", "")
-    env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db")
+    # Every browser test signs in from 127.0.0.1 within minutes: no sign-in or API rate limit
+    # (tests/security/test_rate_limits.py proves them).
+    env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db",
+               DVK_LOGIN_RATE="0", DVK_API_RATE="0")
     if base_url.startswith("postgres"):
         import psycopg
 
