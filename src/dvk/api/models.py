@@ -22,7 +22,7 @@ class ApiToken(models.Model):
     # The token's first characters, to recognise it in the list ("dvk_AbC1…").
     prefix = models.CharField(max_length=16)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
