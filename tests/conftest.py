@@ -45,6 +45,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The suite sends thousands of requests a minute as one user from one address; the
+    rate limits are proven where they are switched back on (tests/security/test_rate_limits.py)."""
+    settings.DVK_API_RATE = settings.DVK_LOGIN_RATE = ""
+
+
 @pytest.fixture
 def user(db):
     from django.contrib.auth import get_user_model
@@ -124,7 +131,10 @@ def live_app(tmp_path_factory):
     import time
     import urllib.request
 
+    # Every browser test signs in from 127.0.0.1 within minutes: no sign-in or API rate limit
+    # (tests/security/test_rate_limits.py proves them).
     env = dict(os.environ, DEBUG="1", SECRET_KEY="e2e-only", TASKS_BACKEND="db",
+               DVK_LOGIN_RATE="0", DVK_API_RATE="0",
                DATABASE_URL=fresh_database_url("dvk_e2e", tmp_path_factory.mktemp("e2e")))
     env["MEDIA_ROOT"] = str(tmp_path_factory.mktemp("media"))
     dvk = os.path.join(os.path.dirname(sys.executable), "dvk")

@@ -25,6 +25,11 @@ EMAIL_HOST    an SMTP server for password links, reminders and digests (without 
 DVK_DEADLINE_OFFSET_DAYS  days each level's deadlines come before the level above's, per
               deadline: "registration=10;report=10;up_report=5" (phases/calendar.py)
 DVK_REMINDER_DAYS_BEFORE  how many days ahead a deadline is reminded of (default 7)
+CACHE_URL     redis://host:6379/1 for a cache shared by several app servers (rate limits);
+              REDIS_URL serves when CACHE_URL is unset; default: each process's memory
+DVK_LOGIN_RATE, DVK_API_RATE  rate limits ("20/m", "120/m"; "0" off)
+DVK_PROXY_COUNT  reverse proxies in front of the app that append to X-Forwarded-For
+AXES_FAILURE_LIMIT, AXES_IP_FAILURE_LIMIT, AXES_COOLOFF_HOURS  the sign-in lockout
 """
 import os
 import secrets
@@ -232,12 +237,41 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Lock an account+address after 5 failures for 30 minutes.
+# Sign-in lockout for 30 minutes: an account from one address after 5 failures, and an
+# address after 30 failures whatever the usernames (one password tried across many
+# accounts). The handler gives the address alone its own, higher limit (common/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+DVK_LOCKOUT_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", 30))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "dvk.common.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address behind reverse proxies: with DVK_PROXY_COUNT=N (the proxies in front
+# of the app that append to X-Forwarded-For), the address the outermost proxy saw. Without
+# it every client would share the proxy's address for the lockout and the rate limits
+# (common/ratelimit.client_address).
+DVK_PROXY_COUNT = int(os.environ.get("DVK_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "dvk.common.ratelimit.client_address"
+
+# Rate limits (common/ratelimit.py): "N/s", "N/m", "N/h" or "N/d"; "0" turns one off.
+# Sign-in attempts per client address; API requests per signed-in user or API token's user
+# (anonymous ones per address).
+DVK_LOGIN_RATE = os.environ.get("DVK_LOGIN_RATE", "20/m")
+DVK_API_RATE = os.environ.get("DVK_API_RATE", "120/m")
+
+# The cache holds the rate-limit counters. Several app servers need one shared cache:
+# CACHE_URL (or REDIS_URL) = redis://host:6379/1; otherwise each process counts alone.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL, "KEY_PREFIX": "dvk"}}
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CACHE_URL {CACHE_URL!r}: expected redis://host:port/db")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -14,5 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The public gallery: recognised models for everyone, no sign-in (dvk.gallery).
     path("mo-hinh-tieu-bieu/", include("dvk.gallery.urls")),
+    # The user's own API keys (api/views.py), beside their account's other pages.
+    path("tai-khoan/khoa-api/", include("dvk.api.urls")),
     path("", include("dvk.web.urls")),
 ]

@@ -115,6 +115,7 @@ def foreign(db, user):
     ids["notification_id"] = Notification.objects.create(
         user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
         text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
+    ids["token_id"] = _foreign_token(user("rachgia.vanthu"))
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -150,6 +151,15 @@ def foreign(db, user):
 
         ids["photo_id"] = GalleryPhoto.objects.create(attachment=att, initiative=ini).pk
     return ids
+
+
+def _foreign_token(owner):
+    """Rạch Giá's clerk's personal API key, named with the marker."""
+    from dvk.api import tokens
+    from dvk.orgs.scope import scope_for
+
+    scope = scope_for(owner)
+    return tokens.create_token(scope, name=f"Khóa {MARKER}", membership=scope.membership)[0].pk
 
 
 def _foreign_proposal(rg_unit, phase, level):
@@ -342,38 +352,50 @@ def _body(path, method):
                                schema.get("components", {}).get("schemas", {})))
 
 
-def test_api_refuses_another_districts_objects(client_as, foreign):
+def _clients(client_as, user, username):
+    """The user's session, and a personal API key for the same membership."""
+    from django.test import Client
+
+    from dvk.api import tokens
+    from dvk.orgs.scope import scope_for
+
+    scope = scope_for(user(username))
+    raw = tokens.create_token(scope, name="kiểm tra", membership=scope.membership)[1]
+    return [client_as(username), Client(HTTP_AUTHORIZATION=f"Bearer {raw}")]
+
+
+def test_api_refuses_another_districts_objects(client_as, user, foreign):
     checked = 0
     for username in GQ_USERS:
-        client = client_as(username)
-        for path, method in _api_routes():
-            params = re.findall(r"{(\w+)}", path)
-            if not params:
-                continue
-            missing = [p for p in params if p not in foreign]
-            assert not missing, f"API path {path} has params {missing} unknown to the leak test"
-            url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
-            resp = getattr(client, method.lower())(
-                url, data=_body(path, method) if method != "GET" else None,
-                content_type="application/json")
-            assert resp.status_code in DENIED, (
-                f"{username}: {method} {url} answered {resp.status_code}")
-            checked += 1
+        for client in _clients(client_as, user, username):
+            for path, method in _api_routes():
+                params = re.findall(r"{(\w+)}", path)
+                if not params:
+                    continue
+                missing = [p for p in params if p not in foreign]
+                assert not missing, f"API path {path}: params {missing} unknown to the leak test"
+                url = re.sub(r"{(\w+)}", lambda m: str(foreign[m.group(1)]), path)
+                resp = getattr(client, method.lower())(
+                    url, data=_body(path, method) if method != "GET" else None,
+                    content_type="application/json")
+                assert resp.status_code in DENIED, (
+                    f"{username}: {method} {url} answered {resp.status_code}")
+                checked += 1
     # The unit routes exist from the start; more come with each domain.
     assert checked > 0
 
 
-def test_api_lists_never_show_another_districts_data(client_as, foreign):
+def test_api_lists_never_show_another_districts_data(client_as, user, foreign):
     for username in GQ_USERS:
-        client = client_as(username)
-        for path, method in _api_routes():
-            if method != "GET" or "{" in path:
-                continue
-            for q in ("", f"?q={SEARCH}", "?phase=2026-2030"):
-                resp = client.get(path + q)
-                assert resp.status_code < 500, f"{path + q} failed with {resp.status_code}"
-                assert MARKER.lower().encode() not in resp.content.lower(), (
-                    f"{username} saw another district's data at {path + q}")
+        for client in _clients(client_as, user, username):
+            for path, method in _api_routes():
+                if method != "GET" or "{" in path:
+                    continue
+                for q in ("", f"?q={SEARCH}", "?phase=2026-2030"):
+                    resp = client.get(path + q)
+                    assert resp.status_code < 500, f"{path + q} failed: {resp.status_code}"
+                    assert MARKER.lower().encode() not in resp.content.lower(), (
+                        f"{username} saw another district's data at {path + q}")
 
 
 def test_anonymous_gets_nothing(client, foreign):
@@ -466,6 +488,7 @@ def _foreign_params(ids):
         "reminders:read_all": {},
         "annual:index": {"phase": ids["phase_code"], "year": "2026"},
         "annual:send": {},
+        "api_tokens:list": {},
     }
 
 

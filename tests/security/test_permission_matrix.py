@@ -446,6 +446,9 @@ ROUTES: dict[str, Route] = {
                            body=lambda r: {"reason": "Bổ sung số liệu."}),
     "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
         None if j.result_file else _refusal("no_file", 404))),
+    "api_tokens:list": Route("GET", None, signed_in),  # the user's own keys only
+    "api_tokens:revoke": Route("POST", "token", lambda s, t: None if t.user_id == s.user.pk
+                               else _refusal("not_yours", 404)),
     # --- the API (names as in the schema: METHOD path) ---------------------------------
     "GET /api/v1/units": Route("GET", None, signed_in),
     "GET /api/v1/units/{unit_code}": Route("GET", "unit", visible),
@@ -660,7 +663,23 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
         "decision": decisions,
         "membership": list(Membership.objects.filter(
             user__username__in=["gq.thuky", "rachgia.vanthu"])),
+        "token": _tokens(["gq.thuky", "rachgia.vanthu"]),
     }
+
+
+def _tokens(usernames):
+    """A personal API key of each user, for their first membership."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.api import tokens
+    from dvk.orgs.scope import scope_for
+
+    out = []
+    for name in usernames:
+        scope = scope_for(get_user_model().objects.get(username=name))
+        out.append(tokens.create_token(scope, name=f"khóa {name}",
+                                       membership=scope.membership)[0])
+    return out
 
 
 def _proposals(unit, levels):
@@ -798,6 +817,7 @@ def _fingerprint():
     query."""
     from django.db import connection
 
+    from dvk.api.models import ApiToken
     from dvk.awards.models import Award, Proposal, ProposalItem
     from dvk.common.models import HistoryEntry
     from dvk.initiatives.models import (Appraisal, Attachment, Initiative, Registration,
@@ -810,8 +830,10 @@ def _fingerprint():
     tables = [m._meta.db_table for m in (HistoryEntry, Transition, Registration, Initiative,
                                          Appraisal, Attachment, CommitteeMember, Membership,
                                          Award, Proposal, ProposalItem, FollowUpAssignment)]
+    counts = [f"(SELECT COUNT(*) FROM {t})" for t in tables]
+    counts.append(f"(SELECT COUNT(*) FROM {ApiToken._meta.db_table} WHERE revoked_at IS NULL)")
     with connection.cursor() as cur:
-        cur.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
+        cur.execute("SELECT " + ", ".join(counts))
         return cur.fetchone()
 
 
@@ -852,16 +874,29 @@ def _verdict(expected, anonymous, resp, changed, is_api, public=False) -> str | 
     return None
 
 
+# These actors call the API with a personal API key for their acting membership instead of
+# the session: the same rule book answers them (api/tokens.py), at no extra cases.
+KEY_ACTORS = {who for who in ACTORS[1::2] if who}
+
+
+def _key_client(scope):
+    from dvk.api import tokens
+
+    raw = tokens.create_token(scope, name="ma trận", membership=scope.membership)[1]
+    return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
 def test_the_permission_matrix(objects, user, capsys):
     import os
 
     from dvk.orgs.scope import ANONYMOUS, scope_for
 
-    wrong, cases = [], 0
+    wrong, cases, key_cases = [], 0, 0
     for who in ACTORS:
         u = user(who) if who else None
         scope = scope_for(u) if u else ANONYMOUS
         client = Client(raise_request_exception=False)
+        key_client = _key_client(scope) if who in KEY_ACTORS else None
         for name, route in ROUTES.items():
             targets = objects[route.kind] if route.kind else [None]
             for obj in targets:
@@ -870,7 +905,8 @@ def test_the_permission_matrix(objects, user, capsys):
                     client.force_login(u)
                 with transaction.atomic():
                     before = _fingerprint()
-                    resp = _call(client, name, route, obj)
+                    by_key = key_client is not None and " " in name
+                    resp = _call(key_client if by_key else client, name, route, obj)
                     changed = _fingerprint() != before
                     transaction.set_rollback(True)
                 if not client.cookies.get("sessionid", None) or \
@@ -878,17 +914,20 @@ def test_the_permission_matrix(objects, user, capsys):
                     client.cookies.pop("sessionid", None)
                 client.cookies.pop("django_language", None)
                 cases += 1
+                key_cases += by_key
                 problem = _verdict(expected, u is None, resp, changed, " " in name, route.public)
                 if resp.status_code >= 500:
                     problem = "server error"
                 if problem:
-                    wrong.append(f"{problem}: {who} {route.method} {name} "
+                    wrong.append(f"{problem}: {who}{' (API key)' if by_key else ''} "
+                                 f"{route.method} {name} "
                                  f"{obj!r} → {resp.status_code} (rule: "
                                  f"{getattr(expected, 'code', 'allowed')})")
     with capsys.disabled():
-        print(f"\npermission matrix: {cases} cases, {len(wrong)} wrong")
+        print(f"\npermission matrix: {cases} cases ({key_cases} by API key), "
+              f"{len(wrong)} wrong")
     if os.environ.get("DVK_MATRIX_OUT"):
         with open(os.environ["DVK_MATRIX_OUT"], "w") as f:
             f.write("\n".join(wrong))
-    assert cases > 4000, cases
+    assert cases > 4000 and key_cases > 500, (cases, key_cases)
     assert not wrong, f"{len(wrong)} of {cases} cases wrong:\n" + "\n".join(wrong[:80])

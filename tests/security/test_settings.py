@@ -19,7 +19,9 @@ DVK = os.path.join(os.path.dirname(sys.executable), "dvk")
 # What a user's shell may carry over and this test must control.
 CONTROLLED = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "DVK_VAR_DIR", "MEDIA_ROOT", "HTTPS",
               "HSTS_SECONDS", "SECURE_COOKIES", "TRUST_X_FORWARDED_PROTO", "ALLOWED_HOSTS",
-              "CSRF_TRUSTED_ORIGINS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+              "CSRF_TRUSTED_ORIGINS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+              "CACHE_URL", "REDIS_URL", "DVK_PROXY_COUNT", "DVK_API_RATE", "DVK_LOGIN_RATE",
+              "AXES_FAILURE_LIMIT", "AXES_IP_FAILURE_LIMIT", "AXES_COOLOFF_HOURS")
 
 
 def clean_env(**extra):
@@ -102,9 +104,13 @@ def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_pa
     assert "no issues" in r.stdout
 
     shown = show("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT,"
-                 " s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)",
-                 env)
-    assert shown == ["True", "31536000", "True", "True", "False"]
+                 " s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG,"
+                 " s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], s.DVK_PROXY_COUNT,"
+                 " s.DVK_API_RATE, s.DVK_LOGIN_RATE)", env)
+    # ...and its app servers share one cache for the rate limits, reading the client's
+    # address through the proxy.
+    assert shown == ["True", "31536000", "True", "True", "False", "RedisCache", "1", "120/m",
+                     "20/m"]
 
 
 def test_check_deploy_warns_without_the_production_settings(tmp_path):

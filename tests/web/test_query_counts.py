@@ -131,7 +131,7 @@ CASES = [
      limit, 8),
     ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 7),
     ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
-     assigned_to_province_appraiser, 9),
+     assigned_to_province_appraiser, 10),
     *[(f"activities {path}", "gq.thuky", f"/hoat-dong/{path}/", {}, activity_list, count)
       for path, count in (("tap-huan", 11), ("kiem-tra", 11), ("bao-chi", 11),
                           ("so-ket", 12), ("kinh-phi", 11))],
@@ -145,7 +145,6 @@ CASES = [
     ("public gallery search", None, "/mo-hinh-tieu-bieu/", {"q": "kheo", "level": "Cơ sở"},
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
     ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 9),
-     assigned_to_province_appraiser, 10),
 ]
 
 
@@ -199,6 +198,18 @@ def _profiles(n):
     return None
 
 
+def _api_keys(n):
+    """n personal API keys of gq.thuky, listed on their page with their role and unit."""
+    from django.contrib.auth import get_user_model
+
+    from dvk.api import tokens
+    from dvk.orgs.scope import scope_for
+
+    scope = scope_for(get_user_model().objects.get(username="gq.thuky"))
+    for i in range(n):
+        tokens.create_token(scope, name=f"khóa {i}", membership=scope.membership)
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -214,10 +225,11 @@ GROWN = [
     ("tree node", "tinh.thuky", lambda code: f"/don-vi/{code}/con/", lambda code: {}, _branch,
      _rows_in_context("children"), 8),
     ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
-     lambda resp: len(resp.context["phases"]) - 3, 8),
+     lambda resp: len(resp.context["phases"]) - 3, 9),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 13),
-     lambda resp: len(resp.context["phases"]) - 3, 9),
+    ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
+     _rows_in_context("tokens"), 9),
 ]
 
 

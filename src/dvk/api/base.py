@@ -1,21 +1,63 @@
 """The REST API (/api/v1/) with its OpenAPI schema. Each domain adds a router module.
 
-Authentication is the web session (same login, same scope); requests.scope comes from
-the ActingScopeMiddleware, so the API filters exactly like the UI.
+Two ways in, one scope: the web session (same login; request.scope from the
+ActingScopeMiddleware, CSRF checked on writes) or a personal API token,
+`Authorization: Bearer dvk_…` (api/tokens.py; no CSRF, no cookie), which acts for the
+membership chosen when it was made. Either way the API filters exactly like the UI.
+Requests are rate-limited per user (DVK_API_RATE), unauthenticated ones per address.
 """
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
 
+from dvk.common import ratelimit
 from dvk.common.rules import ROLE, Refused
+
+from . import tokens
+
+UNAUTHENTICATED = "Cần đăng nhập, hoặc gửi khóa API hợp lệ (Authorization: Bearer …)."
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token. A Bearer header that names no valid token is refused (401);
+    it never falls back to the session."""
+
+    def __call__(self, request):
+        scheme, _, raw = (request.headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request, token):
+        found = tokens.authenticate(token)
+        if found is None:
+            raise AuthenticationError
+        api_token, scope = found
+        ratelimit.limit("api", f"user:{api_token.user_id}")
+        request.user = api_token.user
+        request.scope = scope
+        request.api_token = api_token
+        return api_token
+
+
+class ApiSessionAuth(SessionAuth):
+    """The browser's session; ninja checks CSRF on unsafe methods first."""
+
+    def authenticate(self, request, key):
+        if not request.user.is_authenticated:
+            return None
+        ratelimit.limit("api", f"user:{request.user.pk}")
+        return request.user
+
 
 api = NinjaAPI(
     title="DVK API",
     version="1",
     urls_namespace="api",
-    auth=SessionAuth(),
+    auth=[TokenAuth(), ApiSessionAuth()],
     docs_url="/docs",
     # The docs page and the schema are for signed-in users, like every route.
     docs_decorator=login_required,
@@ -39,3 +81,23 @@ def forbidden(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def rate_limited(request, exc: ratelimit.RateLimited):
+    response = api.create_response(
+        request, {"detail": ratelimit.message(exc.wait), "code": "rate_limited"}, status=429)
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    """401 in Vietnamese; unauthenticated requests count against their address's limit, so
+    guessing tokens is as slow as the rate says."""
+    try:
+        ratelimit.limit("api", f"ip:{ratelimit.client_address(request)}")
+    except ratelimit.RateLimited as limited:
+        return rate_limited(request, limited)
+    return api.create_response(request, {"detail": UNAUTHENTICATED, "code": "unauthenticated"},
+                               status=401)

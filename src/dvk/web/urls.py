@@ -7,8 +7,7 @@ from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chon-vai-tro/", views.switch_membership, name="switch_membership"),
     # Passwords (web/accounts.py); the names are Django's, which its views redirect to.

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -5,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dvk.common import ratelimit
 from dvk.orgs.enums import Role
 from dvk.orgs.middleware import SESSION_KEY
 from dvk.orgs.scope import memberships_of
@@ -69,3 +71,20 @@ def help_page(request, role=None):
         my_role = request.scope.role or (Role.ADMIN if request.user.is_superuser else None)
     return render(request, f"web/help/{role or 'index'}.html", {
         "roles": [(r.value, r.label) for r in HELP_ROLES], "role": role, "my_role": my_role})
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; attempts (POSTs) are rate-limited per client address (DVK_LOGIN_RATE)
+    before any password is checked. Failures also count toward the lockout (django-axes,
+    common/lockout.py)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        wait = ratelimit.hit("login", ratelimit.client_address(request))
+        if wait is not None:
+            response = render(request, "registration/rate_limited.html",
+                              {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
