@@ -1,7 +1,7 @@
 """A `dvk import_registrations` killed with SIGKILL at random points (no except, no finally
 runs) leaves the database exactly as before: the same row counts and the same checksum of
 the rows of every table the import writes. Runs on PostgreSQL, where another process sees
-the test database (SQLite's is in memory)."""
+the test database (SQLite's is in memory). About 100 s for four kills: `slow`."""
 import hashlib
 import os
 import random
@@ -15,7 +15,7 @@ from django.db import connection
 
 from tests.initiatives.test_import import HEADER, write_csv
 
-pytestmark = [pytest.mark.django_db,
+pytestmark = [pytest.mark.django_db, pytest.mark.slow,
               pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="another process must see the test database")]
 
