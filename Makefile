@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VAR_DIR := $(or $(DVK_VAR_DIR),var)
 
-.PHONY: install install-test run worker test test-fast lint-imports lock messages bench clean
+.PHONY: install install-test run worker test test-fast soak lint-imports lock messages bench clean
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,12 @@ test: install-test lint-imports
 
 test-fast: install-test lint-imports
 	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The long fuzzing run (tests/fuzz under the hypothesis "soak" profile) and more SIGKILLs during an
+# import (PostgreSQL: DATABASE_URL=postgres://…); not part of `make test`.
+soak: install-test
+	@$(TEST_VAR) HYPOTHESIS_PROFILE=soak DVK_KILLS=$${DVK_KILLS:-10} $(PY) -m pytest -q \
+	  tests/fuzz $(PYTEST_ARGS)
 
 # Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).
 lock:

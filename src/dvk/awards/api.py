@@ -9,6 +9,7 @@ from django.db import transaction
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from dvk.common.payload import Text
 from dvk.initiatives.queries import registrations_for
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.phases.models import Phase
@@ -86,34 +87,34 @@ class ProposalOut(Schema):
 
 
 class ItemIn(Schema):
-    kind: str  # the award kind's code: giay-khen, bang-khen, co-thi-dua…
+    kind: Text[64]  # the award kind's code: giay-khen, bang-khen, co-thi-dua…
     recipient_type: RecipientType = RecipientType.MODEL
     registration_id: int | None = None
     unit: str | None = None  # unit code, for a unit or a person
-    person_name: str = ""
-    person_position: str = ""
-    achievements: str = ""
-    exceptional_reason: str = ""
+    person_name: Text[255] = ""
+    person_position: Text[255] = ""
+    achievements: Text[None] = ""
+    exceptional_reason: Text[None] = ""
     amount: int | None = None
 
 
 class ProposalIn(Schema):
-    phase: str
+    phase: Text[32]
     year: int
     occasion: Occasion = Occasion.COMMEMORATION
     authority: Authority = Authority.PARTY_COMMITTEE
-    addressed_to: str = ""
-    number: str = ""
+    addressed_to: Text[255] = ""
+    number: Text[64] = ""
     date: dt.date | None = None
-    title: str = ""
+    title: Text[500] = ""
     items: list[ItemIn] = []
 
 
 class DecisionIn(Schema):
-    number: str
+    number: Text[64]
     date: dt.date
-    signer: str = ""
-    issued_by: str = ""
+    signer: Text[255] = ""
+    issued_by: Text[255] = ""
     amount_per_recipient: int | None = None
     stated_total: int | None = None
     item_ids: list[int] | None = None  # default: every proposed recipient

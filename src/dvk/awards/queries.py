@@ -4,6 +4,8 @@ Every read of the awards app goes through a function here that takes the scope.
 """
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from dvk.initiatives.enums import AppraisalStatus, State
@@ -122,10 +124,10 @@ def filter_awards(qs: QuerySet, params) -> QuerySet:
     get = params.get
     if get("phase"):
         qs = qs.filter(phase__code=get("phase"))
-    if (get("year") or "").isdigit():
-        qs = qs.filter(year=int(get("year")))
-    if (get("kind") or "").isdigit():
-        qs = qs.filter(kind_id=int(get("kind")))
+    if (year := small_int(get("year"))) is not None:
+        qs = qs.filter(year=year)
+    if (kind := small_int(get("kind"))) is not None:
+        qs = qs.filter(kind_id=kind)
     if get("occasion") in Occasion.values:
         qs = qs.filter(occasion=get("occasion"))
     if get("recipient") in RecipientType.values:

@@ -150,3 +150,15 @@ def redact_contacts(text: str | None, names=(), mask: str = "[…]") -> str:
                        reverse=True):
         text = re.sub(re.escape(name), mask, text, flags=re.IGNORECASE)
     return text
+
+
+def small_int(value, low: int = -(2**62), high: int = 2**62) -> int | None:
+    """An integer typed in a query string or form, or None: ASCII digits only (not '²' or
+    5,000 digits, which int() refuses), within [low, high] (what the database can hold)."""
+    import re
+
+    text = str(value if value is not None else "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,18}", text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None

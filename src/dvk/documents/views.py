@@ -2,6 +2,7 @@
 summary for a year), as Word or Excel, an appraisal's minutes, and a decision's documents
 (the decision with its list in Word, its certificates in one PDF); built from what the
 acting scope sees."""
+from dvk.common.text import small_int
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,7 +55,7 @@ def form2(request, unit_code, fmt):
     if phase is None:
         raise Http404
     year_param = request.GET.get("year") or ""
-    year = int(year_param) if year_param.isdigit() else default_year(phase)
+    year = small_int(year_param, 1900, 2200) or default_year(phase)
     regs = (within(registrations_for(scope), unit).filter(phase=phase, year=year)
             .exclude(state__in=(State.DRAFT, State.WITHDRAWN))
             .prefetch_related("targets").order_by("level__order", "initiative__sort_key"))

@@ -10,6 +10,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from dvk.common.payload import Text
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.initiatives.queries import initiatives_for, registrations_for
 from dvk.phases.models import Level, Phase
@@ -80,21 +81,21 @@ class RegistrationPage(Schema):
 
 
 class TargetIn(Schema):
-    criterion: str
-    target: str
-    baseline: str = ""
-    unit_of_measure: str = ""
+    criterion: Text[None]
+    target: Text[None]
+    baseline: Text[None] = ""
+    unit_of_measure: Text[None] = ""
 
 
 class InitiativeIn(Schema):
-    unit: str
-    kind: str = "collective"
-    title: str
+    unit: Text[64]
+    kind: Text[16] = "collective"
+    title: Text[500]
     field_id: int
-    subject: str = ""
-    person_name: str = ""
-    person_position: str = ""
-    description: str = ""
+    subject: Text[255] = ""
+    person_name: Text[255] = ""
+    person_position: Text[255] = ""
+    description: Text[None] = ""
     start_year: int | None = None
     replicates_id: int | None = None
     tags: list[str] = []
@@ -113,46 +114,46 @@ class RegistrationEditIn(Schema):
     # The `version` the client read (GET …/registrations/{id}): an edit made from a stale
     # copy is refused with 409 instead of overwriting someone else's correction.
     expected_version: int
-    kind: str | None = None
-    title: str | None = None
+    kind: Text[16] | None = None
+    title: Text[500] | None = None
     field_id: int | None = None
-    subject: str | None = None
-    person_name: str | None = None
-    person_position: str | None = None
-    description: str | None = None
+    subject: Text[255] | None = None
+    person_name: Text[255] | None = None
+    person_position: Text[255] | None = None
+    description: Text[None] | None = None
     start_year: int | None = None
     targets: list[TargetIn] | None = None
 
 
 class RegisterIn(Schema):
-    phase: str
+    phase: Text[32]
     level_id: int
     year: int
     targets: list[TargetIn] = []
     exceptional: bool = False
-    exceptional_reason: str = ""
+    exceptional_reason: Text[None] = ""
 
 
 class ActionIn(Schema):
-    comment: str = ""
+    comment: Text[None] = ""
     expected_version: int | None = None
 
 
 class ReportIn(Schema):
     results: dict[int, str]
-    narrative: str
-    certifier_name: str
-    certifier_position: str
+    narrative: Text[None]
+    certifier_name: Text[255]
+    certifier_position: Text[255]
     certified_on: dt.date
     expected_version: int | None = None
 
 
 class DecideIn(Schema):
     recognized: bool
-    decision_number: str
+    decision_number: Text[64]
     decision_date: dt.date
-    signer: str = ""
-    certificate_prefix: str = ""
+    signer: Text[255] = ""
+    certificate_prefix: Text[None] = ""
 
 
 class SimilarOut(Schema):

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 import csv
 import datetime as dt
 import io
@@ -167,10 +169,10 @@ def awards_export(scope: Scope, params: QueryDict) -> Export:
     qs = awards_for(scope).select_related("registration__initiative", "decision")
     if params.get("phase"):
         qs = qs.filter(phase__code=params["phase"])
-    if (params.get("year") or "").isdigit():
-        qs = qs.filter(year=int(params["year"]))
-    if (params.get("kind") or "").isdigit():
-        qs = qs.filter(kind_id=int(params["kind"]))
+    if (year := small_int(params.get("year"))) is not None:
+        qs = qs.filter(year=year)
+    if (kind := small_int(params.get("kind"))) is not None:
+        qs = qs.filter(kind_id=kind)
     if params.get("unit"):
         qs = within(qs, unit_for(scope, params["unit"]))
     qs = qs.order_by("phase__start_year", "level__order", "kind__order", "unit__path", "id")

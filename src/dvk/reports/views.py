@@ -2,6 +2,8 @@
 the figures come from dashboard.py / summary.py, files from exports.py."""
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -44,7 +46,7 @@ def _picked(request, scope):
         if phase is None:
             raise Http404
     year = request.GET.get("year") or ""
-    year = int(year) if year.isdigit() and int(year) in phase.years else None
+    year = small_int(year) if small_int(year) in phase.years else None
     return phase, unit, year
 
 

@@ -6,6 +6,8 @@ Views find their object in scope first (404 outside the subtree), then ask the r
 book (`activities.record`, 403 inside it); services.save_form writes the history."""
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -85,8 +87,8 @@ def _filtered(request, module: Module, qs):
               "q": request.GET.get("q", "").strip()}
     if params["phase"]:
         qs = qs.filter(phase__code=params["phase"])
-    if params["year"].isdigit():
-        qs = qs.filter(year=int(params["year"]))
+    if (year := small_int(params["year"])) is not None:
+        qs = qs.filter(year=year)
     if params["q"] and module.search:
         from django.db.models import Q
 

@@ -2,6 +2,8 @@
 decide (in bulk), promote."""
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -36,7 +38,7 @@ def queue(request):
     phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
         or current_phase(phases)
     year_param = request.GET.get("year") or ""
-    year = int(year_param) if year_param.isdigit() else default_year(phase)
+    year = small_int(year_param, 1900, 2200) or default_year(phase)
     tab = request.GET.get("tab") or State.SUBMITTED
     base = queries.committee_queue(scope, phase) if phase else registrations_for(scope).none()
     counts = queries.queue_counts(base)

@@ -1,6 +1,8 @@
 """The unit clerk's screens: register, edit, submit, withdraw, report, attachments."""
 from __future__ import annotations
 
+from dvk.common.text import small_int
+
 import uuid
 
 from django.contrib import messages
@@ -125,7 +127,7 @@ def similar(request):
         unit = units_for(request.scope).filter(pk=request.GET.get("unit") or 0).first() \
             if (request.GET.get("unit") or "").isdigit() else None
         year = request.GET.get("year")
-        year = int(year) if (year or "").isdigit() else None
+        year = small_int(year, 1900, 2200)
         results = queries.similar_models(request.scope, title, unit=unit, year=year,
                                             limit=8)
     return render(request, "initiatives/_similar.html", {"results": results})
