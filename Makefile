@@ -57,10 +57,10 @@ lint-imports: install-test
 	@set -o pipefail; $(VENV)/bin/lint-imports --no-cache | sed -n "/^Contracts/,$$ p"
 
 test: install-test lint-imports
-	@$(TEST_VAR) $(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	@$(TEST_VAR) $(PY) -m pytest -n 2 --dist loadfile -q -m "not soak" $(PYTEST_ARGS)
 
 test-fast: install-test lint-imports
-	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow and not soak" $(PYTEST_ARGS)
 
 # The long fuzzing run (tests/fuzz under the hypothesis "soak" profile) and more SIGKILLs during an
 # import (PostgreSQL: DATABASE_URL=postgres://…); not part of `make test`.

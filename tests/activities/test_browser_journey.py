@@ -97,7 +97,7 @@ def test_a_follow_up_visit_on_a_registration(page_as, live_app):
     follow(page, "#follow-up-assign button")
     expect_text(page, "Theo dõi hằng quý")
     follow(page, "#follow-up-log")
-    page.fill("input[name=date]", "15/11/2025")  # the demo's files are of 2021–2025
+    page.fill("input[name=date]", "15/11/2026")  # a 2026 file of the new commune
     page.fill("textarea[name=findings]", "135 hộ tham gia, sổ theo dõi ghi chép đầy đủ.")
     page.fill("textarea[name=guidance]", "Nhân rộng cách làm sang ấp Hòa Tân.")
     page.fill("textarea[name=next_step]", "Thăm lại tháng 3/2027, kiểm tra số hộ duy trì.")

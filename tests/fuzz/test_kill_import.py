@@ -15,7 +15,7 @@ from django.db import connection
 
 from tests.initiatives.test_import import HEADER, write_csv
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow,
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.soak,
               pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="another process must see the test database")]
 

@@ -133,8 +133,8 @@ CASES = [
     ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
      assigned_to_province_appraiser, 10),
     *[(f"activities {path}", "gq.thuky", f"/hoat-dong/{path}/", {}, activity_list, count)
-      for path, count in (("tap-huan", 11), ("kiem-tra", 11), ("bao-chi", 11),
-                          ("so-ket", 12), ("kinh-phi", 11))],
+      for path, count in (("tap-huan", 12), ("kiem-tra", 12), ("bao-chi", 12),
+                          ("so-ket", 15), ("kinh-phi", 12))],
     *[(f"api activities {name}", "gq.thuky", f"/api/v1/activities/{name}", {}, activity_api,
        count) for name, count in (("training", 8), ("inspections", 9), ("press", 8),
                                   ("reviews", 8), ("budget", 8), ("follow-up-visits", 8))],
@@ -144,7 +144,7 @@ CASES = [
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
     ("public gallery search", None, "/mo-hinh-tieu-bieu/", {"q": "kheo", "level": "Cơ sở"},
      paged("dvk.gallery.views", "PAGE_SIZE"), 9),
-    ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 9),
+    ("audit trail", "quantri", "/nhat-ky/", {}, history_entries, 10),
 ]
 
 
@@ -227,9 +227,9 @@ GROWN = [
     ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
      lambda resp: len(resp.context["phases"]) - 3, 9),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
-     lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 13),
+     lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 14),
     ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
-     _rows_in_context("tokens"), 9),
+     _rows_in_context("tokens"), 10),
 ]
 
 

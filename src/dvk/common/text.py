@@ -84,6 +84,16 @@ def fold(text: str | None) -> str:
     return out
 
 
+#: A search uses at most this many words: each is one condition of the query, and a
+#: 10,000-word paste would otherwise build an expression the database refuses.
+SEARCH_WORDS = 8
+
+
+def search_words(query: str | None) -> list[str]:
+    """The folded, distinct words of a search box, at most SEARCH_WORDS of them."""
+    return list(dict.fromkeys(fold((query or "")[:2000]).split()))[:SEARCH_WORDS]
+
+
 def sort_key(text: str | None) -> str:
     """A string that sorts in Vietnamese alphabetical order (a ă â b c d đ …) with plain
     ORDER BY (levels: base letters, then tones, then case). Same as `sort_key_reference`."""

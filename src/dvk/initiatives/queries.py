@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from dvk.common.text import fold
+from dvk.common.text import search_words
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, units_for, within
@@ -83,8 +83,7 @@ def filter_registrations(qs: QuerySet, params) -> QuerySet:
         unit = Unit.objects.filter(code=code).only("pk", "path").first()
         # An unknown code narrows to nothing rather than silently showing everything.
         qs = within(qs, unit) if unit else qs.none()
-    q = fold(get("q") or "")
-    for word in q.split()[:8]:
+    for word in search_words(get("q")):
         qs = qs.filter(initiative__search_text__contains=word)
     if (get("late") or "") in ("1", "true", "on"):
         qs = qs.filter(is_late=True)
@@ -293,7 +292,7 @@ def public_models(params=None) -> QuerySet[Initiative]:
     if code:
         unit = Unit.objects.filter(code=code[:64]).only("pk", "path", "parent_id").first()
         qs = within(qs, unit) if unit else qs.none()
-    for word in fold(get("q") or "").split()[:8]:
+    for word in search_words(get("q")):
         qs = qs.filter(search_text__contains=word)
     return (qs.select_related("unit", "field")
             .only("id", "title", "kind", "unit__code", "unit__name", "field__name",

@@ -107,13 +107,13 @@ class UnitAdmin(SubtreeAdmin):
         return ["code", "name", "kind", "sector", *self.tree_fields]
 
     def get_search_results(self, request, queryset, search_term):
-        from dvk.common.text import fold
+        from dvk.common.text import search_words
 
         if search_term.strip():
             # Accent-insensitive, every word: officials type "dinh hoa" for "Định Hòa".
             matched = queryset.filter(code__iexact=search_term.strip())
             words = queryset
-            for word in fold(search_term).split():
+            for word in search_words(search_term):
                 words = words.filter(search_text__contains=word)
             return matched | words, False
         return queryset, False

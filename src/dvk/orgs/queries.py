@@ -2,7 +2,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dvk.common.text import fold
+from dvk.common.text import search_words
 
 from .models import Unit
 from .scope import units_for
@@ -25,7 +25,7 @@ def children_of(scope, unit: Unit, *, show_retired: bool):
 def search_units(scope, query: str, *, show_retired: bool):
     """Units whose name or code contains every word of the query, ignoring case and accents."""
     qs = units_for(scope)
-    for word in fold(query).split():
+    for word in search_words(query):
         qs = qs.filter(search_text__contains=word)
     if not show_retired:
         qs = qs.current()
