@@ -123,3 +123,10 @@ def template_response(headers: list[str], filename: str, notes: list[str] = ()):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def columns_template_response(columns, column_help: dict, filename: str):
+    """The blank file of a contract's columns (tabular.Column), each explained in a note."""
+    notes = [f"{c.name}{' (bắt buộc)' if c.required else ''}: {column_help.get(c.name, '')}"
+             for c in columns]
+    return template_response([c.name for c in columns], filename, notes)

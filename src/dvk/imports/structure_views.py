@@ -124,8 +124,6 @@ def structure_cancel(request):
 def structure_template(request):
     """A blank changes file with the contract's columns."""
     check("structure.change", request.scope)
-    from dvk.common.xlsx import template_response
+    from dvk.common.xlsx import columns_template_response
 
-    notes = [f"{c.name}{' (bắt buộc)' if c.required else ''}: {COLUMN_HELP.get(c.name, '')}"
-             for c in COLUMNS]
-    return template_response([c.name for c in COLUMNS], "mau-thay-doi-co-cau.xlsx", notes)
+    return columns_template_response(COLUMNS, COLUMN_HELP, "mau-thay-doi-co-cau.xlsx")

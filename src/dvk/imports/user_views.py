@@ -118,8 +118,6 @@ def users_cancel(request):
 def users_template(request):
     """A blank users file with the contract's columns."""
     check("users.import", request.scope)
-    from dvk.common.xlsx import template_response
+    from dvk.common.xlsx import columns_template_response
 
-    notes = [f"{c.name}{' (bắt buộc)' if c.required else ''}: {COLUMN_HELP.get(c.name, '')}"
-             for c in COLUMNS]
-    return template_response([c.name for c in COLUMNS], "mau-tai-khoan.xlsx", notes)
+    return columns_template_response(COLUMNS, COLUMN_HELP, "mau-tai-khoan.xlsx")
