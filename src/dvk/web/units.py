@@ -68,10 +68,12 @@ def registrations_by_phase(scope, unit: Unit) -> list[dict]:
 
 
 def _predecessors(scope, unit: Unit) -> list[Unit]:
-    """The units merged or split into this one: its own past, named even when they lie
+    """The units merged or split into this one (not their sub-units): its own past, named even when they lie
     outside the scope (a new commune's secretariat sees which communes it was made of);
     linked (`.in_scope`) only when their pages are visible too."""
-    found = list(Unit.objects.filter(successor=unit).vi_ordered())
+    # Sub-units that retired with their parent point here too; their parent stands for them.
+    found = list(Unit.objects.filter(successor=unit).exclude(parent__successor=unit)
+                 .vi_ordered())
     for p in found:
         p.in_scope = scope.contains(p)
     return found
