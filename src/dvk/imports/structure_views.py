@@ -8,11 +8,6 @@ one, so a confirmation applies exactly the file that was previewed (and nobody e
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -27,6 +22,7 @@ from dvk.orgs.structure_file import CHANGE_LABELS, COLUMNS
 
 from .forms import StructureFileForm
 from .jobs import store_upload
+from .pending import forget, local_copy
 from .structure_impact import impact_of
 
 SESSION_KEY = "structure_upload"
@@ -45,20 +41,6 @@ COLUMN_HELP = {
 }
 
 
-@contextmanager
-def _local_copy(name: str):
-    """The stored upload as a local file (storage may be shared, not a local folder)."""
-    with default_storage.open(name, "rb") as src, \
-            tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as tmp:
-        shutil.copyfileobj(src, tmp)
-        tmp.flush()
-        yield Path(tmp.name)
-
-
-def _forget(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending and default_storage.exists(pending["upload"]):
-        default_storage.delete(pending["upload"])
 
 
 def _page(request, form, **ctx):
@@ -73,11 +55,11 @@ def structure_upload(request):
     form = StructureFileForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _page(request, form)
-    _forget(request)  # a new upload replaces one previewed before
+    forget(request, SESSION_KEY)  # a new upload replaces one previewed before
     uploaded = form.cleaned_data["file"]
     name = store_upload(uploaded)
     try:
-        with _local_copy(name) as path:
+        with local_copy(name) as path:
             result = preview_changes(path, actor=request.user, source_name=uploaded.name,
                                      impact=impact_of)
     except ImportRefused as refused:
@@ -100,13 +82,13 @@ def structure_confirm(request):
                                   "preview."))
         return redirect("structure:upload")
     try:
-        with _local_copy(pending["upload"]) as path:
+        with local_copy(pending["upload"]) as path:
             result = apply_changes(path, actor=request.user, source_name=pending["file_name"])
     except ImportRefused as refused:  # the tree changed since the preview
-        _forget(request)
+        forget(request, SESSION_KEY)
         return _page(request, StructureFileForm(), problems=refused.problems,
                      file_name=pending["file_name"])
-    _forget(request)
+    forget(request, SESSION_KEY)
     messages.success(request, result.summary())
     return redirect("units:tree")
 
@@ -115,7 +97,7 @@ def structure_confirm(request):
 @require_POST
 def structure_cancel(request):
     check("structure.change", request.scope)
-    _forget(request)
+    forget(request, SESSION_KEY)
     messages.info(request, _("The previewed file was discarded; nothing was changed."))
     return redirect("structure:upload")
 

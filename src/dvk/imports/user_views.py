@@ -24,7 +24,7 @@ from dvk.orgs.users_import import (COLUMNS, ROLE_LABEL, import_users, invitation
 
 from .forms import UsersFileForm
 from .jobs import store_upload
-from .structure_views import _local_copy
+from .pending import forget, local_copy
 
 SESSION_KEY = "users_upload"
 PREVIEW_ROWS = 500  # accounts listed on the preview; the counts cover them all
@@ -37,11 +37,6 @@ COLUMN_HELP = {
     "Vai trò": ", ".join(ROLE_FILE_LABELS),
 }
 
-
-def _forget(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending and default_storage.exists(pending["upload"]):
-        default_storage.delete(pending["upload"])
 
 
 def _page(request, form, **ctx):
@@ -62,11 +57,11 @@ def users_upload(request):
     form = UsersFileForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _page(request, form)
-    _forget(request)  # a new upload replaces one previewed before
+    forget(request, SESSION_KEY)  # a new upload replaces one previewed before
     uploaded = form.cleaned_data["file"]
     name = store_upload(uploaded)
     try:
-        with _local_copy(name) as path:
+        with local_copy(name) as path:
             result = plan_users(path)
     except ImportRefused as refused:
         default_storage.delete(name)
@@ -90,13 +85,13 @@ def users_confirm(request):
                                   "preview."))
         return redirect("user_imports:upload")
     try:
-        with _local_copy(pending["upload"]) as path:
+        with local_copy(pending["upload"]) as path:
             result = import_users(path, actor=request.user, source_name=pending["file_name"])
     except ImportRefused as refused:  # the accounts or units changed since the preview
-        _forget(request)
+        forget(request, SESSION_KEY)
         return _page(request, UsersFileForm(), problems=refused.problems,
                      file_name=pending["file_name"])
-    _forget(request)
+    forget(request, SESSION_KEY)
     invites = send_invitations(invitations(
         result.to_invite(resend=bool(request.POST.get("resend"))),
         request.build_absolute_uri("/")))
@@ -109,7 +104,7 @@ def users_confirm(request):
 @require_POST
 def users_cancel(request):
     check("users.import", request.scope)
-    _forget(request)
+    forget(request, SESSION_KEY)
     messages.info(request, _("The previewed file was discarded; nothing was changed."))
     return redirect("user_imports:upload")
 
