@@ -64,3 +64,28 @@ def screenshot(page, name):
     path = os.path.join(SCREENSHOTS, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def report_and_appraise(live_app, clerk, sec, appraiser, detail, title, *, result, narrative,
+                        scores):
+    """An accepted Định Hòa file from its achievement report to a completed appraisal:
+    the clerk reports `result` for the first target, the secretariat assigns the commune's
+    team and appraiser, who scores it (`scores`: (field, value) pairs) and recommends it."""
+    clerk.goto(detail)
+    follow(clerk, "text=Báo cáo thành tích")
+    clerk.locator("input[name^=result_]").nth(0).fill(result)
+    clerk.fill("textarea[name=narrative]", narrative)
+    clerk.fill("input[name=certifier_name]", "Nguyễn Văn Hùng")
+    clerk.fill("input[name=certifier_position]", "Bí thư Đảng ủy xã Định Hòa")
+    clerk.fill("input[name=certified_on]", "2026-10-02")
+    follow(clerk, "text=Gửi báo cáo thành tích")
+    sec.goto(detail)
+    select_containing(sec, "select[name=team]", "Tổ thẩm định – Xã Định Hòa")
+    select_containing(sec, "select[name=appraiser]", "(dinhhoa.thamdinh)")
+    follow(sec, "#assign-form button.primary")
+    appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
+    follow(appraiser, f"text={title}")
+    for name, score in scores:
+        appraiser.fill(f"input[name={name}]", score)
+    appraiser.select_option("select[name=conclusion]", value="recommend")
+    follow(appraiser, "button[name=complete]")

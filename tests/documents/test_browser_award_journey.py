@@ -8,7 +8,7 @@ import subprocess
 import docx
 import pytest
 
-from tests.browser import expect_text, fill_registration, follow, screenshot, select_containing
+from tests.browser import fill_registration, follow, report_and_appraise, screenshot
 from tests.documents.test_browser_decision import SCORES
 
 pytestmark = pytest.mark.browser
@@ -28,24 +28,8 @@ def _recognised(page_as, live_app) -> str:
                         "&q=kenh+xang")
     sec.check(f"input[name=ids][aria-label='{TITLE}']")
     follow(sec, "button[value=accept]")
-    clerk.goto(detail)
-    follow(clerk, "text=Báo cáo thành tích")
-    clerk.locator("input[name^=result_]").nth(0).fill("620")
-    clerk.fill("textarea[name=narrative]", "Trồng 620 cây xanh ven lộ.")
-    clerk.fill("input[name=certifier_name]", "Nguyễn Văn Hùng")
-    clerk.fill("input[name=certifier_position]", "Bí thư Đảng ủy xã Định Hòa")
-    clerk.fill("input[name=certified_on]", "2026-10-02")
-    follow(clerk, "text=Gửi báo cáo thành tích")
-    sec.goto(detail)
-    select_containing(sec, "select[name=team]", "Tổ thẩm định – Xã Định Hòa")
-    select_containing(sec, "select[name=appraiser]", "(dinhhoa.thamdinh)")
-    follow(sec, "#assign-form button.primary")
-    appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
-    follow(appraiser, f"text={TITLE}")
-    for name, score in SCORES:
-        appraiser.fill(f"input[name={name}]", score)
-    appraiser.select_option("select[name=conclusion]", value="recommend")
-    follow(appraiser, "button[name=complete]")
+    report_and_appraise(live_app, clerk, sec, appraiser, detail, TITLE, result="620",
+                        narrative="Trồng 620 cây xanh ven lộ.", scores=SCORES)
     sec.goto(detail)
     form = sec.locator("#decide-form")
     form.locator("input[name=decision_number]").fill("54-QĐ/TCĐ")

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.browser import expect_text, fill_registration, follow, screenshot, select_containing
+from tests.browser import (expect_text, fill_registration, follow, report_and_appraise,
+                           screenshot)
 
 pytestmark = pytest.mark.browser
 
@@ -35,24 +36,8 @@ def _appraised(page_as, live_app) -> list[str]:
         sec.check(f"input[name=ids][aria-label='{title}']")
     follow(sec, "button[value=accept]")
     for title, detail in zip([*TITLES, SINGLE], details):
-        clerk.goto(detail)
-        follow(clerk, "text=Báo cáo thành tích")
-        clerk.locator("input[name^=result_]").nth(0).fill("75")
-        clerk.fill("textarea[name=narrative]", "Vận động 75 hộ tham gia.")
-        clerk.fill("input[name=certifier_name]", "Nguyễn Văn Hùng")
-        clerk.fill("input[name=certifier_position]", "Bí thư Đảng ủy xã Định Hòa")
-        clerk.fill("input[name=certified_on]", "2026-10-02")
-        follow(clerk, "text=Gửi báo cáo thành tích")
-        sec.goto(detail)
-        select_containing(sec, "select[name=team]", "Tổ thẩm định – Xã Định Hòa")
-        select_containing(sec, "select[name=appraiser]", "(dinhhoa.thamdinh)")
-        follow(sec, "#assign-form button.primary")
-        appraiser.goto(live_app + "/mo-hinh/tham-dinh/")
-        follow(appraiser, f"text={title}")
-        for name, score in SCORES:
-            appraiser.fill(f"input[name={name}]", score)
-        appraiser.select_option("select[name=conclusion]", value="recommend")
-        follow(appraiser, "button[name=complete]")
+        report_and_appraise(live_app, clerk, sec, appraiser, detail, title, result="75",
+                            narrative="Vận động 75 hộ tham gia.", scores=SCORES)
         expect_text(appraiser, "Đã hoàn thành thẩm định")
     return details
 
