@@ -10,6 +10,7 @@ from .dash_helpers import plant_registration, strip_ids
 pytestmark = pytest.mark.django_db
 
 URL = "/bao-cao/tong-quan/"
+CHECKS = "/bao-cao/tong-quan/kiem-tra/"  # the checks the dashboard fetches after its figures
 
 
 def _phase(code):
@@ -123,19 +124,19 @@ def test_drill_down_links_filter_the_registrations_list(client_as):
 
 
 def test_problem_missing_committee_found(client_as):
-    r = client_as("tinh.lanhdao").get(URL, {"phase": "2026-2030"})
+    r = client_as("tinh.lanhdao").get(CHECKS, {"phase": "2026-2030"})
     problem = next(p for p in r.context["problems"] if p.code == "no_committee")
     assert [u.code for u in problem.items] == ["KG-KH"]
     assert problem.count == 1
     assert "Kiên Hải" in r.content.decode()
-    older = client_as("tinh.lanhdao").get(URL, {"phase": "2021-2025"})
+    older = client_as("tinh.lanhdao").get(CHECKS, {"phase": "2021-2025"})
     assert next(p for p in older.context["problems"] if p.code == "no_committee").count == 0
 
 
 def test_planted_problems_are_listed_with_counts(client_as, unit):
     from dvk.awards.models import Award, AwardKind
 
-    base = client_as("tinh.lanhdao").get(URL, {"phase": "2021-2025"}).context["problems"]
+    base = client_as("tinh.lanhdao").get(CHECKS, {"phase": "2021-2025"}).context["problems"]
     before = {p.code: p.count for p in base}
     # District level with nothing recognised below.
     jump = plant_registration("KG-GQ-01", level_order=2, title="Mô hình nhảy cấp")
@@ -157,7 +158,7 @@ def test_planted_problems_are_listed_with_counts(client_as, unit):
                        title="Mô hình đặc cách thiếu lý do")
     plant_registration("KG-RG-02", state=State.RECOGNIZED, title="Mô hình thiếu số chứng nhận")
 
-    r = client_as("tinh.lanhdao").get(URL, {"phase": "2021-2025"})
+    r = client_as("tinh.lanhdao").get(CHECKS, {"phase": "2021-2025"})
     problems = {p.code: p for p in r.context["problems"]}
     assert problems["unpromoted"].count == before["unpromoted"] + 1
     assert jump.pk in [x.pk for x in problems["unpromoted"].items]
@@ -172,7 +173,7 @@ def test_planted_problems_are_listed_with_counts(client_as, unit):
     assert reverse("initiatives:registration", kwargs={"registration_id": jump.pk}) in html
 
     # Scoped: Gò Quao's secretariat sees its planted problems, not Rạch Giá's.
-    gq = client_as("gq.thuky").get(URL, {"phase": "2021-2025"})
+    gq = client_as("gq.thuky").get(CHECKS, {"phase": "2021-2025"})
     gq_html = gq.content.decode()
     assert "Mô hình nhảy cấp" in gq_html
     assert "Mô hình đặc cách thiếu lý do" not in gq_html
@@ -181,7 +182,7 @@ def test_planted_problems_are_listed_with_counts(client_as, unit):
 def test_dashboard_query_count_does_not_grow_with_data(client_as, django_assert_num_queries):
     c = client_as("tinh.lanhdao")
     c.get(URL, {"phase": "2016-2020"})  # warm caches (sessions, content types)
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(22):
         r = c.get(URL, {"phase": "2016-2020"})
     assert r.status_code == 200
     plant_registration("KG-GQ-01", level_order=2, title="Thêm một mô hình")
@@ -195,6 +196,38 @@ def test_dashboard_query_count_does_not_grow_with_data(client_as, django_assert_
     with CaptureQueriesContext(connection) as second:
         c.get(URL, {"phase": "2021-2025"})
     assert len(second) == len(first)
+
+
+def test_dashboard_shows_its_figures_first_and_fetches_its_checks(client_as):
+    """The figures come at once; the checks (which scan more) arrive by htmx, or open as a
+    page of their own without JavaScript."""
+    c = client_as("tinh.lanhdao")
+    html = c.get(URL, {"phase": "2021-2025"}).content.decode()
+    assert 'hx-get="/bao-cao/tong-quan/kiem-tra/?phase=2021-2025&amp;unit=' in html
+    assert 'id="problem-no_committee"' not in html
+    fragment = c.get(CHECKS, {"phase": "2021-2025"}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="dashboard-checks">')
+    assert 'id="problem-no_committee"' in fragment and "<html" not in fragment
+    page = c.get(CHECKS, {"phase": "2021-2025"}).content.decode()
+    assert "<html" in page and 'id="problem-no_committee"' in page
+
+
+def test_a_problem_found_everywhere_is_counted_up_to_a_cap(client_as, monkeypatch):
+    """A check matching most of a country's registrations counts up to PROBLEM_CAP, then
+    says "more than": the count stays a bounded scan."""
+    from dvk.reports import dashboard
+
+    for i in range(5):
+        plant_registration("KG-RG-01", state=State.RECOGNIZED, title=f"Chưa có số {i}")
+    c = client_as("tinh.lanhdao")
+    exact = {p.code: p.count for p in c.get(CHECKS, {"phase": "2021-2025"}).context["problems"]}
+    assert exact["no_number"] >= 5
+    monkeypatch.setattr(dashboard, "PROBLEM_CAP", 3)
+    monkeypatch.setattr(dashboard, "PROBLEM_ITEMS", 2)
+    r = c.get(CHECKS, {"phase": "2021-2025"}, HTTP_HX_REQUEST="true")
+    problem = next(p for p in r.context["problems"] if p.code == "no_number")
+    assert problem.capped and problem.count == 4
+    assert "hơn 3" in r.content.decode()
 
 
 def test_page_without_chart_library_still_has_tables(client_as, monkeypatch):

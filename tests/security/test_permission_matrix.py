@@ -428,6 +428,7 @@ ROUTES: dict[str, Route] = {
     "activity_imports:template": Route("GET", None, signed_in),
     "reports:index": Route("GET", None, on_root("reports.view")),
     "reports:dashboard": Route("GET", None, on_root("reports.view")),
+    "reports:dashboard_checks": Route("GET", None, on_root("reports.view")),
     "reports:download": Route("GET", None, on_root("reports.view")),
     "reports:export_registrations": Route("GET", None, on_root("reports.view")),
     "reports:export_units": Route("GET", None, on_root("reports.view")),

@@ -22,7 +22,7 @@ def test_home_secretariat_shows_queue_counts_for_current_phase(client_as, scope_
     submitted = registrations_for(scope_of("tinh.thuky")).filter(
         phase__code="2026-2030", state="submitted").count()
     assert submitted > 0
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         r = c.get("/")
     body = text(r)
     assert "Thư ký Ban Chỉ đạo · Tỉnh Kiên Giang" in body

@@ -11,36 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import (Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value,
-                              When, Window)
-from django.db.models.functions import Substr
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dvk.initiatives.enums import REGISTERED, ExceptionalStatus, State
 from dvk.orgs.enums import UnitKind
-from dvk.orgs.models import SEGMENT, Sector, Unit
+from dvk.orgs.models import Sector, Unit
 from dvk.orgs.scope import Scope, units_for, within
 from dvk.awards.queries import awards_for
 from dvk.phases.queries import committees_for
 from dvk.common.formatting import recognition_rate
-from dvk.initiatives.figures import LEVEL_AGGREGATES, level_row_of, level_rows_of
 from dvk.initiatives.queries import registrations_for
 from dvk.phases.models import Phase
 
-PROBLEM_ITEMS = 20  # offending items listed per problem; the count covers them all
+from .summary import AS_LISTED, LevelCounts, award_figures, award_groups, tally, trend_by_year
+
+PROBLEM_ITEMS = 20  # offending items listed per problem, the newest first
+PROBLEM_CAP = 1000  # counted exactly up to this; beyond, "more than 1.000" (a bounded scan)
 
 
 # --- pickers -------------------------------------------------------------------------------
 
 def default_phase(scope: Scope) -> Phase | None:
-    """The latest phase with registrations in the scope; else the latest phase."""
-    phase_id = (registrations_for(scope).order_by("-phase__start_year")
-                .values_list("phase_id", flat=True).first())
-    if phase_id:
-        return Phase.objects.get(pk=phase_id)
-    return Phase.objects.order_by("-start_year").first()
+    """The latest phase with registrations in the scope; else the latest phase. One EXISTS
+    per phase, newest first (a handful of phases): no sort over the registrations."""
+    phases = list(Phase.objects.order_by("-start_year"))
+    for phase in phases:
+        if registrations_for(scope).filter(phase=phase).exists():
+            return phase
+    return phases[0] if phases else None
 
 
 def registrations_url(**params) -> str | None:
@@ -72,12 +73,6 @@ def _registrations(scope: Scope, phase: Phase, unit: Unit, year: int | None):
     return qs.filter(year=year) if year else qs
 
 
-def _grouped(qs, key: str) -> dict:
-    """{(key value, level_id): aggregates} in one GROUP BY."""
-    rows = qs.values(key, "level_id").annotate(**LEVEL_AGGREGATES)
-    return {(r[key], r["level_id"]): r for r in rows}
-
-
 @dataclass
 class Figures:
     phase: Phase
@@ -102,30 +97,15 @@ class Figures:
         return sum(r["exceptional"] for r in self.levels)
 
 
-def level_figures(scope, phase, unit, year=None) -> list[dict]:
-    return level_rows_of(_registrations(scope, phase, unit, year), phase.ordered_levels())
+def _level_rows(counts: LevelCounts, levels) -> list[dict]:
+    """LEVELROWs plus `level_id` (for the links)."""
+    return [{**r, "level_id": level.pk} for r, level in zip(counts.rows(levels), levels)]
 
 
-def trend(scope, phase, unit, year=None) -> list[dict]:
-    """Registered and recognised per year of the phase (one GROUP BY), zeros included."""
-    rows = {r["year"]: r for r in _registrations(scope, phase, unit, year)
-            .values("year").annotate(registered=LEVEL_AGGREGATES["registered"],
-                                     recognized=LEVEL_AGGREGATES["recognized"])}
-    years = [year] if year else list(phase.years)
-    out = []
-    for y in years:
-        r = rows.get(y, {})
-        out.append({"year": y, "registered": r.get("registered", 0),
-                    "recognized": r.get("recognized", 0),
-                    "recognition_rate": recognition_rate(r.get("recognized", 0),
-                                                         r.get("registered", 0))})
-    return out
-
-
-def _breakdown(groups, levels, grouped) -> list[dict]:
+def _breakdown(groups, levels, counted: dict) -> list[dict]:
     out = []
     for key, label, extra in groups:
-        rows = [level_row_of(level, grouped.get((key, level.pk))) for level in levels]
+        rows = _level_rows(counted.get(key, LevelCounts()), levels)
         registered = sum(r["registered"] for r in rows)
         recognized = sum(r["recognized"] for r in rows)
         out.append({"key": key, "label": label, "levels": rows, "registered": registered,
@@ -134,79 +114,65 @@ def _breakdown(groups, levels, grouped) -> list[dict]:
     return out
 
 
-def by_field(scope, phase, unit, year=None, levels=None) -> list[dict]:
-    from dvk.initiatives.models import Field
-
-    levels = levels or list(phase.ordered_levels())
-    grouped = _grouped(_registrations(scope, phase, unit, year), "field_id")
-    fields = Field.objects.order_by("order", "name")
-    return _breakdown([(f.pk, f.name, {"code": f.code}) for f in fields], levels, grouped)
-
-
-def by_sector(scope, phase, unit, year=None, levels=None) -> list[dict]:
-    levels = levels or list(phase.ordered_levels())
-    grouped = _grouped(_registrations(scope, phase, unit, year), "sector_id")
-    sectors = [(s.pk, s.name, {"code": s.code}) for s in Sector.objects.order_by("order", "name")]
-    if any(k[0] is None for k in grouped):
-        sectors.append((None, str(_("No sector")), {"code": ""}))
-    return _breakdown(sectors, levels, grouped)
+def trend(phase, unit, year=None, structure=AS_LISTED) -> list[dict]:
+    """Registered and recognised per year of the phase, zeros included (summary's counts)."""
+    rows = {r["year"]: r["levels"] for r in trend_by_year(phase, unit, structure=structure)}
+    out = []
+    for y in ([year] if year else list(phase.years)):
+        levels = rows.get(y, [])
+        registered = sum(r["registered"] for r in levels)
+        recognized = sum(r["recognized"] for r in levels)
+        out.append({"year": y, "registered": registered, "recognized": recognized,
+                    "recognition_rate": recognition_rate(recognized, registered)})
+    return out
 
 
-def by_unit(scope, phase, unit, year=None, levels=None) -> list[dict]:
-    """Every direct child of `unit`, each rolled up over its subtree (one GROUP BY on the
-    child's path prefix), zeros included."""
-    levels = levels or list(phase.ordered_levels())
-    width = len(unit.path) + SEGMENT + 1
-    qs = (_registrations(scope, phase, unit, year)
-          .annotate(child_path=Substr("unit__path", 1, width)))
-    grouped = _grouped(qs, "child_path")
-    children = units_for(scope).filter(parent=unit).order_by("sort_key", "code")
-    return _breakdown([(c.path, c.name, {"code": c.code, "unit": c}) for c in children],
-                      levels, grouped)
-
-
-def award_figures(scope, phase, unit, year=None) -> list[dict]:
-    """[{level, kind, count}] by level then kind, as in the summary's "awards"."""
-    qs = within(awards_for(scope), unit).filter(phase=phase).order_by()
-    if year:
-        qs = qs.filter(year=year)
-    rows = (qs.values("level__name", "level__order", "kind__name", "kind__order", "kind_id")
-            .annotate(count=Count("id")).order_by("level__order", "kind__order"))
-    return [{"level": r["level__name"] or "", "kind": r["kind__name"], "kind_id": r["kind_id"],
-             "count": r["count"]} for r in rows]
-
-
-def award_occasion_figures(scope, phase, unit, year=None) -> list[dict]:
-    """[{occasion (label), count, money}] in the occasions' order, as the summary's
-    "awards_by_occasion" and "award_money" count them; awards without a recorded occasion
-    (imports) last."""
+def award_occasions(groups) -> list[dict]:
+    """[{occasion (label), count, money}] in the occasions' order, from the summary's award
+    groups; awards without a recorded occasion (imports) last."""
     from dvk.awards.enums import OCCASION_ORDER, Occasion
 
-    qs = within(awards_for(scope), unit).filter(phase=phase).order_by()
-    if year:
-        qs = qs.filter(year=year)
-    rows = qs.values("occasion").annotate(count=Count("id"), money=Sum("amount"))
-    out = [{"code": r["occasion"], "count": r["count"], "money": r["money"] or 0,
-            "occasion": Occasion(r["occasion"]).label if r["occasion"] in Occasion.values
-            else _("Not recorded")} for r in rows]
+    per: dict = {}
+    for _level, _kind, occasion, n, money, _paid in groups:
+        c = per.setdefault(occasion or None, [0, 0])
+        c[0] += n
+        c[1] += money or 0
+    out = [{"code": code, "count": n, "money": money,
+            "occasion": Occasion(code).label if code in Occasion.values else _("Not recorded")}
+           for code, (n, money) in per.items()]
     return sorted(out, key=lambda r: OCCASION_ORDER.get(r["code"], len(OCCASION_ORDER)))
 
 
-def figures(scope: Scope, phase: Phase, unit: Unit, year: int | None = None) -> Figures:
-    levels = list(phase.ordered_levels())
-    awards = award_figures(scope, phase, unit, year)
-    occasions = award_occasion_figures(scope, phase, unit, year)
+def figures(scope: Scope, phase: Phase, unit: Unit, year: int | None = None, *,
+            structure: str = AS_LISTED) -> Figures:
+    """The dashboard's figures: the summary's own counts (reports.summary.tally, one grouped
+    scan) arranged for the page, with the trend by year and the awards. `unit` was
+    checked visible (unit_for): the summary counts its whole subtree, as the scope would."""
+    from dvk.initiatives.models import Field
+
+    counted = tally(phase, unit, structure=structure, year=year)
+    levels = counted.levels
+    children = sorted(counted.children, key=lambda c: (c.sort_key, c.code))  # as in the tree
+    by_unit = [(c.path, c.name, {"code": c.code, "unit": c}) for c in children]
+    per_child = {c.path: counted.of_child(c) for c in counted.children}
+    sectors = [(s.pk, s.name, {"code": s.code}) for s in Sector.objects.order_by("order", "name")]
+    if None in counted.by_sector:
+        sectors.append((None, str(_("No sector")), {"code": ""}))
+    groups = award_groups(counted.subtree, phase, year)
+    awards, _occasions, _money = award_figures(counted.subtree, phase, levels, year, groups)
     kinds: dict = {}
     for a in awards:
-        kinds.setdefault(a["kind"], 0)
-        kinds[a["kind"]] += a["count"]
+        kinds[a["kind"]] = kinds.get(a["kind"], 0) + a["count"]
+    occasions = award_occasions(groups)
     return Figures(
         phase=phase, unit=unit, year=year,
-        levels=level_figures(scope, phase, unit, year),
-        trend=trend(scope, phase, unit, year),
-        by_unit=by_unit(scope, phase, unit, year, levels),
-        by_field=by_field(scope, phase, unit, year, levels),
-        by_sector=by_sector(scope, phase, unit, year, levels),
+        levels=_level_rows(counted.total, levels),
+        trend=trend(phase, unit, year, structure),
+        by_unit=_breakdown(by_unit, levels, per_child),
+        by_field=_breakdown([(f.pk, f.name, {"code": f.code})
+                             for f in Field.objects.order_by("order", "name")],
+                            levels, counted.by_field),
+        by_sector=_breakdown(sectors, levels, counted.by_sector),
         awards=awards,
         award_kinds=[{"kind": k, "count": n} for k, n in kinds.items()],
         award_occasions=occasions,
@@ -226,11 +192,19 @@ class Problem:
     item_kind: str  # "registration" | "award" | "unit"
     informational: bool = False
 
+    @property
+    def capped(self) -> bool:
+        """More offending rows than were counted (the page says "more than 1.000")."""
+        return self.count > PROBLEM_CAP
+
 
 def _windowed(qs) -> tuple[int, list]:
-    """The first PROBLEM_ITEMS rows and the total, in ONE query (a window count)."""
-    items = list(qs.annotate(problem_total=Window(Count("id")))[:PROBLEM_ITEMS])
-    return (items[0].problem_total if items else 0), items
+    """The first PROBLEM_ITEMS rows and how many there are, counted up to PROBLEM_CAP + 1:
+    a check that matches most of a country's registrations must not count them all."""
+    items = list(qs[:PROBLEM_ITEMS])
+    if len(items) < PROBLEM_ITEMS:
+        return len(items), items
+    return qs.order_by()[:PROBLEM_CAP + 1].count(), items
 
 
 def unpromoted_registrations(scope, phase, unit, year=None) -> tuple[int, list]:
@@ -252,7 +226,7 @@ def unpromoted_registrations(scope, phase, unit, year=None) -> tuple[int, list]:
           .exclude(level_id=levels[0].pk)
           .annotate(level_below=below)
           .filter(~Exists(recognised_below))
-          .order_by("level__order", "unit__path", "id"))
+          .order_by("-pk"))
     return _windowed(qs)
 
 
@@ -262,7 +236,7 @@ def awards_without_recognition(scope, phase, unit, year=None) -> tuple[int, list
         qs = qs.filter(year=year)
     qs = (qs.exclude(registration__state=State.RECOGNIZED)
           .filter(registration__is_exceptional=False)
-          .select_related("registration__initiative").order_by("level__order", "id"))
+          .select_related("registration__initiative").order_by("-pk"))
     return _windowed(qs)
 
 
@@ -285,14 +259,14 @@ def exceptional_without_basis(scope, phase, unit, year=None) -> tuple[int, list]
     qs = (_registrations(scope, phase, unit, year)
           .filter(state__in=REGISTERED, is_exceptional=True)
           .filter(Q(exceptional_reason="") | ~Q(exceptional_status=ExceptionalStatus.APPROVED))
-          .order_by("level__order", "unit__path", "id"))
+          .order_by("-pk"))
     return _windowed(qs)
 
 
 def recognised_without_number(scope, phase, unit, year=None) -> tuple[int, list]:
     qs = (_registrations(scope, phase, unit, year)
           .filter(state=State.RECOGNIZED, decision__isnull=True, certificate_number="")
-          .order_by("level__order", "unit__path", "id"))
+          .order_by("-pk"))
     return _windowed(qs)
 
 

@@ -9,7 +9,7 @@ Python then folds the per-unit rows into per-child rows: paths have fixed-width 
 the path of the child of `unit` that holds it (or the unit's own, shorter path). Comparing
 those prefixes is aggregation, not access control: the subtree itself is selected through
 dvk.orgs.scope.within(). On 1,000,000 registrations this is what keeps the whole-country
-summary under a second (bench/summary_1m.py, docs/benchmarks.md).
+summary under a second (bench/run.py, docs/benchmarks.md).
 
 Two structures:
 - "time"  — a registration stays with the unit it was made under (retired units included);
@@ -22,6 +22,7 @@ Two structures:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Iterable
 
 from django.db import connections
@@ -34,6 +35,9 @@ from dvk.orgs.models import SEGMENT, Sector, Unit
 from dvk.orgs.scope import within
 
 STRUCTURES = ("time", "today")
+# The tree as it stands, retired units where they sit now: how the registrations list
+# selects a unit's subtree, so the dashboard's counts equal the list each one links to.
+AS_LISTED = "listed"
 NO_SECTOR = "Chưa xác định khối"
 COUNT_KEYS = ("registered", "recognized", "not_recognized", "exceptional")
 
@@ -153,7 +157,7 @@ class _Subtree:
     rolls up among the unit's direct children."""
 
     def __init__(self, unit: Unit, structure: str):
-        if structure not in STRUCTURES:
+        if structure not in (*STRUCTURES, AS_LISTED):
             raise ValueError(f"structure must be one of {STRUCTURES}")
         self.unit = unit
         self.structure = structure
@@ -231,10 +235,47 @@ def subtree_for(unit: Unit, structure: str, phase) -> _Subtree:
         from .summary_time import TimeSubtree
 
         return TimeSubtree(unit, phase.years)
+    if structure == AS_LISTED:
+        return _Subtree(unit, "time")  # today's paths, nothing moved back or forward
     return _Subtree(unit, structure)
 
 
 # --- the summary ---------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """The registration figures of a unit's subtree from ONE grouped scan: totals, per
+    field, per sector and per direct child, each per level (LevelCounts). The summary, the
+    dashboard and the annual report all read their counts from here."""
+
+    levels: list
+    subtree: "_Subtree"
+    children: list[Unit]
+    total: LevelCounts
+    by_field: dict[int, LevelCounts]
+    by_sector: dict[int | None, LevelCounts]
+    per_child: dict[str, LevelCounts]
+
+    def of_child(self, child: Unit) -> LevelCounts:
+        return self.per_child.get(self.subtree.key_of(child), LevelCounts())
+
+
+def tally(phase, unit, *, structure: str = "time", year: int | None = None) -> Tally:
+    """Count `unit`'s subtree in `phase` (optionally one year); see the module docstring."""
+    levels = list(phase.ordered_levels())
+    subtree = subtree_for(unit, structure, phase)
+    base = in_phase(phase, year=year)  # drafts and withdrawn ones are not counted
+    # Every figure comes from rows folded to (child, field, sector, level, exceptional) —
+    # a few thousand rows whatever the number of registrations.
+    total = LevelCounts()
+    by_field: dict[int, LevelCounts] = defaultdict(LevelCounts)
+    by_sector: dict[int | None, LevelCounts] = defaultdict(LevelCounts)
+    per_child: dict[str, LevelCounts] = defaultdict(LevelCounts)
+    for (key, field_id, sector_id, level_id, exc), counts in subtree.counted_rows(base).items():
+        for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
+            target.add_counts(level_id, exc, *counts)
+    return Tally(levels, subtree, subtree.children(), total, by_field, by_sector, per_child)
+
 
 def build_summary(phase, unit, *, structure: str = "time", year: int | None = None) -> dict:
     """The summary JSON of CONTRACTS §5 for `unit`'s subtree in `phase` (optionally one year).
@@ -243,38 +284,25 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
     and small catalogue reads, whatever the size of the tree; see the module docstring."""
     from dvk.initiatives.models import Field
 
-    levels = list(phase.ordered_levels())
-    subtree = subtree_for(unit, structure, phase)
-    base = in_phase(phase, year=year)  # drafts and withdrawn ones are not counted
-
-    # One scan: every figure comes from rows folded to (child, field, sector, level,
-    # exceptional) — a few thousand rows whatever the number of registrations.
-    total = LevelCounts()
-    by_field: dict[int, LevelCounts] = defaultdict(LevelCounts)
-    by_sector: dict[int | None, LevelCounts] = defaultdict(LevelCounts)
-    per_child: dict[str, LevelCounts] = defaultdict(LevelCounts)
-    for (key, field_id, sector_id, level_id, exc), counts in subtree.counted_rows(base).items():
-        for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
-            target.add_counts(level_id, exc, *counts)
-    by_unit = []
-    children = subtree.children()
-    for child in children:
-        counts = per_child.get(subtree.key_of(child), LevelCounts())
-        by_unit.append({"code": child.code, "name": child.name, "levels": counts.rows(levels)})
-
+    counted = tally(phase, unit, structure=structure, year=year)
+    levels, children = counted.levels, counted.children
+    by_unit = [{"code": child.code, "name": child.name,
+                "levels": counted.of_child(child).rows(levels)} for child in children]
+    by_sector = counted.by_sector
     sector_rows = [{"sector": s.name, "levels": by_sector.get(s.pk, LevelCounts()).rows(levels)}
                    for s in Sector.objects.order_by("order", "name")]
     if None in by_sector:
         sector_rows.append({"sector": NO_SECTOR, "levels": by_sector[None].rows(levels)})
 
-    award_rows, by_occasion, money = award_figures(subtree, phase, levels, year)
+    award_rows, by_occasion, money = award_figures(counted.subtree, phase, levels, year)
 
     summary = {
         "phase": phase.code,
         "unit": {"code": unit.code, "name": unit.name},
-        "levels": total.rows(levels),
+        "levels": counted.total.rows(levels),
         "by_unit": by_unit,
-        "by_field": [{"field": f.name, "levels": by_field.get(f.pk, LevelCounts()).rows(levels)}
+        "by_field": [{"field": f.name,
+                      "levels": counted.by_field.get(f.pk, LevelCounts()).rows(levels)}
                      for f in Field.objects.order_by("order", "name")],
         "by_sector": sector_rows,
         "awards": award_rows,
@@ -282,26 +310,33 @@ def build_summary(phase, unit, *, structure: str = "time", year: int | None = No
         "award_money": money,
     }
     # CONTRACTS §9: training, inspections, press contest, appraisal teams, reviews.
-    summary["activities"] = activities_summary(phase, unit, subtree, year=year,
+    summary["activities"] = activities_summary(phase, unit, counted.subtree, year=year,
                                                children=children)
     return summary
 
 
-def award_figures(subtree, phase, levels, year=None) -> tuple[list, list, dict]:
-    """The summary's three award keys from ONE grouped scan of the subtree's awards:
-    "awards" (CONTRACTS §5: one row per level and kind, non-zero only), "awards_by_occasion"
-    (the same split by occasion; null = not recorded, as in imports of past phases) and
-    "award_money" (the total in đồng, how many awards carried money, and per level and
-    kind)."""
-    from dvk.awards.enums import OCCASION_NAMES, OCCASION_ORDER
-    from dvk.awards.models import Award, AwardKind
+def award_groups(subtree, phase, year=None) -> list[tuple]:
+    """(level_id, kind_id, occasion, count, money, awards with money) of the subtree's
+    awards in the phase: ONE grouped scan, for the summary and the dashboard alike."""
+    from dvk.awards.models import Award
 
     awards = Award.objects.unscoped(FOR_ITS_UNIT).filter(phase=phase)
     if year is not None:
         awards = awards.filter(year=year)
-    grouped = (subtree.filter(awards).order_by().values("level_id", "kind_id", "occasion")
-               .annotate(n=Count("pk"), money=Sum("amount"), paid=Count("amount"))
-               .values_list("level_id", "kind_id", "occasion", "n", "money", "paid"))
+    return list(subtree.filter(awards).order_by().values("level_id", "kind_id", "occasion")
+                .annotate(n=Count("pk"), money=Sum("amount"), paid=Count("amount"))
+                .values_list("level_id", "kind_id", "occasion", "n", "money", "paid"))
+
+
+def award_figures(subtree, phase, levels, year=None, groups=None) -> tuple[list, list, dict]:
+    """The summary's three award keys from award_groups(): "awards" (CONTRACTS §5: one row
+    per level and kind, non-zero only), "awards_by_occasion" (the same split by occasion;
+    null = not recorded, as in imports of past phases) and "award_money" (the total in
+    đồng, how many awards carried money, and per level and kind)."""
+    from dvk.awards.enums import OCCASION_NAMES, OCCASION_ORDER
+    from dvk.awards.models import AwardKind
+
+    grouped = groups if groups is not None else award_groups(subtree, phase, year)
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     occasions: dict[tuple, int] = defaultdict(int)
     for level_id, kind_id, occasion, n, amount, paid in grouped:

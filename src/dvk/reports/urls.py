@@ -18,6 +18,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("tong-quan/", views.dashboard, name="dashboard"),
+    path("tong-quan/kiem-tra/", views.dashboard_checks, name="dashboard_checks"),
     path("kinh-phi/", views.budget, name="budget"),
     path("tai-ve/<str:kind>/", views.download_report, name="download"),
     path("xuat/dang-ky/", views.export_registrations, name="export_registrations"),

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dvk.common.jobs import start_job
 from dvk.common.models import BackgroundJob
@@ -22,6 +23,7 @@ from dvk.phases.models import Phase
 
 from . import dashboard as dash
 from . import exports
+from .summary import AS_LISTED
 
 # --- shared pickers ------------------------------------------------------------------------
 
@@ -50,6 +52,19 @@ def _picked(request, scope):
     return phase, unit, year
 
 
+STRUCTURE_CHOICES = [("time", gettext_lazy("Structure of the time")),
+                     ("today", gettext_lazy("Today's structure"))]
+# The dashboard links each figure to the registrations list: by default it counts as the
+# list does (today's tree, retired units where they sit), and offers the other two.
+DASHBOARD_STRUCTURES = [(AS_LISTED, gettext_lazy("As the registrations list counts")),
+                        *STRUCTURE_CHOICES]
+
+
+def _structure(request, default: str, choices=STRUCTURE_CHOICES) -> str:
+    chosen = request.GET.get("structure")
+    return chosen if chosen in dict(choices) else default
+
+
 def _unit_choices(scope, unit):
     """The picker: the scope's root, units down to district level, and the chosen unit."""
     root = scope.root()
@@ -71,7 +86,8 @@ def _chart_block(rows, link):
 def dashboard(request):
     scope = _stats_scope(request)
     phase, unit, year = _picked(request, scope)
-    figs = dash.figures(scope, phase, unit, year)
+    structure = _structure(request, AS_LISTED, DASHBOARD_STRUCTURES)
+    figs = dash.figures(scope, phase, unit, year, structure=structure)
     common = {"phase": phase.code, "year": year or "", "unit": unit.code}
 
     def url(**params):
@@ -86,8 +102,8 @@ def dashboard(request):
         row["url"] = url(sector=row["key"] or "")
     for row in figs.by_unit:
         row["url"] = url(unit=row["code"])
-        row["dashboard_url"] = f"?phase={phase.code}&unit={row['code']}" + (
-            f"&year={year}" if year else "")
+        row["dashboard_url"] = (f"?phase={phase.code}&unit={row['code']}&structure={structure}"
+                                + (f"&year={year}" if year else ""))
     for row in figs.trend:
         row["url"] = url(year=row["year"])
     level_rows = [{"label": r["level"], **r} for r in figs.levels]
@@ -103,13 +119,27 @@ def dashboard(request):
     export_query = f"phase={phase.code}&unit={unit.code}" + (f"&year={year}" if year else "")
     return render(request, "reports/dashboard.html", {
         "figs": figs, "phase": phase, "unit": unit, "year": year,
+        "structure": structure, "structures": DASHBOARD_STRUCTURES,
         "phases": Phase.objects.order_by("-start_year"),
         "units": _unit_choices(scope, unit),
-        "problems": dash.data_problems(scope, phase, unit, year),
-        "lagging": dash.lagging(scope, phase, unit, year),
         "charts": charts, "export_query": export_query,
         "registrations_url": url(), "chart_js": _chart_js_url(),
     })
+
+
+@login_required
+def dashboard_checks(request):
+    """The dashboard's checks (units behind the calendar, data problems) for the same
+    picks: fetched by htmx once the figures are on screen, or a page of its own. They scan
+    more than the figures do, so they never hold the figures back."""
+    scope = _stats_scope(request)
+    phase, unit, year = _picked(request, scope)
+    context = {"phase": phase, "unit": unit, "year": year, "cap": dash.PROBLEM_CAP,
+               "problems": dash.data_problems(scope, phase, unit, year),
+               "lagging": dash.lagging(scope, phase, unit, year)}
+    template = ("reports/_dashboard_checks.html" if request.htmx
+                else "reports/dashboard_checks.html")
+    return render(request, template, context)
 
 
 def _chart_js_url() -> str | None:
@@ -143,13 +173,12 @@ def budget(request):
 def index(request):
     scope = _stats_scope(request)
     phase, unit, year = _picked(request, scope)
-    structure = request.GET.get("structure") if request.GET.get("structure") in ("time", "today") \
-        else "time"
+    structure = _structure(request, "time")
     return render(request, "reports/index.html", {
         "phase": phase, "unit": unit, "year": year, "structure": structure,
         "phases": Phase.objects.order_by("-start_year"),
         "units": _unit_choices(scope, unit),
-        "structures": [("time", _("Structure of the time")), ("today", _("Today's structure"))],
+        "structures": STRUCTURE_CHOICES,
         "jobs": list(jobs_for(scope).select_related("unit")[:10]),
         "sync_limit": exports.sync_limit(),
         "query": f"phase={phase.code}&unit={unit.code}&structure={structure}"
@@ -165,8 +194,7 @@ def download_report(request, kind):
     if kind not in exports.DOCUMENTS:
         raise Http404
     phase, unit, year = _picked(request, scope)
-    structure = request.GET.get("structure") if request.GET.get("structure") in ("time", "today") \
-        else "time"
+    structure = _structure(request, "time")
     large = request.GET.get("async") == "1" or kind == "phase_report_docx" or (
         within(registrations_for(scope), unit).filter(phase=phase).count()
         > exports.sync_limit() and kind != "summary_json")

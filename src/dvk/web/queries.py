@@ -17,14 +17,9 @@ from dvk.phases.calendar import REGISTRATION, REPORT, deadlines_for
 from dvk.phases.models import Phase
 
 
-def state_counts(scope: Scope, phase: Phase) -> list[dict]:
-    return figures.state_counts(registrations_for(scope).filter(phase=phase))
-
-
-def level_figures(scope: Scope, phase: Phase) -> list[dict]:
-    """Registered / recognised per level of the phase in the scope (LEVELROWs)."""
-    return figures.level_rows_of(registrations_for(scope).filter(phase=phase),
-                                 phase.ordered_levels())
+def state_and_level_figures(scope: Scope, phase: Phase, levels) -> tuple[list, list]:
+    """(counts per workflow state, LEVELROWs per level) of the phase in the scope: one scan."""
+    return figures.level_and_state_counts(registrations_for(scope).filter(phase=phase), levels)
 
 
 # --- the worklist: what needs the acting user now, by deadline ------------------------------

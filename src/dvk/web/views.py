@@ -27,17 +27,19 @@ def home(request):
     if chosen:
         phase = next((p for p in phases if p.code == chosen), phase)
     ctx = {"phase": phase, "phases": phases, "role": scope.role}
+    levels = list(phase.ordered_levels()) if phase is not None else []
     if phase is not None and scope.unit is not None:
         # The unit's calendar (deadlines cascading down the levels) and what needs doing.
         year = default_year(phase)
-        levels = list(phase.ordered_levels())
         ctx.update(year=year, deadlines=deadlines_for(scope.unit, phase, year, levels),
                    unit=scope.unit, work=queries.worklist(scope, phase, year, levels))
     if phase is not None and (scope.unit is not None or scope.is_superuser):
-        if scope.has_role(Role.SECRETARIAT, Role.APPRAISER, Role.CLERK):
-            ctx["states"] = queries.state_counts(scope, phase)
-        if scope.has_role(Role.LEADER, Role.SECRETARIAT):
-            ctx["levels"] = queries.level_figures(scope, phase)
+        wants_states = scope.has_role(Role.SECRETARIAT, Role.APPRAISER, Role.CLERK)
+        wants_levels = scope.has_role(Role.LEADER, Role.SECRETARIAT)
+        if wants_states or wants_levels:
+            states, rows = queries.state_and_level_figures(scope, phase, levels)
+            ctx.update(states=states if wants_states else None,
+                       levels=rows if wants_levels else None)
     if scope.role == Role.APPRAISER:
         ctx["my_teams"] = list(teams_for(scope).filter(members__user=request.user).distinct()
                                .select_related("committee__unit")[:20])

@@ -1,0 +1,288 @@
+"""`make bench`: the national-scale benchmark (issue 13). Not part of `make test`.
+
+    createdb -h 127.0.0.1 -U postgres dvk_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk_bench
+    .venv/bin/dvk migrate && make bench            # or: .venv/bin/python bench/run.py --help
+
+Builds the data once (bench/data.py; re-runs reuse it), then prints one table and writes
+it as JSON (var/bench.json unless --json says otherwise). Every row has its absolute time
+and its ratio to a limit measured in the same run on the same data, so a slower or
+busier machine moves both:
+
+- figures: the summary and the dashboard's figures, whole country and one province, vs.
+  one hand-written GROUP BY of the same figures;
+- pages: dashboard, home, registrations list, title search and queue through Django's
+  test client, one request at a time, for a national and a province secretariat, vs. the
+  summary (the dashboard) or the bars of the issue;
+- load (--load): the same pages under 20 concurrent clients against gunicorn on loopback
+  (bench/load.py), requests/s, p50 and p95;
+- growth (--growth 100000,1000000,3000000): summary and dashboard figures per phase size.
+Medians of --runs runs after one warm-up run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dvk.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+import data  # noqa: E402
+
+ROWS: list[dict] = []
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def timed(fn, runs: int) -> tuple[object, float]:
+    """(last result, median seconds) of `runs` calls after one warm-up call."""
+    result = fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return result, statistics.median(times)
+
+
+def row(section, name, scope, seconds, *, limit_name="", limit=None, bar=None, note=""):
+    """One line of the table; `bar` is the highest ratio (or, without a limit, the highest
+    time in seconds) the issue allows."""
+    ratio = seconds / limit if limit else None
+    ok = None
+    if bar is not None:
+        ok = (ratio if ratio is not None else seconds) <= bar
+    ROWS.append({"section": section, "name": name, "scope": scope,
+                 "ms": round(seconds * 1000, 1),
+                 "limit": limit_name, "limit_ms": round(limit * 1000, 1) if limit else None,
+                 "ratio": round(ratio, 2) if ratio is not None else None,
+                 "bar": bar, "ok": ok, "note": note})
+    shown = f"{ratio:.2f}×" if ratio is not None else ""
+    log(f"  {name:<34} {scope:<10} {seconds * 1000:>9.0f} ms  {shown:>7} {limit_name}")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+def reference(phase, unit):
+    """The summary's registration figures from ONE hand-written GROUP BY GROUPING SETS."""
+    from dvk.initiatives.enums import REGISTERED
+    from dvk.orgs.models import SEGMENT
+
+    key_len = len(unit.path) + SEGMENT + 1
+    states = "', '".join(REGISTERED)
+    sql = f"""
+        SELECT substr(u.path, 1, %(k)s) AS child, r.field_id, r.sector_id, r.level_id,
+               GROUPING(substr(u.path, 1, %(k)s)), GROUPING(r.field_id), GROUPING(r.sector_id),
+               count(*), count(*) FILTER (WHERE r.state = 'recognized'),
+               count(*) FILTER (WHERE r.state = 'not_recognized'),
+               count(*) FILTER (WHERE r.is_exceptional)
+        FROM initiatives_registration r JOIN orgs_unit u ON u.id = r.unit_id
+        WHERE r.phase_id = %(phase)s AND r.state IN ('{states}')
+          AND u.path >= %(low)s AND u.path < %(high)s
+        GROUP BY GROUPING SETS ((substr(u.path, 1, %(k)s), r.level_id),
+                                (r.field_id, r.level_id), (r.sector_id, r.level_id), (r.level_id))
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, {"k": key_len, "phase": phase.pk, "low": unit.path,
+                          "high": unit.path[:-1] + "0"})
+        return cur.fetchall()
+
+
+def mismatches(summary, rows, phase, unit) -> int:
+    """Figures of the summary that differ from the hand-written query's (0 = exact)."""
+    from dvk.initiatives.models import Field
+    from dvk.orgs.models import Sector, Unit
+
+    levels = {lv.pk: lv.name for lv in phase.ordered_levels()}
+    paths = dict(Unit.objects.filter(parent=unit).values_list("path", "code"))
+    fields = dict(Field.objects.values_list("pk", "name"))
+    sectors = dict(Sector.objects.values_list("pk", "name"))
+    index = {("total", r["level"]): r for r in summary["levels"]}
+    for key, name in (("by_unit", "code"), ("by_field", "field"), ("by_sector", "sector")):
+        for group in summary[key]:
+            for r in group["levels"]:
+                index[(key, group[name], r["level"])] = r
+    bad = 0
+    for child, field, sector, level, g_child, g_field, g_sector, *counts in rows:
+        lv = levels[level]
+        if not g_child:
+            key = ("by_unit", paths.get(child), lv)
+        elif not g_field:
+            key = ("by_field", fields[field], lv)
+        elif not g_sector:
+            key = ("by_sector", sectors.get(sector, "Chưa xác định khối"), lv)
+        else:
+            key = ("total", lv)
+        got = index.get(key)
+        if got is None or [got["registered"], got["recognized"], got["not_recognized"],
+                           got["exceptional"]] != counts:
+            bad += 1
+    return bad
+
+
+def figures_section(phase, units, runs):
+    from dvk.orgs.scope import Scope
+    from dvk.reports import dashboard
+    from dvk.reports.summary import build_summary
+
+    log("Figures")
+    out = {}
+    for label, unit in units.items():
+        rows, ref = timed(lambda: reference(phase, unit), runs)
+        result, summary = timed(lambda: build_summary(phase, unit), runs)
+        bad = mismatches(result, rows, phase, unit)
+        log(f"  {label}: summary vs hand-written query: "
+            f"{'every figure equal' if not bad else f'{bad} MISMATCHES'}")
+        if bad:
+            raise SystemExit(f"the summary's figures differ from the reference ({label})")
+        scope = Scope.system("the benchmark reads figures as the dashboard does")
+        _, dash = timed(lambda: dashboard.figures(scope, phase, unit), runs)
+        row("figures", "reference GROUP BY", label, ref)
+        row("figures", "build_summary", label, summary, limit_name="vs reference", limit=ref)
+        row("figures", "dashboard figures", label, dash, limit_name="vs summary",
+            limit=summary, bar=1.5)
+        out[label] = summary
+    return out
+
+
+# --- pages, one request at a time ------------------------------------------------------------
+
+PAGES = {
+    "dashboard": "/bao-cao/tong-quan/",
+    "dashboard checks": "/bao-cao/tong-quan/kiem-tra/",
+    "home": "/",
+    "registrations list": "/mo-hinh/",
+    "title search": "/mo-hinh/?q=mo+hinh+so+4711",
+    "queue": "/mo-hinh/hang-doi/",
+}
+# The issue's bars: ≤ 300 ms for a national user, ≤ 100 ms for a province user (seconds).
+PAGE_BARS = {"national": 0.300, "province": 0.100}
+
+
+def client_for(username):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def pages_section(summaries, runs):
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's templates-rendered signal, ALLOWED_HOSTS
+    log("Pages (Django test client, one request at a time)")
+    for label, username in (("national", "bench.quocgia"), ("province", "bench.tinh")):
+        client = client_for(username)
+        for name, url in PAGES.items():
+            def get():
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+            _, seconds = timed(get, runs)
+            if name == "dashboard":
+                row("pages", name, label, seconds, limit_name="vs summary",
+                    limit=summaries[label], bar=1.5)
+            else:
+                row("pages", name, label, seconds, limit_name=f"bar {PAGE_BARS[label]*1000:.0f} ms",
+                    limit=PAGE_BARS[label], bar=1.0)
+
+
+# --- growth ----------------------------------------------------------------------------------
+
+def growth_section(sizes, runs):
+    """Summary and dashboard figures of phases of growing size (each phase its own data)."""
+    from dvk.orgs.scope import Scope
+    from dvk.reports import dashboard
+    from dvk.reports.summary import build_summary
+
+    log("Growth (whole country)")
+    scope = Scope.system("the benchmark reads figures as the dashboard does")
+    first = None
+    for i, n in enumerate(sizes):
+        start = 2031 + 5 * i  # one phase per size, after the main one
+        root, phase = data.ensure_phase(n, f"{start}-{start + 4}")
+        _, summary = timed(lambda: build_summary(phase, root), runs)
+        _, dash = timed(lambda: dashboard.figures(scope, phase, root), runs)
+        if first is None:
+            first = (n, summary, dash)
+        scale = n / first[0]
+        # Linear growth: time(n) / time(first) ≤ n / first.
+        row("growth", f"build_summary {n:,}", "national", summary,
+            limit_name=f"vs {scale:g}× first", limit=first[1] * scale, bar=1.0)
+        row("growth", f"dashboard figures {n:,}", "national", dash,
+            limit_name=f"vs {scale:g}× first", limit=first[2] * scale, bar=1.0)
+
+
+def machine() -> dict:
+    import platform
+
+    info = {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "database": connection.vendor, "when": time.strftime("%Y-%m-%d %H:%M")}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version")
+            info["server"] = cur.fetchone()[0]
+    return info
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--registrations", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sections", default="figures,pages",
+                        help="comma-separated: figures, pages, load, growth")
+    parser.add_argument("--growth", default="100000,1000000,3000000",
+                        help="phase sizes for the growth section")
+    parser.add_argument("--json", default=os.path.join(os.environ.get("DVK_VAR_DIR", "var"),
+                                                       "bench.json"))
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("make bench needs PostgreSQL: set DATABASE_URL=postgres://…")
+    sections = set(args.sections.split(","))
+    from dvk.common.scoping import allow_by_default
+    from dvk.orgs.models import Unit
+
+    # The benchmark reads its own data directly; requests still enforce scoping.
+    allow_by_default("the benchmark sets up and checks its own data")
+    log(f"Data: {args.registrations:,} registrations ({connection.vendor})")
+    root, phase = data.ensure(args.registrations)
+    units = {"national": root, "province": Unit.objects.get(code=data.PROVINCE)}
+    summaries = {}
+    if "figures" in sections or "pages" in sections:
+        summaries = figures_section(phase, units, args.runs)
+    if "pages" in sections:
+        pages_section(summaries, args.runs)
+    if "load" in sections:
+        import load
+
+        load.section(row, log)
+    if "growth" in sections:
+        growth_section([int(n) for n in args.growth.split(",")], max(3, args.runs // 2))
+    result = {"machine": machine(), "registrations": args.registrations, "rows": ROWS}
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    failed = [r for r in ROWS if r["ok"] is False]
+    log(f"\n{len(ROWS)} rows written to {args.json}; {len(failed)} above their bar")
+    for r in failed:
+        log(f"  above the bar: {r['name']} ({r['scope']}) {r['ratio'] or r['ms']}")
+
+
+if __name__ == "__main__":
+    main()
