@@ -77,7 +77,7 @@ messages:
 	for app in src/dvk/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../../$(DVK) makemessages -l en -l vi --no-obsolete >/dev/null && ../../../$(DVK) compilemessages >/dev/null); fi; done
 
 bench: install-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules src/dvk/static_build
