@@ -206,3 +206,25 @@ def ensure_phase(n: int, code: str):
     with unscoped("the benchmark builds and counts its own data"):
         root = build_tree()
         return root, build_registrations(root, n, code)
+
+
+def session_cookie(username: str) -> str:
+    """A signed-in session of `username` in the session store, as a browser would have
+    after logging in (the load harness sends it as the `sessionid` cookie)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY,
+                                     get_user_model)
+
+    user = get_user_model().objects.get(username=username)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    # The backend that loads users (the lockout backend in front of it only checks logins).
+    from django.contrib.auth import load_backend
+
+    session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS
+                                        if hasattr(load_backend(b), "get_user"))
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key

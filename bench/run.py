@@ -14,8 +14,9 @@ busier machine moves both:
 - pages: dashboard, home, registrations list, title search and queue through Django's
   test client, one request at a time, for a national and a province secretariat, vs. the
   summary (the dashboard) or the bars of the issue;
-- load: the same pages under 20 concurrent clients against gunicorn on loopback —
-  not written yet (docs/performance.md);
+- load: the province secretariat's list, search, queue and home under 20 concurrent
+  clients against gunicorn on loopback (bench/load.py, locust), requests/s, p50 and p95,
+  vs. the same page served in-process one request at a time;
 - growth (--growth 100000,1000000,3000000): summary and dashboard figures per phase size.
 Medians of --runs runs after one warm-up run.
 """
@@ -204,6 +205,40 @@ def pages_section(summaries, runs):
                     limit=PAGE_BARS[label], bar=1.0)
 
 
+# --- load: concurrent clients against gunicorn ------------------------------------------------
+
+LOAD_PAGES = ("registrations list", "title search", "queue", "home")
+# The issue's bars for a province secretariat under 20 clients: ≥ 50 requests/s, p95 ≤ 500 ms.
+LOAD_RPS, LOAD_P95 = 50, 0.500
+
+
+def load_section(runs, clients, seconds):
+    import load
+
+    log(f"Load ({clients} concurrent clients × {seconds} s per page, gunicorn on loopback)")
+    direct_client = client_for("bench.tinh")
+    cookies = [data.session_cookie("bench.tinh") for _ in range(clients)]
+    env = {"DVK_API_RATE": "0", "DVK_LOGIN_RATE": "0"}  # the bench measures, it is not throttled
+    var = os.environ.get("DVK_VAR_DIR", "var")
+    with load.gunicorn(env, workers=4, log_path=os.path.join(var, "bench-gunicorn.log")) as base:
+        for name in LOAD_PAGES:
+            url = PAGES[name]
+            _, direct = timed(lambda: direct_client.get(url), runs)
+            out = load.locust(base, users=clients, seconds=seconds,
+                              settings={"scenario": "pages", "path": url, "name": name,
+                                        "cookies": cookies})
+            stats = out["requests"].get(name, {"count": 0, "failures": 0, "rps": 0,
+                                               "p50": 0, "p95": 0})
+            p95 = stats["p95"] / 1000
+            ok = stats["rps"] >= LOAD_RPS and p95 <= LOAD_P95 and not stats["failures"]
+            row("load", f"{name} p95", "province", p95, limit_name="vs direct single", limit=direct,
+                note=f"{stats['rps']:.1f} req/s, p50 {stats['p50']:.0f} ms, "
+                     f"{stats['count']} requests, {stats['failures']} errors")
+            ROWS[-1].update(ok=ok, rps=stats["rps"], p50_ms=stats["p50"],
+                            requests=stats["count"], errors=stats["failures"])
+            log(f"    {ROWS[-1]['note']}")
+
+
 # --- growth ----------------------------------------------------------------------------------
 
 def growth_section(sizes, runs):
@@ -246,8 +281,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sections", default="figures,pages",
+    parser.add_argument("--sections", default="figures,pages,load",
                         help="comma-separated: figures, pages, load, growth")
+    parser.add_argument("--clients", type=int, default=20, help="load: concurrent clients")
+    parser.add_argument("--seconds", type=int, default=20, help="load: seconds per page")
     parser.add_argument("--growth", default="100000,1000000,3000000",
                         help="phase sizes for the growth section")
     parser.add_argument("--json", default=os.path.join(os.environ.get("DVK_VAR_DIR", "var"),
@@ -269,8 +306,8 @@ def main():
         summaries = figures_section(phase, units, args.runs)
     if "pages" in sections:
         pages_section(summaries, args.runs)
-    if "load" in sections:  # the concurrent-clients harness (bench/load.py) is to come
-        sys.exit("the load section is not written yet (docs/performance.md)")
+    if "load" in sections:
+        load_section(args.runs, args.clients, args.seconds)
     if "growth" in sections:
         growth_section([int(n) for n in args.growth.split(",")], max(3, args.runs // 2))
     result = {"machine": machine(), "registrations": args.registrations, "rows": ROWS}
