@@ -116,7 +116,8 @@ def foreign(db, user):
         user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
         text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
     ids["token_id"] = _foreign_token(user("rachgia.vanthu"))
-    ids["directive_id"] = _foreign_directive(committee)
+    ids["directive_id"] = _foreign_directive(_first("phases.SteeringCommittee",
+                                                    unit__code="KG-RG", phase=phase))
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -504,6 +505,8 @@ def _foreign_params(ids):
         "annual:index": {"phase": ids["phase_code"], "year": "2026"},
         "annual:send": {},
         "api_tokens:list": {},
+        "directives:index": {"phase": ids["phase_code"]},
+        "directives:new": {"phase": ids["phase_code"], "responds_to": str(ids["directive_id"])},
     }
 
 
