@@ -139,8 +139,8 @@ def test_refusals(client_as, user, unit):
     assert client_as("gq.thuky").get(URL + "ban-hanh/", {"responds_to": rg.pk}).status_code == 404
     assert "08-KH/HU" not in client_as("gq.thuky").get(URL).content.decode()
     # A unit below without a committee of its own, and a clerk, publish nothing.
-    hamlet = get_user = user("dinhhoa.vanthu")
-    Membership.objects.create(user=get_user, unit=unit("KG-GQ-02-A1"), role=Role.SECRETARIAT)
+    hamlet = user("dinhhoa.vanthu")
+    Membership.objects.create(user=hamlet, unit=unit("KG-GQ-02-A1"), role=Role.SECRETARIAT)
     from dvk.common.rules import why_not
 
     hamlet_scope = acting("dinhhoa.vanthu", Membership.objects.get(user=hamlet,
