@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "dvk.initiatives",
     "dvk.awards",
     "dvk.activities",
+    "dvk.directives",
     "dvk.reports",
     # Orchestrators: each uses several of the apps above (docs/architecture.md).
     "dvk.imports",

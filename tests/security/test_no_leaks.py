@@ -116,6 +116,8 @@ def foreign(db, user):
         user=user("rachgia.vanthu"), unit=rg_unit, kind="returned", object_key="x",
         text=f"Thông báo {MARKER}", url="/mo-hinh/").pk
     ids["token_id"] = _foreign_token(user("rachgia.vanthu"))
+    ids["directive_id"] = _foreign_directive(_first("phases.SteeringCommittee",
+                                                    unit__code="KG-RG", phase=phase))
     # Objects of models that other parts of the app add; created only when they exist.
     try:
         Appraisal = apps.get_model("initiatives", "Appraisal")
@@ -151,6 +153,20 @@ def foreign(db, user):
 
         ids["photo_id"] = GalleryPhoto.objects.create(attachment=att, initiative=ini).pk
     return ids
+
+
+def _foreign_directive(committee):
+    """Rạch Giá's committee's plan, its title carrying the marker."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dvk.directives import services
+    from dvk.orgs.scope import Scope
+
+    return services.publish(
+        scope=Scope.system("tests: a sibling district's directive"), committee=committee,
+        kind="plan", number="07-KH/BCĐ", issued_on=dt.date(2026, 4, 20), signer=MARKER,
+        title=f"Kế hoạch {MARKER}",
+        uploaded_file=SimpleUploadedFile("kh.pdf", b"%PDF-1.4 " + MARKER.encode())).pk
 
 
 def _foreign_token(owner):
@@ -489,6 +505,8 @@ def _foreign_params(ids):
         "annual:index": {"phase": ids["phase_code"], "year": "2026"},
         "annual:send": {},
         "api_tokens:list": {},
+        "directives:index": {"phase": ids["phase_code"]},
+        "directives:new": {"phase": ids["phase_code"], "responds_to": str(ids["directive_id"])},
     }
 
 

@@ -287,6 +287,40 @@ def public_model(scope, obj):
         _refusal("not_public", 404)
 
 
+def directive_visible(scope, d):
+    """A directive is seen in its issuer's subtree and by the units below the issuer."""
+    if scope.contains(d.unit) or (scope.unit is not None and
+                                  scope.unit.path.startswith(d.unit.path)):
+        return None
+    return OUT
+
+
+def _committee_of(scope, phase):
+    from dvk.phases.rules import committee_of
+
+    return committee_of(scope, phase)
+
+
+def _directives(unit, phase):
+    """A plan published by each of four committees: the province's, Gò Quao's, Định Hòa's
+    and Rạch Giá's (outside Gò Quao)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dvk.directives import services
+    from dvk.orgs.scope import Scope
+    from dvk.phases.models import SteeringCommittee
+
+    system = Scope.system("tests: every level's directives")
+    out = []
+    for i, code in enumerate(("KG", "KG-GQ", "KG-GQ-02", "KG-RG"), start=1):
+        committee = SteeringCommittee.objects.get(unit=unit(code), phase=phase)
+        out.append(services.publish(
+            scope=system, committee=committee, kind="plan", number=f"9{i}-KH/BCĐ",
+            issued_on=dt.date(2026, 4, 20), signer="Phó Trưởng Ban", title=f"Kế hoạch {code}",
+            uploaded_file=SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 ke hoach")))
+    return out
+
+
 def _phase26():
     from dvk.phases.models import Phase
 
@@ -445,6 +479,14 @@ ROUTES: dict[str, Route] = {
     "annual:detail": Route("GET", "annual_report", visible),
     "annual:return": Route("POST", "annual_report", named("annual_report.return"),
                            body=lambda r: {"reason": "Bổ sung số liệu."}),
+    "directives:index": Route("GET", None, signed_in),
+    "directives:new": Route("GET", None, lambda s, o=None: _why(
+        "directive.publish", s, _committee_of(s, _phase26()))),
+    "directives:detail": Route("GET", "directive", directive_visible),
+    "directives:file": Route("GET", "directive", directive_visible),
+    "directives:acknowledge": Route("POST", "directive", lambda s, d: directive_visible(s, d)
+                                    or _why("directive.acknowledge", s, d)),
+    "directives:areas": Route("GET", "committee", named("committee.assign_areas")),
     "reports:job_download": Route("GET", "job", lambda s, j: visible(s, j) or (
         None if j.result_file else _refusal("no_file", 404))),
     "api_tokens:list": Route("GET", None, signed_in),  # the user's own keys only
@@ -641,6 +683,7 @@ def objects(db, at_state, draft, levels, user, unit, new_initiative):
                                                   figures={}, sent_at=timezone.now())
                       for c in ("KG-GQ", "KG-GQ-02", "KG-RG-01")]
     return {
+        "directive": _directives(unit, phase),
         "annual_report": annual_reports,
         "notification": notifications,
         **activities,

@@ -29,7 +29,8 @@ USER_FACING = {"initiatives.Initiative", "initiatives.Registration", "initiative
                "awards.AwardDecision", "common.BackgroundJob", "activities.TrainingClass",
                "activities.InspectionRound", "activities.InspectionVisit",
                "activities.PressEntry", "activities.Review", "activities.BudgetLine",
-               "activities.FollowUpAssignment", "activities.FollowUpVisit"}
+               "activities.FollowUpAssignment", "activities.FollowUpVisit",
+               "directives.Directive", "directives.Acknowledgement", "directives.MemberArea"}
 
 
 def guarded_models():

@@ -210,6 +210,71 @@ def _api_keys(n):
         tokens.create_token(scope, name=f"khóa {i}", membership=scope.membership)
 
 
+def _directive(committee, number, responds_to=None):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dvk.directives import services
+    from dvk.orgs.scope import Scope
+
+    return services.publish(scope=Scope.system("tests: directives to count"), committee=committee,
+                            kind="plan", number=number, issued_on=dt.date(2026, 4, 15),
+                            signer="Phó Trưởng Ban", title=f"Kế hoạch {number}",
+                            uploaded_file=SimpleUploadedFile("kh.pdf", b"%PDF-1.4 x"),
+                            responds_to=responds_to)
+
+
+def _directives(n):
+    """n plans the province sent Gò Quao in 2021–2025 (the demo has none then), and n plans
+    of Gò Quao's committee: the index's two lists, each directive with its tally."""
+    from dvk.phases.models import SteeringCommittee
+
+    kg = SteeringCommittee.objects.get(unit__code="KG", phase__code="2021-2025")
+    gq = SteeringCommittee.objects.get(unit__code="KG-GQ", phase__code="2021-2025")
+    for i in range(n):
+        _directive(kg, f"{20 + i}-KH/BCĐ")
+        _directive(gq, f"{30 + i}-KH/HU")
+    return None
+
+
+def _directive_below(n):
+    """A new district's committee (2026–2030) with n commune committees below, each of them
+    acknowledging its plan and filing an implementing plan: n rows on the plan's page."""
+    from dvk.orgs.models import Unit
+    from dvk.phases.models import Phase, SteeringCommittee
+
+    phase = Phase.objects.get(code="2026-2030")
+    district = Unit.objects.create(code=f"KG-VB{n}", name=f"Huyện thử {n}", kind="district",
+                                   parent=Unit.objects.get(code="KG"))
+    top = SteeringCommittee.objects.create(unit=district, phase=phase, name=f"BCĐ thử {n}")
+    plan = _directive(top, "01-KH/HU")
+    for i in range(n):
+        commune = Unit.objects.create(code=f"KG-VB{n}-{i}", name=f"Xã thử {i}",
+                                      kind="grassroots", parent=district)
+        c = SteeringCommittee.objects.create(unit=commune, phase=phase, name=f"BCĐ xã {i}")
+        _directive(c, "01-KH/ĐU", responds_to=plan)  # which acknowledges the plan too
+    return plan.pk
+
+
+def _areas(n):
+    """A new district's committee with n members, each following one of its communes."""
+    from dvk.directives.models import MemberArea
+    from dvk.orgs.models import Unit
+    from dvk.phases.models import CommitteeMember, Phase, SteeringCommittee
+
+    phase = Phase.objects.get(code="2026-2030")
+    district = Unit.objects.create(code=f"KG-DB{n}", name=f"Huyện thử {n}", kind="district",
+                                   parent=Unit.objects.get(code="KG"))
+    top = SteeringCommittee.objects.create(unit=district, phase=phase, name=f"BCĐ thử {n}")
+    for i in range(n):
+        commune = Unit.objects.create(code=f"KG-DB{n}-{i}", name=f"Xã thử {i}",
+                                      kind="grassroots", parent=district)
+        member = CommitteeMember.objects.create(committee=top, full_name=f"Thành viên {i}")
+        MemberArea.objects.create(member=member, unit=commune)
+    return top.pk
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -235,6 +300,14 @@ GROWN = [
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 14),
     ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
      _rows_in_context("tokens"), 10),
+    ("directives", "gq.thuky", lambda made: "/van-ban-chi-dao/",
+     lambda made: {"phase": "2021-2025"}, _directives,
+     lambda resp: len(resp.context["received"]) if len(resp.context["received"]) ==
+     len(resp.context["issued"]) else -1, 17),
+    ("directive's committees below", "tinh.thuky", lambda pk: f"/van-ban-chi-dao/{pk}/",
+     lambda pk: {}, _directive_below, _rows_in_context("follows"), 14),
+    ("areas followed", "quantri", lambda pk: f"/van-ban-chi-dao/ban-chi-dao/{pk}/dia-ban/",
+     lambda pk: {}, _areas, _rows_in_context("rows"), 14),
 ]
 
 

@@ -28,6 +28,11 @@ from dvk.orgs.tree import bulk_insert_units
 from . import places
 
 DEMO_PASSWORD = "dvk-demo-2026"
+# The file of the demo's directives: a one-page PDF (the real ones are uploaded).
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 # Today's structure (after 01/07/2025): username, full name, unit code, role.
 DEMO_USERS = [
@@ -132,6 +137,7 @@ class DemoBuilder:
                 self.build_decided_phase(code, figures, self.ag)
             self.build_reform()
         self.build_current_year()
+        self.build_directives()
         from dvk.initiatives.codes import fill_codes
 
         fill_codes(Initiative.objects.unscoped("the demo builds the whole province"))
@@ -361,6 +367,60 @@ class DemoBuilder:
             AppraisalTeamMember(team=team, full_name="Phạm Thị Hiền",
                                 position="Chủ tịch Hội Liên hiệp Phụ nữ xã")])
         PilotUnit.objects.create(phase=phase, unit=Unit.objects.get(code="AGN-TH-01"))
+
+    # --- directives downward (seed 004 §II.1) ------------------------------------------------
+    def build_directives(self):
+        """The 2026–2030 province committee's working rules, plan 02-KH/BCĐ and guidance
+        03-HD/BCĐ of 15/04/2026, acknowledged by about two thirds of the committees below (the
+        first of them filing its implementing plan); Xã Định Hòa's (the demo secretariat's
+        commune) has not acknowledged yet, for the demo journey."""
+        from django.core.files.base import ContentFile
+
+        from dvk.directives.models import Acknowledgement, Directive, DirectiveKind
+        from dvk.directives.queries import followed_committees
+        from dvk.phases.models import Phase
+
+        phase = Phase.objects.get(code="2026-2030")
+        province = self.new_province if self.reform else self.province
+        top = SteeringCommittee.objects.select_related("unit", "phase").get(unit=province,
+                                                                           phase=phase)
+        secretariat = get_user_model().objects.filter(username="tinh.thuky").first()
+        when = timezone.make_aware(dt.datetime(2026, 4, 16, 8, 0))
+        day = dt.date(2026, 4, 15)
+        docs = [(DirectiveKind.RULES, "01-QC/BCĐ", "Quy chế làm việc của Ban Chỉ đạo Phong trào "
+                 "thi đua “Dân vận khéo” tỉnh, giai đoạn 2026-2030"),
+                (DirectiveKind.PLAN, "02-KH/BCĐ", "Kế hoạch thực hiện Phong trào thi đua “Dân vận "
+                 "khéo” giai đoạn 2026-2030"),
+                (DirectiveKind.GUIDANCE, "03-HD/BCĐ", "Hướng dẫn tiêu chí, quy trình đăng ký, "
+                 "thẩm định và công nhận mô hình, điển hình “Dân vận khéo”")]
+
+        def publish(committee, kind, number, title, issued_on, responds_to=None, by=None):
+            d = Directive(committee=committee, unit=committee.unit, phase=phase, kind=kind,
+                          number=number, issued_on=issued_on, signer="Phó Trưởng Ban Thường trực",
+                          title=title, original_name=f"{number.replace('/', '-')}.pdf",
+                          content_type="application/pdf", size=len(DEMO_PDF),
+                          responds_to=responds_to, published_at=when, published_by=by)
+            d.file.save(d.original_name, ContentFile(DEMO_PDF), save=False)
+            d.save()
+            return d
+
+        published = [publish(top, kind, number, title, day, by=secretariat)
+                     for kind, number, title in docs]
+        below = [c for c in followed_committees(top)
+                 if c.unit.code not in ("AGN-GQ-01", "KG-GQ-02")]
+        acks = []
+        for i, c in enumerate(below):
+            if i % 3 == 2:
+                continue  # a third have not acknowledged: the upper level sees who
+            acks += [Acknowledgement(directive=d, unit=c.unit, at=when + dt.timedelta(days=1 + i % 9))
+                     for d in published[1:]]
+        Acknowledgement.objects.bulk_create(acks, batch_size=2000)
+        if below:
+            first = below[0]
+            publish(first, DirectiveKind.PLAN, "05-KH/BCĐ",
+                    f"Kế hoạch thực hiện Kế hoạch số 02-KH/BCĐ của Ban Chỉ đạo tỉnh tại "
+                    f"{first.unit.name}", dt.date(2026, 5, 4), responds_to=published[1])
+        self.log(f"  Văn bản chỉ đạo: {len(published)} văn bản, {len(acks)} lượt xác nhận")
 
     # --- registrations ------------------------------------------------------------------------
     def _field_for(self, unit):

@@ -27,6 +27,7 @@ NAV = [
     ("audit:trail", _("Audit trail"), "audit.read"),
     ("phases:list", _("Phases"), ""),
     ("phases:committees", _("Steering committees"), ""),
+    ("directives:index", _("Directives"), ""),
     ("profiles:list", _("Document profiles"), "documents.profile.edit"),
     ("gallery:manage", _("Gallery photos"), "gallery.publish"),
 ]

@@ -43,6 +43,7 @@ SECTIONS = [
     ("nhat-ky/", "dvk.web.audit_urls"),
     ("thong-bao/", "dvk.reminders.urls"),
     ("bao-cao-nam/", "dvk.reminders.annual_urls"),
+    ("van-ban-chi-dao/", "dvk.directives.urls"),
 ]
 for prefix, module in SECTIONS:
     if importlib.util.find_spec(module) is not None:
