@@ -460,6 +460,7 @@ def _foreign_params(ids):
         "reports:index": {"phase": ids["phase_code"], **unit},
         "reports:dashboard": {"phase": ids["phase_code"], "year": "2026", "structure": "time",
                               **unit},
+        "reports:dashboard_checks": {"phase": ids["phase_code"], "year": "2026", **unit},
         "reports:download": {"phase": ids["phase_code"], "year": "2026", "format": "xlsx",
                              **unit},
         "reports:export_registrations": {**filters, "format": "csv"},
@@ -488,6 +489,8 @@ def _foreign_params(ids):
         "reminders:read_all": {},
         "annual:index": {"phase": ids["phase_code"], "year": "2026"},
         "annual:send": {},
+        "annual:assembled": {"phase": ids["phase_code"], "year": "2026"},
+        "annual:assembled_download": {"phase": ids["phase_code"], "year": "2026"},
         "api_tokens:list": {},
     }
 

@@ -210,6 +210,22 @@ def _api_keys(n):
         tokens.create_token(scope, name=f"khóa {i}", membership=scope.membership)
 
 
+def _annual_reports(n):
+    """n communes of Gò Quao whose 2026 annual report arrived, figures frozen at sending."""
+    from django.utils import timezone
+
+    from dvk.phases.models import Phase, SteeringCommittee
+    from dvk.reminders.models import AnnualReport
+    from dvk.reports.summary import build_summary
+
+    phase = Phase.objects.get(code="2026-2030")
+    for c in (SteeringCommittee.objects.filter(phase=phase, unit__parent__code="KG-GQ")
+              .select_related("unit").order_by("unit__path")[:n]):
+        AnnualReport.objects.create(unit=c.unit, phase=phase, year=2026,
+                                    figures=build_summary(phase, c.unit, year=2026),
+                                    sent_at=timezone.now())
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -233,6 +249,10 @@ GROWN = [
      lambda resp: len(resp.context["phases"]) - 3, 9),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 14),
+    # Live figures of every unit below in a fixed number of grouped queries.
+    ("assembled annual report", "gq.thuky", lambda made: "/bao-cao-nam/tong-hop/",
+     lambda made: {"phase": "2026-2030", "year": "2026"}, _annual_reports,
+     lambda resp: len(resp.context["assembled"].arrived), 22),
     ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
      _rows_in_context("tokens"), 10),
 ]

@@ -79,8 +79,9 @@ class Arrival:
         return timezone.localdate(self.report.sent_at) > self.deadline
 
 
-def arrivals(scope, committee: SteeringCommittee, year: int) -> list[Arrival]:
-    """Each unit the committee follows: its deadline and the report it sent, if any."""
+def arrivals(scope, committee: SteeringCommittee, year: int, levels=None) -> list[Arrival]:
+    """Each unit the committee follows: its deadline and the report it sent, if any.
+    `levels`: the phase's ordered levels, when the caller has them."""
     phase = committee.phase
     committees = list(SteeringCommittee.objects.filter(phase=phase)
                       .filter(scope.unit_q("unit")).select_related("unit")
@@ -88,7 +89,7 @@ def arrivals(scope, committee: SteeringCommittee, year: int) -> list[Arrival]:
     followed = [c.unit for c in lagging.followed(committee, committees)]
     reports = {r.unit_id: r for r in AnnualReport.objects.within(scope)
                .filter(phase=phase, year=year, unit__in=followed)}
-    levels = list(phase.ordered_levels())
+    levels = levels if levels is not None else list(phase.ordered_levels())
     return [Arrival(u, deadline_of(u, phase, year, UP_REPORT, levels).date, reports.get(u.pk))
             for u in followed]
 

@@ -220,7 +220,7 @@ def assemble(scope, committee, year: int) -> Assembled:
     """The committee's annual report for `year` from what arrived (module docstring)."""
     phase = committee.phase
     levels = list(phase.ordered_levels())
-    arrivals = annual.arrivals(scope, committee, year)
+    arrivals = annual.arrivals(scope, committee, year, levels)
     live = live_headlines(phase, year, committee.unit, [a.unit for a in arrivals], levels)
     rows = []
     for a in arrivals:
