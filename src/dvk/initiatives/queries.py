@@ -103,7 +103,7 @@ def queue_counts(qs: QuerySet) -> dict[str, int]:
     return qs.order_by().aggregate(**aggs)
 
 
-def _due_by_kind(phase, year: int, kind: str) -> dict[str, dt.date]:
+def _due_by_kind(phase, year: int, kind: str, levels) -> dict[str, dt.date]:
     """{unit kind: the deadline of `kind` for a unit of that kind}, cascading down the levels
     as the calendar does (phases.calendar, DVK_DEADLINE_OFFSET_DAYS): a unit's deadline
     depends only on its kind's level in the phase."""
@@ -111,7 +111,6 @@ def _due_by_kind(phase, year: int, kind: str) -> dict[str, dt.date]:
 
     from dvk.phases.calendar import deadline_of
 
-    levels = list(phase.ordered_levels())
     return {k: deadline_of(SimpleNamespace(kind=k), phase, year, kind, levels).date
             for k in UnitKind.values}
 
@@ -133,8 +132,9 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
     from dvk.phases.calendar import REGISTRATION, REPORT
 
     today = today or timezone.localdate()
-    reg_due = _due_by_kind(phase, year, REGISTRATION)
-    report_due = _due_by_kind(phase, year, REPORT)
+    levels = list(phase.ordered_levels())  # one query: the calendar's level steps
+    reg_due = _due_by_kind(phase, year, REGISTRATION, levels)
+    report_due = _due_by_kind(phase, year, REPORT, levels)
     reg_deadline = reg_due[UnitKind.GRASSROOTS]
     report_deadline = report_due[UnitKind.GRASSROOTS]
     commemoration = phase.date_in("commemoration_day", year)
