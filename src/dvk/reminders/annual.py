@@ -103,8 +103,11 @@ def _flatten(value, path="") -> dict[str, object]:
             out.update(_flatten(v, f"{path} › {k}" if path else str(k)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            name = next((str(item[k]) for k in ROW_KEYS if isinstance(item, dict) and k in item),
-                        str(i + 1))
+            # Every naming key of the row: an award row is its level AND its kind (two kinds
+            # at one level are two figures, not one).
+            names = [str(item[k]) for k in ROW_KEYS
+                     if isinstance(item, dict) and item.get(k) is not None]
+            name = " · ".join(names) if names else str(i + 1)
             out.update(_flatten(item, f"{path} › {name}"))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         out[path] = value
