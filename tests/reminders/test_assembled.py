@@ -80,8 +80,11 @@ def test_frozen_figures_stay_as_sent_and_the_late_correction_is_listed(client_as
     assert ["Xã Định Hòa", "Cơ sở: đăng ký", frozen, frozen + 1] in fixes
 
 
-def test_live_figures_of_the_units_equal_their_own_summaries(unit):
-    """The batched live figures (a few grouped queries) count as each unit's summary."""
+@pytest.mark.parametrize("moved", [False, True], ids=["no move", "a commune moved in 2025"])
+def test_live_figures_of_the_units_equal_their_own_summaries(unit, tmp_path, moved):
+    """The batched live figures (a few grouped queries) count as each unit's summary, under
+    the structure of the time when a commune has moved since (CONTRACTS §6)."""
+    from dvk.initiatives.models import Registration
     from dvk.orgs.models import Unit
     from dvk.phases.models import Phase
     from dvk.reminders.assembled import headline, live_headlines
@@ -89,7 +92,20 @@ def test_live_figures_of_the_units_equal_their_own_summaries(unit):
 
     phase = Phase.objects.get(code="2021-2025")
     top = unit("KG")
-    districts = list(Unit.objects.filter(parent=top).order_by("path")[:4])
+    if moved:
+        from tests.reports.test_summary_reform import import_structure
+
+        gq = unit("KG-GQ")
+        path = (Registration.objects.unscoped("tests").filter(
+            phase=phase, year=2024, unit__path__startswith=gq.path)
+            .exclude(unit=gq).values_list("unit__path", flat=True).order_by("unit__path").first())
+        commune = Unit.objects.get(path=path[:len(gq.path)] + path[len(gq.path):].split("/")[0]
+                                   + "/").code
+        import_structure(tmp_path, [["01/07/2025", "Chuyển", commune, "", "", "KG-RG", "", ""]])
+        assert unit(commune).parent == unit("KG-RG")
+    districts = list(Unit.objects.filter(parent=top, code__in=["KG-GQ", "KG-RG", "KG-HT"])
+                     .order_by("path"))
+    assert len(districts) == 3
     live = live_headlines(phase, 2024, top, districts, list(phase.ordered_levels()))
     assert any(live[d.pk][("registered", "Cơ sở")] for d in districts)  # real data
     for d in districts:

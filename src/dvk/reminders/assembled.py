@@ -8,10 +8,11 @@ sending for the reports that arrived, as they are LIVE for the units that have n
 late corrections: every headline figure whose live value now differs from the frozen one.
 
 The live figures of all the units come from a fixed number of grouped queries (one per
-kind of record, folded by unit path), whatever the number of units; they equal each
-unit's own summary (reports.summary.build_summary, structure "time") as long as no unit
-moved in the org tree. When some did (orgs.history_time.TreeOfTime), each unit's figures
-come from its own summary instead, so that frozen and live are always counted alike.
+kind of record, folded by unit), whatever the number of units, and count as each unit's
+own summary does (reports.summary.build_summary, structure "time", the structure the
+frozen figures were counted in): a row counts under the followed unit whose subtree holds
+it, by today's path, or, inside the subtree of a unit that moved, by the chain of
+ancestors it had in the year (orgs.history_time.TreeOfTime).
 """
 from __future__ import annotations
 
@@ -56,23 +57,35 @@ def headline(summary: dict) -> dict[tuple, int]:
     return out
 
 
-def _owner(paths: dict[str, int]):
-    """path → the id of the unit among `paths` (path → id) whose subtree holds it."""
-    cache: dict[str, int | None] = {}
+class _Placer:
+    """Which of the followed units a row's unit counts under in `year`, as the summary's
+    "time" structure places it (reports.summary_time): by today's path, except inside the
+    subtree of a unit that moved, where its chain of ancestors in that year decides."""
 
-    def find(path: str) -> int | None:
-        if path not in cache:
-            parts = path.strip("/").split("/")
-            cache[path] = next((paths[p] for p in ("/" + "/".join(parts[:i]) + "/"
-                                                   for i in range(len(parts), 0, -1))
-                                if p in paths), None)
-        return cache[path]
-    return find
+    def __init__(self, units: list, year: int, tree):
+        self.by_path = {u.path: u.pk for u in units}
+        self.ids = set(self.by_path.values())
+        self.year, self.tree = year, tree
+        self._cache: dict[tuple[int, str], int | None] = {}
+
+    def __call__(self, unit_id: int, path: str) -> int | None:
+        key = (unit_id, path)
+        if key not in self._cache:
+            if self.tree and self.tree.is_affected(path):
+                found = next((a for a in self.tree.chain(unit_id, self.year) if a in self.ids),
+                             None)
+            else:
+                parts = path.strip("/").split("/")
+                found = next((self.by_path[p] for p in ("/" + "/".join(parts[:i]) + "/"
+                                                        for i in range(len(parts), 0, -1))
+                              if p in self.by_path), None)
+            self._cache[key] = found
+        return self._cache[key]
 
 
 def live_headlines(phase, year: int, top, units: list, levels) -> dict[int, dict[tuple, int]]:
     """{unit id: headline figures now} for `units` (none inside another), all in `top`'s
-    subtree: six grouped queries whatever their number (see the module docstring)."""
+    subtree: seven grouped queries whatever their number (see the module docstring)."""
     from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, TrainingClass
     from dvk.awards.models import Award
     from dvk.initiatives.models import Registration
@@ -80,56 +93,54 @@ def live_headlines(phase, year: int, top, units: list, levels) -> dict[int, dict
 
     out: dict[int, dict[tuple, int]] = {u.pk: defaultdict(int) for u in units}
     if not units:
-        return out
-    if TreeOfTime():  # units moved: count each as its own summary does
-        from dvk.reports.summary import build_summary
-
-        return {u.pk: headline(build_summary(phase, u, year=year)) for u in units}
-    owner = _owner({u.path: u.pk for u in units})
+        return {}
+    tree = TreeOfTime()
+    owner = _Placer(units, year, tree)
     names = {lv.pk: lv.name for lv in levels}
-    for lv in levels:  # every level shows, zeros included, as in a summary
-        for figures in out.values():
+    for figures in out.values():  # every level and activity shows, zeros included
+        for lv in levels:
             figures[("registered", lv.name)] += 0
             figures[("recognized", lv.name)] += 0
+        for key in ACTIVITIES:
+            figures[(key,)] += 0
 
     def rows(qs, unit_field, *values, **aggregates):
-        qs = within(qs, top, unit_field)
-        return qs.order_by().values(f"{unit_field}__path", *values).annotate(**aggregates) \
-            .values_list(f"{unit_field}__path", *values, *aggregates)
+        inside = within(qs, top, unit_field)
+        if tree:  # rows of moved subtrees may have sat under `top` in their year
+            inside = inside | qs.filter(tree.affected_q(unit_field))
+        for row in (inside.order_by().values(f"{unit_field}_id", f"{unit_field}__path", *values)
+                    .annotate(**aggregates)
+                    .values_list(f"{unit_field}_id", f"{unit_field}__path", *values,
+                                 *aggregates)):
+            uid = owner(row[0], row[1])
+            if uid is not None:
+                yield (out[uid], *row[2:])
 
     regs = Registration.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for path, level_id, registered, recognized in rows(
+    for figures, level_id, registered, recognized in rows(
             regs, "unit", "level_id",
             registered=Count("pk", filter=~Q(state__in=NOT_REGISTERED)),
             recognized=Count("pk", filter=Q(state=State.RECOGNIZED))):
-        if (uid := owner(path)) is not None:
-            out[uid][("registered", names.get(level_id))] += registered
-            out[uid][("recognized", names.get(level_id))] += recognized
+        if level_id in names:
+            figures[("registered", names[level_id])] += registered
+            figures[("recognized", names[level_id])] += recognized
     awards = Award.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for path, level_id, kind, n in rows(awards, "unit", "level_id", "kind__name",
-                                        n=Count("pk")):
-        if (uid := owner(path)) is not None:
-            out[uid][("award", names.get(level_id), kind)] += n
-    for uid in out:
-        for key in ACTIVITIES:
-            out[uid][(key,)] += 0
+    for figures, level_id, kind, n in rows(awards, "unit", "level_id", "kind__name",
+                                           n=Count("pk")):
+        figures[("award", names.get(level_id), kind)] += n
     training = TrainingClass.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for path, n, people in rows(training, "unit", n=Count("pk"), people=Sum("attendances")):
-        if (uid := owner(path)) is not None:
-            out[uid][("training_classes",)] += n
-            out[uid][("training_attendances",)] += people or 0
+    for figures, n, people in rows(training, "unit", n=Count("pk"), people=Sum("attendances")):
+        figures[("training_classes",)] += n
+        figures[("training_attendances",)] += people or 0
     rounds = InspectionRound.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for path, n in rows(rounds, "unit", n=Count("pk")):
-        if (uid := owner(path)) is not None:
-            out[uid][("inspection_rounds",)] += n
+    for figures, n in rows(rounds, "unit", n=Count("pk")):
+        figures[("inspection_rounds",)] += n
     visits = InspectionVisit.objects.unscoped(WHY).filter(round__phase=phase, year=year)
-    for path, n in rows(visits, "round__unit", n=Count("pk")):
-        if (uid := owner(path)) is not None:
-            out[uid][("units_visited",)] += n
+    for figures, n in rows(visits, "round__unit", n=Count("pk")):
+        figures[("units_visited",)] += n
     press = PressEntry.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for path, n in rows(press, "unit", n=Count("pk")):
-        if (uid := owner(path)) is not None:
-            out[uid][("press_entries",)] += n
+    for figures, n in rows(press, "unit", n=Count("pk")):
+        figures[("press_entries",)] += n
     return {uid: dict(figures) for uid, figures in out.items()}
 
 
