@@ -129,3 +129,8 @@ def test_a_clerk_sees_neither_the_assembled_report_nor_its_download(client_as):
     c = client_as("dinhhoa.vanthu")
     assert c.get("/bao-cao-nam/tong-hop/", PARAMS).status_code == 403
     assert c.get("/bao-cao-nam/tong-hop/tai-ve/", PARAMS).status_code == 403
+
+
+def test_a_committee_with_nobody_below_says_so(client_as):
+    page = client_as("dinhhoa.thuky").get("/bao-cao-nam/tong-hop/", PARAMS).content.decode()
+    assert 'id="nobody-below"' in page and "Chưa nhận được báo cáo nào" not in page
