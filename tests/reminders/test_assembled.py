@@ -61,6 +61,9 @@ def test_frozen_figures_stay_as_sent_and_the_late_correction_is_listed(client_as
     assert "Cơ sở: đăng ký" in corrections
     assert f'href="/bao-cao-nam/{report.pk}/#differences"' in page  # the count is a link
     assert '<a class="btn" href="#corrections">1 điều chỉnh sau khi gửi</a>' in page
+    # The report's own page, where the count leads, names the figure in Vietnamese too.
+    detail = gq.get(f"/bao-cao-nam/{report.pk}/").content.decode()
+    assert "Theo cấp › Cơ sở › đăng ký" in detail[detail.index('id="differences"'):]
     # The units that have not sent: listed, marked, with their live figures.
     not_sent = page[page.index('id="not-sent"'):page.index('id="corrections"')]
     assert "Chưa gửi" in not_sent and "Xã Định An" in not_sent

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dvk.common.history import record
 from dvk.common.rules import Refused, check
@@ -118,3 +119,31 @@ def differences(frozen: dict, live: dict) -> list[tuple[str, object, object]]:
     """(where, frozen value, live value) for every figure that changed since sending."""
     a, b = _flatten(frozen), _flatten(live)
     return [(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+
+# The summary's keys (CONTRACTS §5, §9) as a difference names them; row names (levels,
+# units, fields, kinds…) are data and stay as they are.
+KEY_LABELS = {
+    "levels": _("Per level"), "registered": _("registered"), "recognized": _("recognised"),
+    "not_recognized": _("not recognised"), "exceptional": _("exceptional"),
+    "recognition_rate": _("recognition rate"), "by_unit": _("By unit"),
+    "by_field": _("By field"), "by_sector": _("By sector"), "awards": _("Awards"),
+    "awards_by_occasion": _("Awards by occasion"), "award_money": _("Award money"),
+    "count": _("count"), "total": _("in total"), "amount": _("amount"),
+    "awards_with_money": _("awards with money"), "by_level": _("by level"),
+    "activities": _("Activities"), "training": _("Training"), "classes": _("classes"),
+    "attendances": _("attendances"), "inspections": _("Inspections"), "rounds": _("rounds"),
+    "units_visited": _("units visited"), "by_form": _("by form"), "press": _("Press contest"),
+    "entries": _("entries"), "by_genre": _("by genre"),
+    "national_eligible": _("eligible for the national round"),
+    "national_finalists": _("national finalists"), "provincial_prizes": _("provincial prizes"),
+    "appraisal_teams": _("Appraisal teams"), "follow_up": _("Follow-up visits"),
+    "visits": _("number of visits"), "models_visited": _("models visited"),
+    "models_visited_on_site": _("models visited on site"), "reviews": _("Reviews"),
+    "expected": _("expected"), "held": _("held"), "conference": _("as a conference"),
+}
+
+
+def describe(where: str) -> str:
+    """A difference's place ("levels › Cơ sở › registered") in the reader's language."""
+    return " › ".join(str(KEY_LABELS.get(part, part)) for part in where.split(" › "))

@@ -70,7 +70,8 @@ def detail(request, report_id):
                         pk=report_id)
     live = build_summary(report.phase, report.unit, year=report.year)
     return render(request, "reminders/annual_detail.html", {
-        "report": report, "differences": annual.differences(report.figures, live),
+        "report": report, "differences": [(annual.describe(where), then, now) for where, then, now
+                                          in annual.differences(report.figures, live)],
         "frozen_levels": report.figures.get("levels", []),
         "can_return": report.state == AnnualReport.State.SENT
         and allowed("annual_report.return", scope, report)})
