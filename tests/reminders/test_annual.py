@@ -89,3 +89,13 @@ def test_a_clerk_neither_sends_nor_sees_the_reports_page(client_as):
     c = client_as("dinhhoa.vanthu")
     assert c.get("/bao-cao-nam/").status_code == 403
     assert _send(c).status_code == 403
+
+
+def test_differences_tell_two_award_kinds_of_one_level_apart():
+    from dvk.reminders.annual import differences
+
+    frozen = {"awards": [{"level": "Cơ sở", "kind": "Giấy khen", "count": 3},
+                         {"level": "Cơ sở", "kind": "Bằng khen", "count": 1}]}
+    live = {"awards": [{"level": "Cơ sở", "kind": "Giấy khen", "count": 3},
+                       {"level": "Cơ sở", "kind": "Bằng khen", "count": 2}]}
+    assert differences(frozen, live) == [("awards › Cơ sở · Bằng khen › count", 1, 2)]

@@ -477,6 +477,8 @@ ROUTES: dict[str, Route] = {
     "annual:send": Route("POST", None, lambda s, o=None: _why("annual_report.send", s, _phase26()),
                          body=lambda o: {"phase": "2026-2030", "year": "2026", "note": "x"}),
     "annual:detail": Route("GET", "annual_report", visible),
+    "annual:assembled": Route("GET", None, on_root("reminders.lagging")),
+    "annual:assembled_download": Route("GET", None, on_root("reminders.lagging")),
     "annual:return": Route("POST", "annual_report", named("annual_report.return"),
                            body=lambda r: {"reason": "Bổ sung số liệu."}),
     "directives:index": Route("GET", None, signed_in),

@@ -121,8 +121,9 @@ def notifications(monkeypatch, n):
 CASES = [
     ("notifications", "dinhhoa.vanthu", "/thong-bao/", {}, notifications, 10),
     ("registrations", "gq.thuky", "/mo-hinh/", {"phase": "2016-2020"}, INITIATIVES, 16),
+    # The queue's overdue cards read the phase's levels for the cascading deadlines.
     ("queue", "gq.thuky", "/mo-hinh/hang-doi/", {"phase": "2016-2020", "tab": "recognized"},
-     INITIATIVES, 20),
+     INITIATIVES, 21),
     ("unit search", "tinh.thuky", "/don-vi/", {"q": "hoi"},
      paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 11),
     ("committees", "tinh.thuky", "/giai-doan/ban-chi-dao/", {},
@@ -275,6 +276,22 @@ def _areas(n):
     return top.pk
 
 
+def _annual_reports(n):
+    """n communes of Gò Quao whose 2026 annual report arrived, figures frozen at sending."""
+    from django.utils import timezone
+
+    from dvk.phases.models import Phase, SteeringCommittee
+    from dvk.reminders.models import AnnualReport
+    from dvk.reports.summary import build_summary
+
+    phase = Phase.objects.get(code="2026-2030")
+    for c in (SteeringCommittee.objects.filter(phase=phase, unit__parent__code="KG-GQ")
+              .select_related("unit").order_by("unit__path")[:n]):
+        AnnualReport.objects.create(unit=c.unit, phase=phase, year=2026,
+                                    figures=build_summary(phase, c.unit, year=2026),
+                                    sent_at=timezone.now())
+
+
 def _rows_in_context(key):
     return lambda resp: len(resp.context[key])
 
@@ -288,7 +305,7 @@ GROWN = [
     ("dashboard checks", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/kiem-tra/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(next(p for p in resp.context["problems"]
-                           if p.code == "no_committee").items) - 1, 21),
+                           if p.code == "no_committee").items) - 1, 22),
     ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(resp.json()["by_unit"]), 17 + ACTIVITY_QUERIES),
@@ -298,6 +315,10 @@ GROWN = [
      lambda resp: len(resp.context["phases"]) - 3, 9),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 14),
+    # Live figures of every unit below in a fixed number of grouped queries.
+    ("assembled annual report", "gq.thuky", lambda made: "/bao-cao-nam/tong-hop/",
+     lambda made: {"phase": "2026-2030", "year": "2026"}, _annual_reports,
+     lambda resp: len(resp.context["assembled"].arrived), 22),
     ("api keys", "gq.thuky", lambda made: "/tai-khoan/khoa-api/", lambda made: {}, _api_keys,
      _rows_in_context("tokens"), 10),
     ("directives", "gq.thuky", lambda made: "/van-ban-chi-dao/",

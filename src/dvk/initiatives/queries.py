@@ -103,18 +103,40 @@ def queue_counts(qs: QuerySet) -> dict[str, int]:
     return qs.order_by().aggregate(**aggs)
 
 
+def _due_by_kind(phase, year: int, kind: str, levels) -> dict[str, dt.date]:
+    """{unit kind: the deadline of `kind` for a unit of that kind}, cascading down the levels
+    as the calendar does (phases.calendar, DVK_DEADLINE_OFFSET_DAYS): a unit's deadline
+    depends only on its kind's level in the phase."""
+    from types import SimpleNamespace
+
+    from dvk.phases.calendar import deadline_of
+
+    return {k: deadline_of(SimpleNamespace(kind=k), phase, year, kind, levels).date
+            for k in UnitKind.values}
+
+
 def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> dict:
     """What is late in `scope` for `phase`/`year`, each part empty until its date has passed.
 
-    - "units": grassroots organisations (current) with nothing submitted by the registration
-      deadline (a registration of the unit or of an organisation below it counts);
-    - "not_reported": registrations still ACCEPTED after the achievement-report deadline;
+    Each unit is held to its OWN deadline, the phase's date less the per-level offsets
+    (phases.calendar.deadlines_for): a commune's registrations are due before its
+    province's, so a commune is late from the day after its own deadline.
+    - "units": grassroots organisations (current) with nothing submitted by their
+      registration deadline (a registration of the unit or of an organisation below it counts);
+    - "not_reported": registrations still ACCEPTED after their unit's achievement-report
+      deadline;
     - "appraisals": appraisals still open after the commemoration day (15/10).
-    Also the three dates, so screens can say "hạn …".
+    Also the dates (those of grassroots units, the first to fall due), so screens can say
+    "hạn …".
     """
+    from dvk.phases.calendar import REGISTRATION, REPORT
+
     today = today or timezone.localdate()
-    reg_deadline = phase.registration_deadline_for(year)
-    report_deadline = phase.report_deadline_for(year)
+    levels = list(phase.ordered_levels())  # one query: the calendar's level steps
+    reg_due = _due_by_kind(phase, year, REGISTRATION, levels)
+    report_due = _due_by_kind(phase, year, REPORT, levels)
+    reg_deadline = reg_due[UnitKind.GRASSROOTS]
+    report_deadline = report_due[UnitKind.GRASSROOTS]
     commemoration = phase.date_in("commemoration_day", year)
     regs = registrations_for(scope).filter(phase=phase, year=year)
 
@@ -132,8 +154,9 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
         units = Unit.objects.filter(pk__in=missing).order_by("path")
 
     not_reported = regs.none()
-    if today > report_deadline:
-        not_reported = regs.filter(state=State.ACCEPTED)
+    past = [k for k, due in report_due.items() if today > due]
+    if past:
+        not_reported = regs.filter(state=State.ACCEPTED, unit__kind__in=past)
 
     appraisals = Appraisal.objects.none()
     if today > commemoration:

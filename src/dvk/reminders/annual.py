@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dvk.common.history import record
 from dvk.common.rules import Refused, check
@@ -79,8 +80,9 @@ class Arrival:
         return timezone.localdate(self.report.sent_at) > self.deadline
 
 
-def arrivals(scope, committee: SteeringCommittee, year: int) -> list[Arrival]:
-    """Each unit the committee follows: its deadline and the report it sent, if any."""
+def arrivals(scope, committee: SteeringCommittee, year: int, levels=None) -> list[Arrival]:
+    """Each unit the committee follows: its deadline and the report it sent, if any.
+    `levels`: the phase's ordered levels, when the caller has them."""
     phase = committee.phase
     committees = list(SteeringCommittee.objects.filter(phase=phase)
                       .filter(scope.unit_q("unit")).select_related("unit")
@@ -88,7 +90,7 @@ def arrivals(scope, committee: SteeringCommittee, year: int) -> list[Arrival]:
     followed = [c.unit for c in lagging.followed(committee, committees)]
     reports = {r.unit_id: r for r in AnnualReport.objects.within(scope)
                .filter(phase=phase, year=year, unit__in=followed)}
-    levels = list(phase.ordered_levels())
+    levels = levels if levels is not None else list(phase.ordered_levels())
     return [Arrival(u, deadline_of(u, phase, year, UP_REPORT, levels).date, reports.get(u.pk))
             for u in followed]
 
@@ -102,8 +104,11 @@ def _flatten(value, path="") -> dict[str, object]:
             out.update(_flatten(v, f"{path} › {k}" if path else str(k)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            name = next((str(item[k]) for k in ROW_KEYS if isinstance(item, dict) and k in item),
-                        str(i + 1))
+            # Every naming key of the row: an award row is its level AND its kind (two kinds
+            # at one level are two figures, not one).
+            names = [str(item[k]) for k in ROW_KEYS
+                     if isinstance(item, dict) and item.get(k) is not None]
+            name = " · ".join(names) if names else str(i + 1)
             out.update(_flatten(item, f"{path} › {name}"))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         out[path] = value
@@ -114,3 +119,31 @@ def differences(frozen: dict, live: dict) -> list[tuple[str, object, object]]:
     """(where, frozen value, live value) for every figure that changed since sending."""
     a, b = _flatten(frozen), _flatten(live)
     return [(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+
+# The summary's keys (CONTRACTS §5, §9) as a difference names them; row names (levels,
+# units, fields, kinds…) are data and stay as they are.
+KEY_LABELS = {
+    "levels": _("Per level"), "registered": _("registered"), "recognized": _("recognised"),
+    "not_recognized": _("not recognised"), "exceptional": _("exceptional"),
+    "recognition_rate": _("recognition rate"), "by_unit": _("By unit"),
+    "by_field": _("By field"), "by_sector": _("By sector"), "awards": _("Awards"),
+    "awards_by_occasion": _("Awards by occasion"), "award_money": _("Award money"),
+    "count": _("count"), "total": _("in total"), "amount": _("amount"),
+    "awards_with_money": _("awards with money"), "by_level": _("by level"),
+    "activities": _("Activities"), "training": _("Training"), "classes": _("classes"),
+    "attendances": _("attendances"), "inspections": _("Inspections"), "rounds": _("rounds"),
+    "units_visited": _("units visited"), "by_form": _("by form"), "press": _("Press contest"),
+    "entries": _("entries"), "by_genre": _("by genre"),
+    "national_eligible": _("eligible for the national round"),
+    "national_finalists": _("national finalists"), "provincial_prizes": _("provincial prizes"),
+    "appraisal_teams": _("Appraisal teams"), "follow_up": _("Follow-up visits"),
+    "visits": _("number of visits"), "models_visited": _("models visited"),
+    "models_visited_on_site": _("models visited on site"), "reviews": _("Reviews"),
+    "expected": _("expected"), "held": _("held"), "conference": _("as a conference"),
+}
+
+
+def describe(where: str) -> str:
+    """A difference's place ("levels › Cơ sở › registered") in the reader's language."""
+    return " › ".join(str(KEY_LABELS.get(part, part)) for part in where.split(" › "))

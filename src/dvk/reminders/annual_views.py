@@ -1,7 +1,10 @@
 """The annual report sent up: the unit's own (send, resend after a return), the units below
 (who sent, who is late), one report (frozen vs live figures, return with a reason)."""
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from dvk.phases.queries import current_phase, default_year
 from dvk.phases.rules import committee_of
 from dvk.reports.summary import build_summary
 
-from . import annual
+from . import annual, assembled
 from .models import AnnualReport
 
 
@@ -67,7 +70,8 @@ def detail(request, report_id):
                         pk=report_id)
     live = build_summary(report.phase, report.unit, year=report.year)
     return render(request, "reminders/annual_detail.html", {
-        "report": report, "differences": annual.differences(report.figures, live),
+        "report": report, "differences": [(annual.describe(where), then, now) for where, then, now
+                                          in annual.differences(report.figures, live)],
         "frozen_levels": report.figures.get("levels", []),
         "can_return": report.state == AnnualReport.State.SENT
         and allowed("annual_report.return", scope, report)})
@@ -80,3 +84,35 @@ def return_report(request, report_id):
     annual.return_report(report, scope=request.scope, reason=request.POST.get("reason") or "")
     messages.success(request, _("The report was returned to the unit."))
     return redirect("annual:detail", report_id=report.pk)
+
+
+def _assembled(request):
+    """(phase, year, committee, the assembled report or None) for the acting committee."""
+    scope = request.scope
+    check("reminders.lagging", scope)
+    phase, year = _phase_year(request.GET)
+    committee = committee_of(scope, phase) if phase is not None and scope.unit else None
+    report = assembled.assemble(scope, committee, year) if committee is not None else None
+    return phase, year, committee, report
+
+
+@login_required
+def assembled_report(request):
+    """The acting committee's own annual report, built from what arrived from below."""
+    phase, year, committee, report = _assembled(request)
+    return render(request, "reminders/annual_assembled.html", {
+        "phase": phase, "year": year, "committee": committee, "assembled": report})
+
+
+@login_required
+def assembled_download(request):
+    phase, year, committee, report = _assembled(request)
+    if report is None:
+        messages.error(request, _("Your unit has no steering committee in the current phase."))
+        return redirect("annual:assembled")
+    safe = re.sub(r"[^A-Za-z0-9_-]", "", committee.unit.code) or str(committee.unit.pk)
+    response = HttpResponse(assembled.assembled_xlsx(report), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-nam-{year}-tong-hop-{safe}.xlsx"')
+    return response

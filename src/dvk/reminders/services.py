@@ -25,7 +25,7 @@ from dvk.initiatives.enums import DECIDED, State
 from dvk.initiatives.models import Transition
 from dvk.orgs.enums import Role
 from dvk.orgs.models import Membership
-from dvk.phases.calendar import REGISTRATION
+from dvk.phases.calendar import REGISTRATION, UP_REPORT
 from dvk.phases.models import Phase
 
 from . import lagging
@@ -119,10 +119,18 @@ class Recipients:
         return []
 
 
+def _what(lag) -> str:
+    """What the unit is late with, as the reminders and the digest say it."""
+    if lag.kind == REGISTRATION:
+        return _("model registrations")
+    if lag.kind == UP_REPORT:
+        return _("the annual report to the level above")
+    return _("achievement reports (%(n)s files)") % {"n": vn_int(lag.pending)}
+
+
 def _deadline_text(lag, today) -> tuple[Kind, str]:
     days = lag.deadline.days_left(today)
-    what = (_("model registrations") if lag.kind == REGISTRATION
-            else _("achievement reports (%(n)s files)") % {"n": vn_int(lag.pending)})
+    what = _what(lag)
     if days >= 0:
         return Kind.DEADLINE_NEAR, _(
             "%(unit)s: %(what)s are due on %(date)s (%(days)s days left).") % {
@@ -135,18 +143,26 @@ def _deadline_text(lag, today) -> tuple[Kind, str]:
 def deadline_reminders(sender: Sender, recipients: Recipients, phase, year, today,
                        committees, index) -> None:
     """Each committee's unit, for each of its deadlines near (DVK_REMINDER_DAYS_BEFORE) or
-    missed with the work not done: its clerks and secretariat, once per deadline."""
+    missed with the work not done: its clerks and secretariat (for the annual report sent
+    up, its secretariat, who sends it), once per deadline — once before it, once after."""
     levels = list(phase.ordered_levels())
     before = settings.DVK_REMINDER_DAYS_BEFORE
     url = reverse("initiatives:registrations")
+    annual_url = f"{reverse('annual:index')}?phase={phase.code}&year={year}"
+    reporting = lagging.reporting_up(committees)
     for c in committees:
-        for lag in lagging.undone(c.unit, phase, year, index.status(c.unit), levels):
+        for lag in lagging.undone(c.unit, phase, year, index.status(c.unit), levels,
+                                  reports_up=c.unit_id in reporting):
             if lag.deadline.days_left(today) > before:
                 continue
             kind, text = _deadline_text(lag, today)
-            for m in recipients.at(c.unit, Role.CLERK, Role.SECRETARIAT):
+            if lag.kind == UP_REPORT:
+                who, link = recipients.at(c.unit, Role.SECRETARIAT), annual_url
+            else:
+                who, link = recipients.at(c.unit, Role.CLERK, Role.SECRETARIAT), url
+            for m in who:
                 sender.send(kind, f"unit:{c.unit_id}:{lag.kind}", lag.deadline.date, m, text,
-                            url)
+                            link)
 
 
 def event_reminders(sender: Sender, recipients: Recipients, since: dt.datetime) -> None:
@@ -207,8 +223,7 @@ def digest_text(committee, lags, today) -> tuple[str, str]:
         "n": len(units), "committee": committee.name, "units": ", ".join(units)}
     rows = []
     for lag in lags:
-        what = _("model registrations") if lag.kind == REGISTRATION else \
-            _("achievement reports (%(n)s files)") % {"n": vn_int(lag.pending)}
+        what = _what(lag)
         rows.append(_("- %(unit)s: %(what)s due %(date)s, %(days)s days overdue") % {
             "unit": lag.unit.name, "what": what, "date": _date(lag.deadline.date),
             "days": lag.days_late(today)})
