@@ -62,11 +62,14 @@ test: install-test lint-imports
 test-fast: install-test lint-imports
 	@$(TEST_VAR) $(PY) -m pytest -q -m "not browser and not slow and not soak" $(PYTEST_ARGS)
 
-# The long fuzzing run (tests/fuzz under the hypothesis "soak" profile) and more SIGKILLs during an
-# import (PostgreSQL: DATABASE_URL=postgres://…); not part of `make test`.
+# The long fuzzing run (tests/fuzz under the hypothesis "soak" profile), more SIGKILLs during an
+# import, then the load test (bench/soak.py: 50 users, 5 minutes, gunicorn + locust) on its own
+# database (SOAK_DATABASE_URL; default a fresh SQLite file). Not part of `make test`.
 soak: install-test
 	@$(TEST_VAR) HYPOTHESIS_PROFILE=soak DVK_KILLS=$${DVK_KILLS:-10} $(PY) -m pytest -q \
 	  tests/fuzz $(PYTEST_ARGS)
+	@$(TEST_VAR) $${SOAK_DATABASE_URL:+DATABASE_URL=$$SOAK_DATABASE_URL} $(PY) bench/soak.py \
+	  --json $(VAR_DIR)/soak.json
 
 # Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).
 lock:
