@@ -68,7 +68,8 @@ test-fast: install-test lint-imports
 soak: install-test
 	@$(TEST_VAR) HYPOTHESIS_PROFILE=soak DVK_KILLS=$${DVK_KILLS:-10} $(PY) -m pytest -q \
 	  tests/fuzz $(PYTEST_ARGS)
-	@$(TEST_VAR) $${SOAK_DATABASE_URL:+DATABASE_URL=$$SOAK_DATABASE_URL} $(PY) bench/soak.py \
+	@mkdir -p $(VAR_DIR) && $(TEST_VAR) && \
+	  DATABASE_URL=$${SOAK_DATABASE_URL:-sqlite:///$$DVK_VAR_DIR/soak.sqlite3} $(PY) bench/soak.py \
 	  --json $(VAR_DIR)/soak.json
 
 # Recompile the locks after changing pyproject.toml (exact pins with hashes, no index URLs).
