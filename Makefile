@@ -68,7 +68,7 @@ test-fast: install-test lint-imports
 soak: install-test
 	@$(TEST_VAR) HYPOTHESIS_PROFILE=soak DVK_KILLS=$${DVK_KILLS:-10} $(PY) -m pytest -q \
 	  tests/fuzz $(PYTEST_ARGS)
-	@mkdir -p $(VAR_DIR) && $(TEST_VAR) && \
+	@mkdir -p $(VAR_DIR) && $(TEST_VAR) && export DVK_VAR_DIR && \
 	  DATABASE_URL=$${SOAK_DATABASE_URL:-sqlite:///$$DVK_VAR_DIR/soak.sqlite3} $(PY) bench/soak.py \
 	  --json $(VAR_DIR)/soak.json
 
