@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
@@ -21,9 +22,10 @@ COUNT_CAP = 10_000
 AFTER, BEFORE = "after", "before"
 
 
-def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(n, capped): the number of rows of `qs` if at most `cap`, else (cap, True). Reads
-    at most cap + 1 index entries whatever the size of the scope."""
+def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(n, capped): the number of rows of `qs` if at most `cap` (COUNT_CAP), else (cap,
+    True). Reads at most cap + 1 index entries whatever the size of the scope."""
+    cap = COUNT_CAP if cap is None else cap
     n = qs.order_by().values("pk")[:cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
@@ -108,11 +110,11 @@ def keyset_page(qs: QuerySet, params, *, keys=("year", "id"), descending=True, s
                       count=total, count_capped=capped, first_page=after is None)
 
 
-def bounded_counts(parts: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+def bounded_counts(parts: dict[str, QuerySet], cap: int | None = None
+                   ) -> dict[str, tuple[int, bool]]:
     """{name: (n, capped)} of several querysets (a queue's tabs) in ONE query, each read
     no further than cap + 1 rows."""
-    from django.db import connection
-
+    cap = COUNT_CAP if cap is None else cap
     if not parts:
         return {}
     selects, params = [], []
