@@ -2,6 +2,7 @@
 previous pages keep the filters, rows with the same year are neither repeated nor skipped,
 old `?page=` links and broken cursors land on the first page, counts stop at the cap, and
 the search ignores accents (on SQLite and PostgreSQL alike)."""
+import importlib
 import re
 from html import unescape
 
@@ -112,11 +113,13 @@ def test_queue_pages_keep_the_tab_and_badges_count(client_as, at_state, monkeypa
     assert seen == sorted((r.pk for r in regs), reverse=True)
     tabs = {v: (n, capped) for v, _l, n, capped in resp.context["tabs"]}
     assert tabs["submitted"][0] >= 3 and not tabs["submitted"][1]
-    monkeypatch.setattr("dvk.common.pagination.COUNT_CAP", 2)
+    # (the package's `queue` names the view: patch the module itself)
+    monkeypatch.setattr(importlib.import_module("dvk.initiatives.views.queue"), "QUEUE_CAP", 2)
     resp = c.get(reverse("initiatives:queue"), params)
     tabs = {v: (n, capped) for v, _l, n, capped in resp.context["tabs"]}
     assert tabs["submitted"] == (2, True)
-    assert re.search(r'badge-submitted">2\+<', resp.content.decode())
+    html = resp.content.decode()
+    assert re.search(r'badge-submitted">2\+<', html) and "Hơn 2 mô hình" in html
 
 
 def test_api_pages_on_with_next_after(client_as, seven):
@@ -163,3 +166,28 @@ def test_postgresql_search_can_use_the_trigram_index():
     with transaction.atomic():
         plan = _plan(found.order_by().values("pk"))
     assert "initiatives_search_trgm" in plan, plan
+
+
+def test_queue_overdue_parts_show_their_first_rows_and_how_many_more(client_as, scope_of,
+                                                                     monkeypatch):
+    """The lists of late units and overdue reports read a few rows, then count the rest."""
+    from dvk.initiatives.queries import overdue
+    from dvk.phases.models import Phase
+
+    queue_module = importlib.import_module("dvk.initiatives.views.queue")
+    monkeypatch.setattr(queue_module, "OVERDUE_SHOWN", 1)
+    phase = Phase.objects.get(code="2026-2030")
+    late = overdue(scope_of("gq.thuky"), phase, 2026)
+    units = list(late["units"])
+    assert len(units) >= 3  # the demo's communes that registered nothing in 2026
+    resp = client_as("gq.thuky").get(reverse("initiatives:queue"),
+                                     {"phase": "2026-2030", "year": "2026"})
+    shown = resp.context["overdue"]["units"]
+    assert shown == units[:1]
+    html = resp.content.decode()
+    assert f"<li>{units[0].name}</li>" in html and f"<li>{units[1].name}</li>" not in html
+    assert f"… {len(units) - 1}</p>" in html
+    monkeypatch.setattr(queue_module, "QUEUE_CAP", 2)
+    html = client_as("gq.thuky").get(reverse("initiatives:queue"),
+                                     {"phase": "2026-2030", "year": "2026"}).content.decode()
+    assert "… 1+</p>" in html

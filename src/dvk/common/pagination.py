@@ -80,12 +80,13 @@ class KeysetPage:
 
 
 def keyset_page(qs: QuerySet, params, *, keys=("year", "id"), descending=True, size=25,
-                count=True) -> KeysetPage:
+                count=True, cap: int | None = None) -> KeysetPage:
     """The page of `qs` that `params` (GET) points at: `after=` / `before=` a row's keys,
     else the first page (an old `?page=N` link lands there too).
 
     `qs` must not be ordered by anything else: the page is ordered by `keys` (all
-    descending, or all ascending), the last one unique."""
+    descending, or all ascending), the last one unique. `cap`: where the count stops
+    (COUNT_CAP)."""
     get = params.get if hasattr(params, "get") else dict(params).get
     width = len(keys)
     after, before = parse_cursor(get(AFTER), width), parse_cursor(get(BEFORE), width)
@@ -94,7 +95,7 @@ def keyset_page(qs: QuerySet, params, *, keys=("year", "id"), descending=True, s
     backward = [k if descending else f"-{k}" for k in keys]
     past, upto = (TupleLessThan, TupleGreaterThan) if descending else (TupleGreaterThan,
                                                                         TupleLessThan)
-    total, capped = bounded_count(qs) if count else (None, False)
+    total, capped = bounded_count(qs, cap) if count else (None, False)
     if before is not None and after is None:
         rows = list(qs.filter(upto(columns, before)).order_by(*backward)[:size + 1])
         has_previous = len(rows) > size

@@ -36,11 +36,11 @@ def _paginate(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _registrations_page(request, qs):
+def _registrations_page(request, qs, cap=None):
     """A page of registrations, newest year first, then newest first: keyset pages by
-    (year, id) and a count that stops at 10,000 (common/pagination), served by the indexes
-    on (…, year, id) of migration 0010."""
-    return keyset_page(qs, request.GET, keys=("year", "id"), size=PAGE_SIZE)
+    (year, id) and a count that stops at `cap` (10,000; common/pagination), served by the
+    indexes on (…, year, id) of migration 0010."""
+    return keyset_page(qs, request.GET, keys=("year", "id"), size=PAGE_SIZE, cap=cap)
 
 
 def _registration(request, registration_id, rule=None):

@@ -27,6 +27,7 @@ from .decisions import after_bulk_decision, form_errors
 # --- secretariat: queue, accept/return, exceptional, assign, conflicts, decide, promote ----
 
 OVERDUE_SHOWN = 30
+QUEUE_CAP = 1_000  # where the tabs' badges and the tab's count stop
 QUEUE_TABS = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED,
               State.RETURNED, State.RECOGNIZED, State.NOT_RECOGNIZED]
 
@@ -43,8 +44,9 @@ def queue(request):
     year = small_int(year_param, 1900, 2200) or default_year(phase)
     tab = request.GET.get("tab") or State.SUBMITTED
     base = queries.committee_queue(scope, phase) if phase else registrations_for(scope).none()
-    # Each tab's badge counts no further than 10,000, all in one query (common/pagination).
-    counts = bounded_counts({
+    # Each tab's badge counts no further than 1,000 ("1.000+"), all in one query: nine
+    # counts of a national queue read 9,000 index entries at most (common/pagination).
+    counts = bounded_counts(cap=QUEUE_CAP, parts={
         **{s.value: base.filter(state=s) for s in QUEUE_TABS},
         "proposals": base.filter(promoted_from__isnull=False, state=State.SUBMITTED),
         "exceptional": base.filter(is_exceptional=True,
@@ -61,7 +63,7 @@ def queue(request):
     else:
         tab = State(tab) if tab in State.values else State.SUBMITTED
         listed = listed.filter(state=tab)
-    page = _registrations_page(request, listed)
+    page = _registrations_page(request, listed, cap=QUEUE_CAP)
     # The decision tab shows what the appraisers found, so the decider sees it per model.
     if tab == State.APPRAISED:
         page.object_list = list(page.object_list)
@@ -81,9 +83,10 @@ def queue(request):
         late = queries.overdue(scope, phase, year)
         late["not_reported"] = late["not_reported"].order_by("-year", "-id")  # an index order
         shown = {key: list(late[key][:OVERDUE_SHOWN]) for key in ("units", "not_reported")}
+        more = {key: bounded_count(late[key], QUEUE_CAP) for key in shown
+                if len(shown[key]) == OVERDUE_SHOWN}
         ctx["overdue"] = {**late, **shown, "more": {
-            key: bounded_count(late[key])[0] - OVERDUE_SHOWN
-            for key in shown if len(shown[key]) == OVERDUE_SHOWN}}
+            key: (n - OVERDUE_SHOWN, capped) for key, (n, capped) in more.items()}}
     return render(request, "initiatives/queue.html", ctx)
 
 
