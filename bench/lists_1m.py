@@ -56,6 +56,11 @@ def pages():
         ("list", "/mo-hinh/", {}),
         ("list, phase", "/mo-hinh/", {"phase": PHASE}),
         ("list, phase+year+level", "/mo-hinh/", {"phase": PHASE, "year": "2023", "level": "__L1"}),
+        ("list, year", "/mo-hinh/", {"year": "2022"}),
+        ("list, level", "/mo-hinh/", {"level": "__L2"}),
+        ("list, state", "/mo-hinh/", {"state": "not_recognized"}),
+        ("list, sector", "/mo-hinh/", {"sector": "__S"}),
+        ("list, kind", "/mo-hinh/", {"kind": "individual"}),
         ("list, state+field", "/mo-hinh/", {"state": "accepted", "field": "__F"}),
         ("list, unit subtree", "/mo-hinh/", {"unit": "P07-012"}),
         ("list, late", "/mo-hinh/", {"late": "1"}),
@@ -74,8 +79,11 @@ def resolve(params):
     phase = Phase.objects.get(code=PHASE)
     out = {}
     for k, v in params.items():
-        if v == "__L1":
-            v = str(phase.ordered_levels()[1].pk)
+        if v in ("__L1", "__L2"):
+            v = str(phase.ordered_levels()[int(v[-1])].pk)
+        elif v == "__S":
+            from dvk.orgs.models import Sector
+            v = str(Sector.objects.order_by("order")[2].pk)
         elif v == "__F":
             from dvk.initiatives.models import Field
             v = str(Field.objects.order_by("order").first().pk)
@@ -119,11 +127,17 @@ def main():
             ms, q, r, ctx = timed(client, url, p, args.runs)
             row.append(f"{ms:8.0f} ms/{q:2d}q")
             if args.explain:
-                main_sql = max(ctx.captured_queries, key=lambda c: float(c["time"]))
-                with connection.cursor() as cur:
-                    cur.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + main_sql["sql"])
-                    plan = "\n    ".join(r[0] for r in cur.fetchall())
-                print(f"--- {name} / {who}: slowest query {main_sql['time']} s\n    {plan}")
+                # The two slowest queries' plans, their scans and sorts only.
+                slow = sorted(ctx.captured_queries, key=lambda c: -float(c["time"]))[:2]
+                print(f"--- {name} / {who}")
+                for q in slow:
+                    with connection.cursor() as cur:
+                        cur.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + q["sql"])
+                        plan = [r[0] for r in cur.fetchall()]
+                    nodes = [ln.strip().lstrip("-> ").split("  (")[0] for ln in plan
+                             if any(w in ln for w in ("Scan", "Sort ", "Sort  ", "Limit"))]
+                    print(f"    {q['time']} s: {q['sql'][:60]}…\n      "
+                          + "\n      ".join(nodes[:8]) + f"\n      {plan[-1].strip()}")
         print(f"{name:34} {row[0]:>12} {row[1]:>12}", flush=True)
 
 
