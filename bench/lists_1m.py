@@ -128,7 +128,8 @@ def main():
             row.append(f"{ms:8.0f} ms/{q:2d}q")
             if args.explain:
                 # The two slowest queries' plans, their scans and sorts only.
-                slow = sorted(ctx.captured_queries, key=lambda c: -float(c["time"]))[:2]
+                slow = sorted((q for q in ctx.captured_queries if q["sql"].startswith("SELECT")),
+                              key=lambda c: -float(c["time"]))[:2]
                 print(f"--- {name} / {who}")
                 for q in slow:
                     with connection.cursor() as cur:

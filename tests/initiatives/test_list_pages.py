@@ -72,6 +72,9 @@ def test_old_page_links_and_broken_cursors_show_the_first_page(client_as, seven)
         resp = c.get(LIST, {"q": "thu phan trang", **bad})
         assert resp.status_code == 200, bad
         assert _titles(resp) == first, bad
+    # The largest cursor read as one (18 digits a key) is before every row: the first page.
+    assert _titles(c.get(LIST, {"q": "thu phan trang",
+                                "after": "9" * 18 + "." + "9" * 18})) == first
     # A cursor past the end: nothing there, and a way back to the first page.
     resp = c.get(LIST, {"q": "thu phan trang", "after": "1990.1"})
     assert _titles(resp) == [] and "Trang đầu" in resp.content.decode()
