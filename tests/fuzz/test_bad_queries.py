@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.soak]
 PARAMS = ["level", "field", "sector", "kind", "offset", "limit", "year", "page", "q",
           "membership", "phase", "unit", "state", "tab", "title", "parent", "replicate_q",
           "exclude_id", "occasion", "recipient", "decision", "structure", "format", "late",
-          "exceptional", "genre", "form"]
+          "exceptional", "genre", "form", "after", "before"]
 FOUND = ["99999999999999999999999", "-1", "0", "abc", " ".join(["từ"] * 10_000), "a\x00b",
          "\ud800", "1e400", "9" * 5000, "-99999999999999999999"]
 GETS = [name for name, r in ROUTES.items() if r.method == "GET"]
@@ -56,7 +56,7 @@ def test_the_values_that_broke_pages_are_answered_without_a_server_error(objects
 
 @pytest.mark.slow
 @pytest.mark.parametrize("param", ["level", "field", "sector", "kind", "offset", "year",
-                                   "membership", "q", "limit", "page"])
+                                   "membership", "q", "limit", "page", "after", "before"])
 def test_each_numeric_parameter_alone(objects, user, param):
     clients = _clients(user)
     wrong = [w for v in ("99999999999999999999999", "-1", "0", "abc", "9" * 5000)

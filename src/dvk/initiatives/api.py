@@ -10,6 +10,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from dvk.common.pagination import bounded_count, cursor_of, keyset_page
 from dvk.common.payload import Text
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.initiatives.queries import initiatives_for, registrations_for
@@ -76,7 +77,9 @@ class RegistrationDetailOut(RegistrationOut):
 
 
 class RegistrationPage(Schema):
-    count: int
+    count: int  # exact up to 10,000; beyond, 10,000 with count_capped
+    count_capped: bool = False
+    next_after: str | None = None  # pass as `after` for the next page (keyset)
     items: list[RegistrationOut]
 
 
@@ -219,16 +222,28 @@ def _act(request, registration_id: int, fn, **kwargs):
 def list_registrations(request, phase: str = "", year: str = "", level: str = "",
                        state: str = "", field: str = "", sector: str = "", unit: str = "",
                        q: str = "", late: str = "", exceptional: str = "", kind: str = "",
-                       limit: int = 50, offset: int = 0):
-    """Registrations in the caller's scope, filtered like the list screen."""
+                       limit: int = 50, offset: int = 0, after: str = ""):
+    """Registrations in the caller's scope, filtered like the list screen, newest year
+    first, then newest first. Page on with `after` = the previous answer's `next_after`
+    (it costs the same at any depth); `offset` still works for short lists. `count` stops
+    at 10,000 (`count_capped`)."""
     params = {"phase": phase, "year": year, "level": level, "state": state, "field": field,
               "sector": sector, "unit": unit, "q": q, "late": late,
               "exceptional": exceptional, "kind": kind}
     qs = filter_registrations(registrations_for(request.scope), params)
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
-    items = qs.order_by("-year", "initiative__sort_key", "pk")[offset:offset + limit]
-    return {"count": qs.count(), "items": [_reg_out(r) for r in items]}
+    if after or not offset:
+        page = keyset_page(qs, {"after": after}, keys=("year", "id"), size=limit)
+        items, nxt = page.object_list, page.next_cursor
+        count, capped = page.count, page.count_capped
+    else:
+        rows = list(qs.order_by("-year", "-id")[offset:offset + limit + 1])
+        items, more = rows[:limit], len(rows) > limit
+        nxt = cursor_of(items[-1], ("year", "id")) if more else None
+        count, capped = bounded_count(qs)
+    return {"count": count, "count_capped": capped, "next_after": nxt,
+            "items": [_reg_out(r) for r in items]}
 
 
 @router.get("/registrations/{registration_id}", response={200: RegistrationDetailOut, **ERRORS})

@@ -235,8 +235,24 @@ class Registration(TimeStamped):
         # leads with initiative, the composites below lead with phase and unit, and the sparse
         # links get partial indexes. Fewer indexes is what makes imports fast.
         indexes = [
-            models.Index(fields=["phase", "level", "state"]),
-            models.Index(fields=["unit", "phase", "level"]),
+            # Lists are pages of (year, id), newest first (common/pagination): the first
+            # index serves every list whose filters keep many rows (the scope, the phase's
+            # years, level, field, sector, a common state or search word); the committee's
+            # queue (phase, level, state) reads its tab in that order too, and the two
+            # sparse flags have their own partial ones. Selective filters (a unit's
+            # subtree, a rare state, a rare search word) use their own index and sort the
+            # few rows they find. A subtree's lists count (bounded) from the unit index
+            # alone: it carries every filter column, so no row is read from the table.
+            models.Index(fields=["year", "id"], name="registration_list"),
+            models.Index(fields=["phase", "level", "state", "year", "id"],
+                         name="registration_queue"),
+            models.Index(fields=["year", "id"], condition=models.Q(is_late=True),
+                         name="registration_list_late"),
+            models.Index(fields=["year", "id"], condition=models.Q(is_exceptional=True),
+                         name="registration_list_exceptional"),
+            models.Index(fields=["unit", "phase", "level"], name="registration_unit",
+                         include=["state", "year", "field", "sector", "is_late",
+                                  "is_exceptional"]),
             models.Index(fields=["phase", "year", "state"]),
             models.Index(fields=["state", "level"]),
             # The statistics (reports/summary.py) read per-unit groups from this index alone,

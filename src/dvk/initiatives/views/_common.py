@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
+from dvk.common.pagination import keyset_page
 from dvk.common.rules import check
 from dvk.orgs.models import Sector
 from dvk.orgs.scope import get_or_404
@@ -31,7 +32,15 @@ def _filter_context(request):
 
 
 def _paginate(request, qs):
+    """Numbered pages, for the short lists of one person (an appraiser's assignments)."""
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _registrations_page(request, qs, cap=None):
+    """A page of registrations, newest year first, then newest first: keyset pages by
+    (year, id) and a count that stops at `cap` (10,000; common/pagination), served by the
+    indexes on (…, year, id) of migration 0010."""
+    return keyset_page(qs, request.GET, keys=("year", "id"), size=PAGE_SIZE, cap=cap)
 
 
 def _registration(request, registration_id, rule=None):

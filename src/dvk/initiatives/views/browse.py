@@ -13,17 +13,18 @@ from ..enums import State
 from ..models import RegistrationTarget, Transition
 from ..queries import initiatives_for, registrations_for
 from ..workflow import can
-from ._common import _filter_context, _paginate
+from ._common import _filter_context, _registrations_page
 from .queue import _assign_form
 
 # --- everyone: the registrations list and the pages of one model --------------------------
 
 @login_required
 def registrations(request):
-    qs = queries.filter_registrations(registrations_for(request.scope), request.GET)
-    page = _paginate(request, qs)
-    return render(request, "initiatives/registrations.html",
-                  {"page_obj": page, **_filter_context(request)})
+    filters = _filter_context(request)
+    qs = queries.filter_registrations(registrations_for(request.scope), request.GET,
+                                      phases=filters["phases"])
+    page = _registrations_page(request, qs)
+    return render(request, "initiatives/registrations.html", {"page_obj": page, **filters})
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvk.common.pagination import bounded_count, bounded_counts
 from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404
 from dvk.phases.models import Phase
@@ -20,11 +21,13 @@ from .. import forms, queries, services
 from ..enums import ConflictStatus, ExceptionalStatus, State
 from ..queries import appraisals_for, registrations_for
 from ..workflow import TransitionRefused
-from ._common import _detail, _paginate, _registration
+from ._common import _detail, _registration, _registrations_page
 from .decisions import after_bulk_decision, form_errors
 
 # --- secretariat: queue, accept/return, exceptional, assign, conflicts, decide, promote ----
 
+OVERDUE_SHOWN = 30
+QUEUE_CAP = 1_000  # where the tabs' badges and the tab's count stop
 QUEUE_TABS = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED,
               State.RETURNED, State.RECOGNIZED, State.NOT_RECOGNIZED]
 
@@ -41,7 +44,13 @@ def queue(request):
     year = small_int(year_param, 1900, 2200) or default_year(phase)
     tab = request.GET.get("tab") or State.SUBMITTED
     base = queries.committee_queue(scope, phase) if phase else registrations_for(scope).none()
-    counts = queries.queue_counts(base)
+    # Each tab's badge counts no further than 1,000 ("1.000+"), all in one query: nine
+    # counts of a national queue read 9,000 index entries at most (common/pagination).
+    counts = bounded_counts(cap=QUEUE_CAP, parts={
+        **{s.value: base.filter(state=s) for s in QUEUE_TABS},
+        "proposals": base.filter(promoted_from__isnull=False, state=State.SUBMITTED),
+        "exceptional": base.filter(is_exceptional=True,
+                                   exceptional_status=ExceptionalStatus.PENDING)})
     params = request.GET.copy()
     params.pop("phase", None)
     params.pop("tab", None)
@@ -54,7 +63,7 @@ def queue(request):
     else:
         tab = State(tab) if tab in State.values else State.SUBMITTED
         listed = listed.filter(state=tab)
-    page = _paginate(request, listed)
+    page = _registrations_page(request, listed, cap=QUEUE_CAP)
     # The decision tab shows what the appraisers found, so the decider sees it per model.
     if tab == State.APPRAISED:
         page.object_list = list(page.object_list)
@@ -62,17 +71,22 @@ def queue(request):
         for r in page.object_list:
             r.appraisal_summary = summaries.get(r.pk)
     ctx = {"phase": phase, "phases": phases, "year": year, "tab": str(tab),
-           "tabs": [(s.value, s.label, counts.get(s.value, 0)) for s in QUEUE_TABS],
-           "proposals_count": base.filter(promoted_from__isnull=False,
-                                          state=State.SUBMITTED).count(),
-           "exceptional_count": base.filter(is_exceptional=True,
-                                            exceptional_status=ExceptionalStatus.PENDING).count(),
+           "tabs": [(s.value, s.label, *counts[s.value]) for s in QUEUE_TABS],
+           "proposals_count": counts["proposals"],
+           "exceptional_count": counts["exceptional"],
            "page_obj": page, "return_form": forms.ReturnForm(),
            "decision_form": forms.DecisionForm(),
            "conflicts": list(appraisals_for(scope).filter(
                conflict_status=ConflictStatus.PENDING)[:50])}
     if phase is not None:
-        ctx["overdue"] = queries.overdue(scope, phase, year)
+        # What the page shows of each part: its first rows, and how many more there are.
+        late = queries.overdue(scope, phase, year)
+        late["not_reported"] = late["not_reported"].order_by("-year", "-id")  # an index order
+        shown = {key: list(late[key][:OVERDUE_SHOWN]) for key in ("units", "not_reported")}
+        more = {key: bounded_count(late[key], QUEUE_CAP) for key in shown
+                if len(shown[key]) == OVERDUE_SHOWN}
+        ctx["overdue"] = {**late, **shown, "more": {
+            key: (n - OVERDUE_SHOWN, capped) for key, (n, capped) in more.items()}}
     return render(request, "initiatives/queue.html", ctx)
 
 
