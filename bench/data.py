@@ -126,14 +126,15 @@ def build_registrations(root, n, code=PHASE):
         carriers = cur.fetchone()[0]
         cur.execute("SELECT coalesce(max(id), 0) FROM initiatives_initiative")
         first_ini = cur.fetchone()[0]
-        # g continues the numbering of earlier runs, so codes and titles stay unique.
+        # g continues the numbering of earlier runs; codes carry the phase, so they stay unique.
         g = f"(s.g + {have})"
+        tag = "" if code == PHASE else f"{phase.start_year}-"
         _insert_select(Initiative, {
             "kind": "'collective'", "title": f"'Khéo vận động mô hình số ' || {g}",
             "unit_id": "c.unit_id", "sector_id": "c.sector_id",
             "field_id": _pick(fields, f"{g} % {len(fields)}"),
-            "search_text": f"'kheo van dong mo hinh so ' || {g}", "sort_key": f"'k' || {g}",
-            "code": f"'B' || {g}",
+            "search_text": f"'kheo van dong mo hinh so ' || {g}",
+            "sort_key": f"'k{tag}' || {g}", "code": f"'B{tag}' || {g}",
         }, _series(add), joins=f"JOIN bench_carrier c ON c.idx = (CAST({g} AS BIGINT) * 7919) % {carriers}")
         # One initiative per registration keeps (initiative, level, year) unique.
         _insert_select(Registration, {
