@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from dvk.common.payload import Text
+from dvk.common.text import small_int, window
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.initiatives.queries import initiatives_for, registrations_for
 from dvk.phases.models import Level, Phase
@@ -225,9 +226,7 @@ def list_registrations(request, phase: str = "", year: str = "", level: str = ""
               "sector": sector, "unit": unit, "q": q, "late": late,
               "exceptional": exceptional, "kind": kind}
     qs = filter_registrations(registrations_for(request.scope), params)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    items = qs.order_by("-year", "initiative__sort_key", "pk")[offset:offset + limit]
+    items = qs.order_by("-year", "initiative__sort_key", "pk")[window(offset, limit, 500)]
     return {"count": qs.count(), "items": [_reg_out(r) for r in items]}
 
 
@@ -279,8 +278,8 @@ def similar(request, title: str, unit: str = "", year: int | None = None, limit:
     """Models with a similar title (accent- and case-insensitive), identical first: the
     caller's own, and other units' recognised ones (queries.similar_models)."""
     u = unit_for(request.scope, unit) if unit else None
-    found = similar_models(request.scope, title, unit=u, year=year,
-                           limit=max(1, min(limit, 50)), exclude_id=exclude_id)
+    found = similar_models(request.scope, title, unit=u, year=small_int(year, 1900, 2200),
+                           limit=max(1, min(limit, 50)), exclude_id=small_int(exclude_id, 1))
     return [{"id": m.id, "title": m.title, "kind": m.kind, "unit": m.unit_code,
              "unit_name": m.unit_name, "field": m.field, "recognized_level": m.recognized_level,
              "recognized_year": m.recognized_year, "own": m.own, "start_year": m.start_year,
