@@ -11,8 +11,6 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from dvk.common.middleware import CleanInputMiddleware
-from dvk.common.text import small_int, small_ints
 from tests.security.test_permission_matrix import ROUTES, _url
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +38,8 @@ def secretariat(client_as):
 
 
 def test_small_int_takes_only_what_a_column_holds():
+    from dvk.common.text import small_int, small_ints
+
     assert small_int(" 42 ") == 42 and small_int("-7") == -7
     for bad in (None, "", "abc", "²", "1e4", "9" * 19, "9" * 5000, "4.0", "0x10"):
         assert small_int(bad) is None, bad
@@ -131,6 +131,8 @@ def test_nul_and_surrogates_in_query_strings(client_as, value):
 
 
 def test_the_middleware_drops_unstorable_characters_from_every_parameter():
+    from dvk.common.middleware import CleanInputMiddleware
+
     seen = {}
 
     def view(request):
