@@ -139,6 +139,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dvk.common.middleware.ScopedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # No NUL byte, control character or lone surrogate in any parameter or form field.
+    "dvk.common.middleware.CleanInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

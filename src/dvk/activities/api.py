@@ -8,6 +8,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
+from dvk.common.text import small_int, window
 from dvk.orgs.scope import unit_for
 
 from .enums import FORM_LABEL, GENRE_LABEL, REVIEW_KIND_LABEL
@@ -119,8 +120,8 @@ def _page(schema):
 def _narrow(request, qs, *, phase, year, unit, unit_field="unit", phase_field="phase"):
     if phase:
         qs = qs.filter(**{f"{phase_field}__code": phase})
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if (number := small_int(year, 1900, 2200)) is not None:
+        qs = qs.filter(year=number)
     if unit:
         u = unit_for(request.scope, unit)  # 404 outside the scope
         qs = qs.filter(**{f"{unit_field}__path__startswith": u.path})
@@ -128,8 +129,7 @@ def _narrow(request, qs, *, phase, year, unit, unit_field="unit", phase_field="p
 
 
 def _slice(qs, offset, limit):
-    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
-    return qs.count(), list(qs[offset:offset + limit])
+    return qs.count(), list(qs[window(offset, limit, MAX_PAGE)])
 
 
 @router.get("/activities/training", response=_page(TrainingOut))

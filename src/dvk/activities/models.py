@@ -22,8 +22,19 @@ from .enums import BudgetKind, FollowUp, Genre, InspectionForm, ReviewForm, Revi
 KEY_MAX = 255
 
 
+#: Bytes of an uploaded file's own name kept on disk: file systems hold 255 bytes a name (a
+#: Vietnamese letter takes 2–3), and the storage may add "_" and 7 characters when it exists.
+NAME_BYTES = 200
+
+
 def material_path(instance, filename):
-    return f"activities/{instance.__class__.__name__.lower()}/{filename}"
+    """The uploaded name is kept (the file is downloaded by it), shortened to NAME_BYTES."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, ext = filename, ""
+    suffix = f".{ext}" if ext else ""
+    stem = stem.encode()[:NAME_BYTES - len(suffix.encode())].decode("utf-8", "ignore")
+    return f"activities/{instance.__class__.__name__.lower()}/{stem or 'tep'}{suffix}"
 
 
 class Activity(models.Model):

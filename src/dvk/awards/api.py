@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from dvk.common.payload import Text
+from dvk.common.text import window
 from dvk.initiatives.queries import registrations_for
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.phases.models import Phase
@@ -180,9 +181,8 @@ def list_awards(request, phase: str = "", year: str = "", kind: str = "", occasi
         "phase": phase, "year": year, "kind": kind, "occasion": occasion,
         "recipient": recipient, "unit": unit})
     page = qs.select_related("decision").order_by("-year", "level__order", "kind__order", "id")
-    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
     return {"count": qs.count(), "money": money_total(qs),
-            "results": [_award_out(a) for a in page[offset:offset + limit]]}
+            "results": [_award_out(a) for a in page[window(offset, limit, MAX_PAGE)]]}
 
 
 @router.get("/proposals", response=list[ProposalOut])

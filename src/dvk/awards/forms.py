@@ -9,8 +9,10 @@ from .models import AwardKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-MONEY = {"min_value": 0, "required": False,
-         "widget": forms.NumberInput(attrs={"min": 0, "step": 1000})}
+#: Money is a PositiveIntegerField: at most what a PostgreSQL integer holds (2,147,483,647).
+MONEY_MAX = 2_147_483_647
+MONEY = {"min_value": 0, "max_value": MONEY_MAX, "required": False,
+         "widget": forms.NumberInput(attrs={"min": 0, "max": MONEY_MAX, "step": 1000})}
 
 
 class ProposalForm(forms.Form):

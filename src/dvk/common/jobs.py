@@ -34,6 +34,9 @@ def enqueue_job(request, *, kind, title, unit, params, task) -> BackgroundJob:
     """Create the job for the acting membership and enqueue `task(job_id=…)`. The task
     rebuilds the scope from the job, so access is checked again when it runs."""
     scope = request.scope
+    # A title names what the user gave (an upload's name may itself be 255 characters).
+    limit = BackgroundJob._meta.get_field("title").max_length
+    title = title if len(title) <= limit else title[:limit - 1] + "…"
     job = BackgroundJob.objects.create(
         kind=kind, title=title, owner=request.user, unit=unit,
         params={**params, "membership": scope.membership.pk if scope.membership else None,

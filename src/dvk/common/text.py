@@ -162,13 +162,30 @@ def redact_contacts(text: str | None, names=(), mask: str = "[…]") -> str:
     return text
 
 
+_SMALL_INT = re.compile(r"-?[0-9]{1,18}")
+
+
 def small_int(value, low: int = -(2**62), high: int = 2**62) -> int | None:
     """An integer typed in a query string or form, or None: ASCII digits only (not '²' or
-    5,000 digits, which int() refuses), within [low, high] (what the database can hold)."""
-    import re
+    5,000 digits, which int() refuses), within [low, high] (what the database can hold).
 
+    The one parser of numbers from the outside: ids, years, pages, offsets and limits in
+    query strings and posted lists all go through it (or `small_ints`), so a huge, negative
+    or non-numeric value is ignored, never a server error."""
     text = str(value if value is not None else "").strip()
-    if not re.fullmatch(r"-?[0-9]{1,18}", text):
+    if not _SMALL_INT.fullmatch(text):
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+def window(offset: int, limit: int, most: int) -> slice:
+    """The rows an API list returns for `offset` and `limit` (already integers): offset at
+    least 0 and at most what a database's OFFSET takes, limit between 1 and `most`."""
+    offset = min(max(0, offset), 2**62)
+    return slice(offset, offset + max(1, min(limit, most)))
+
+
+def small_ints(values, low: int = 1, high: int = 2**62) -> list[int]:
+    """The valid ids among posted values (checkboxes `ids`, `items`), the others dropped."""
+    return [n for n in (small_int(v, low, high) for v in values or ()) if n is not None]

@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_GET, require_POST
 
 from dvk.common.rules import check
+from dvk.common.text import small_int
 from dvk.initiatives import queries
 from dvk.initiatives.models import Attachment, Field
 from dvk.orgs.enums import UnitKind
@@ -43,6 +44,8 @@ PHOTO_MAX_AGE = 24 * 3600
 def _fingerprint(request, initiative_id=None):
     """(n, last change) of what a page shows, asked once per request (ETag and Last-Modified
     both read it): the recognised registrations and the published photos."""
+    if initiative_id is not None and small_int(initiative_id, 1) is None:
+        initiative_id = 0  # an id no column holds: nothing public (the page answers 404)
     key = ("_gallery_fp", initiative_id)
     if not hasattr(request, "_gallery_fp"):
         request._gallery_fp = {}
@@ -92,10 +95,7 @@ def public(max_age=MAX_AGE):
 @public()
 def index(request):
     qs = queries.public_models(request.GET)
-    try:
-        number = min(max(int(request.GET.get("page") or 1), 1), MAX_PAGE)
-    except ValueError:
-        number = 1
+    number = min(max(small_int(request.GET.get("page")) or 1, 1), MAX_PAGE)
     page_obj = Paginator(qs, PAGE_SIZE).get_page(number)
     cards = queries.public_cards(page_obj.object_list)
     covers = _covers([c.id for c in cards])

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from dvk.common.pagination import bounded_count, cursor_of, keyset_page
 from dvk.common.payload import Text
+from dvk.common.text import small_int, window
 from dvk.orgs.scope import get_or_404, unit_for
 from dvk.initiatives.queries import initiatives_for, registrations_for
 from dvk.phases.models import Level, Phase
@@ -231,8 +232,8 @@ def list_registrations(request, phase: str = "", year: str = "", level: str = ""
               "sector": sector, "unit": unit, "q": q, "late": late,
               "exceptional": exceptional, "kind": kind}
     qs = filter_registrations(registrations_for(request.scope), params)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    bounds = window(offset, limit, 500)  # offset clamped to what OFFSET takes
+    offset, limit = bounds.start, bounds.stop - bounds.start
     if after or not offset:
         page = keyset_page(qs, {"after": after}, keys=("year", "id"), size=limit)
         items, nxt = page.object_list, page.next_cursor
@@ -294,8 +295,8 @@ def similar(request, title: str, unit: str = "", year: int | None = None, limit:
     """Models with a similar title (accent- and case-insensitive), identical first: the
     caller's own, and other units' recognised ones (queries.similar_models)."""
     u = unit_for(request.scope, unit) if unit else None
-    found = similar_models(request.scope, title, unit=u, year=year,
-                           limit=max(1, min(limit, 50)), exclude_id=exclude_id)
+    found = similar_models(request.scope, title, unit=u, year=small_int(year, 1900, 2200),
+                           limit=max(1, min(limit, 50)), exclude_id=small_int(exclude_id, 1))
     return [{"id": m.id, "title": m.title, "kind": m.kind, "unit": m.unit_code,
              "unit_name": m.unit_name, "field": m.field, "recognized_level": m.recognized_level,
              "recognized_year": m.recognized_year, "own": m.own, "start_year": m.start_year,

@@ -75,7 +75,7 @@ class EditForm(InitiativeForm):
     """Correcting a registration: the version the page was opened at travels with the form,
     so a correction made meanwhile by someone else is not silently overwritten."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**62)
 
 
 class RegisterForm(InitiativeForm):
@@ -207,7 +207,7 @@ class DecisionForm(forms.Form):
 
 
 class AppraisalForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**62)
     comments = forms.CharField(label=_("Comments and guidance"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
     site_visit_date = forms.DateField(label=_("Site visit"), required=False, widget=DATE_WIDGET,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from dvk.common.text import search_words
+from dvk.common.text import search_words, small_int
 from dvk.orgs.enums import UnitKind
 from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, units_for, within
@@ -50,10 +50,8 @@ def appraisals_for(scope: Scope):
 
 
 def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    """A number of a query string, bounded (common.text.small_int), or None."""
+    return small_int(value)
 
 
 def filter_registrations(qs: QuerySet, params, *, phases=None) -> QuerySet:

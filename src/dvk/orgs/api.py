@@ -1,6 +1,8 @@
 """Org-tree API routes."""
 from ninja import Router, Schema
 
+from dvk.common.text import window
+
 from .scope import unit_for, units_for
 
 router = Router(tags=["units"])
@@ -36,8 +38,7 @@ def list_units(request, q: str = "", parent: str = "", limit: int = 100, offset:
         qs = qs.filter(parent=unit_for(request.scope, parent))
     if q:
         qs = qs.filter(search_text__contains=fold(q))
-    limit = max(1, min(limit, 1000))
-    return [_unit_out(u) for u in qs.order_by("path")[offset:offset + limit]]
+    return [_unit_out(u) for u in qs.order_by("path")[window(offset, limit, 1000)]]
 
 
 @router.get("/units/{unit_code}", response=UnitOut)

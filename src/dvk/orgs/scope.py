@@ -119,7 +119,8 @@ def scope_for(user, membership_id: int | None = None) -> Scope:
 def get_or_404(qs: QuerySet, **lookup):
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        # An id no column can hold (SQLite: OverflowError above 2**63) exists nowhere.
         raise Http404 from None
 
 

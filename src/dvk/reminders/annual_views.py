@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvk.common.rules import allowed, check
+from dvk.common.text import small_int
 from dvk.orgs.scope import get_or_404
 from dvk.phases.calendar import UP_REPORT, deadline_of
 from dvk.phases.models import Phase
@@ -26,9 +27,8 @@ def _phase_year(params):
     phases = list(Phase.objects.order_by("-start_year"))
     phase = next((p for p in phases if p.code == params.get("phase")), None) \
         or current_phase(phases)
-    year = params.get("year") or ""
-    year = int(year) if year.isdigit() and phase and int(year) in phase.years \
-        else default_year(phase)
+    year = small_int(params.get("year"))
+    year = year if phase and year in phase.years else default_year(phase)
     return phase, year
 
 

@@ -14,6 +14,7 @@ from dvk.awards.queries import proposals_for
 from dvk.common.history import history_of
 from dvk.common.models import HistoryEntry
 from dvk.common.rules import check
+from dvk.common.text import small_int
 from dvk.initiatives.queries import decisions_for, registrations_for
 from dvk.orgs.scope import get_or_404, memberships_for, units_for
 
@@ -86,11 +87,7 @@ def _date(value):
 
 
 def _int(value):
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return None
-    return n if 0 < n < 2**63 else None
+    return small_int(value, 1)
 
 
 def trail_entries(scope, params):

@@ -84,7 +84,8 @@ def _not_yet(request, qs, params):
 
     from dvk.phases.queries import current_phase
 
-    scope, kind = request.scope, params.get("kind") or ReviewKind.INTERIM
+    scope, kind = request.scope, params.get("kind")
+    kind = kind if kind in ReviewKind.values else ReviewKind.INTERIM
     root = scope.root()
     phase = (Phase.objects.filter(code=params.get("phase")).first() if params.get("phase")
              else current_phase())

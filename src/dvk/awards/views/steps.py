@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dvk.common.rules import Refused, allowed, check
+from dvk.common.text import small_int, small_ints
 from dvk.initiatives.enums import Conclusion
 from dvk.orgs.scope import get_or_404, units_for
 from dvk.phases.queries import current_phase, default_year
@@ -105,7 +106,7 @@ def _recipients(request, proposal, what):
         if not form.is_valid():
             return form, []
         d = form.cleaned_data
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = small_ints(request.POST.getlist("ids"))
         regs = candidates(scope, proposal).filter(pk__in=ids)
         return form, [services.Recipient(kind=d["kind"], recipient_type=RecipientType.MODEL,
                                          registration=r, amount=d["amount"],
@@ -143,9 +144,8 @@ def proposal_add(request, proposal_id):
 @require_POST
 def proposal_remove(request, proposal_id):
     proposal = _proposal(request, proposal_id, "proposal.edit")
-    item = request.POST.get("item", "")
-    if item.isdigit():
-        services.remove_recipient(proposal, int(item), scope=request.scope)
+    if (item := small_int(request.POST.get("item"), 1)) is not None:
+        services.remove_recipient(proposal, item, scope=request.scope)
         messages.success(request, _("Removed from the proposal."))
     return _detail(proposal)
 
@@ -167,7 +167,7 @@ def proposal_decide(request, proposal_id):
     items = list(proposal_items_for(scope).filter(proposal=proposal))
     form = forms.DecisionForm(request.POST or None, initial={
         "issued_by": proposal.addressed_to, "date": timezone.localdate()})
-    chosen = {int(i) for i in request.POST.getlist("items") if i.isdigit()} \
+    chosen = set(small_ints(request.POST.getlist("items"))) \
         if request.method == "POST" else {i.pk for i in items}
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -2,7 +2,7 @@
 decide (in bulk), promote."""
 from __future__ import annotations
 
-from dvk.common.text import small_int
+from dvk.common.text import small_int, small_ints
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -104,7 +104,7 @@ def bulk(request):
     scope = request.scope
     check("registration.queue", scope)
     action = request.POST.get("action")
-    ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = small_ints(request.POST.getlist("ids"))
     regs = list(registrations_for(scope).filter(pk__in=ids))
     if not regs:
         messages.error(request, _("Select at least one registration."))
@@ -166,7 +166,10 @@ def return_to_unit(request, registration_id):
     reg = _registration(request, registration_id)
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write what the unit must correct before returning."))
+        if form.has_error("comment", "required"):
+            messages.error(request, _("Write what the unit must correct before returning."))
+        else:  # too long: the field's label and the reason
+            form_errors(request, form)
         return _detail(reg)
     report = reg.state == State.REPORTED
     services.send_back(reg, scope=request.scope,

@@ -24,6 +24,7 @@ from ..models import Attachment, RegistrationTarget
 from ..queries import registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _registration
+from .decisions import form_errors
 
 # --- unit clerk: register, submit, withdraw, report, attachments --------------------------
 
@@ -124,8 +125,8 @@ def similar(request):
     title = (request.GET.get("title") or "").strip()
     results = []
     if len(title) >= 6:
-        unit = units_for(request.scope).filter(pk=request.GET.get("unit") or 0).first() \
-            if (request.GET.get("unit") or "").isdigit() else None
+        unit_id = small_int(request.GET.get("unit"), 1)
+        unit = units_for(request.scope).filter(pk=unit_id).first() if unit_id else None
         year = request.GET.get("year")
         year = small_int(year, 1900, 2200)
         results = queries.similar_models(request.scope, title, unit=unit, year=year,
@@ -195,8 +196,7 @@ def upload_attachment(request, registration_id):
                                    uploaded_file=form.cleaned_data["file"])
         messages.success(request, _("The file was attached."))
     else:
-        for err in form.errors.get("file", []):
-            messages.error(request, err)
+        form_errors(request, form)
     return _detail(reg)
 
 
