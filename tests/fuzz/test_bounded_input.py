@@ -177,3 +177,15 @@ def test_a_nul_byte_in_a_form_field_is_dropped_not_a_server_error(client_as, uni
     assert r.status_code == 302
     ini = Initiative.objects.get(title__endswith="xoay vòng Eta")
     assert ini.title == "Khéo vận động góp quỹ xoay vòng Eta" and ini.subject == "Chi hội Phụ nữ"
+
+
+def test_api_parameters_that_are_not_numbers_are_answered_in_vietnamese(client_as):
+    """django-ninja's 422 keeps its `detail` list, its messages in Vietnamese naming the field."""
+    c = client_as("gq.thuky")
+    r = c.get("/api/v1/registrations", {"limit": "abc"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "invalid" and body["detail"][0]["loc"][-1] == "limit"
+    assert "«limit» phải là số nguyên" in body["message"]
+    r = c.get("/api/v1/registrations", {"offset": "9" * 5000})
+    assert r.status_code in (200, 422) and r.status_code != 500

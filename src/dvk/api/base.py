@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dvk.common import ratelimit
@@ -71,6 +71,36 @@ def refused(request, exc: Refused):
     subtree, 404 outside it, 409 conflicting state, 400 invalid input)."""
     return api.create_response(request, {"detail": exc.message, "code": exc.code},
                                status=exc.status)
+
+
+# pydantic's own reasons, in Vietnamese; our validators (common/payload) already speak it.
+VI_REASONS = {
+    "missing": "bắt buộc phải có", "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên", "int_from_float": "phải là số nguyên",
+    "float_parsing": "phải là số", "bool_parsing": "phải là đúng hoặc sai",
+    "string_type": "phải là chữ", "string_too_long": "quá dài",
+    "date_parsing": "phải là ngày dạng yyyy-mm-dd", "date_from_datetime_parsing":
+    "phải là ngày dạng yyyy-mm-dd", "literal_error": "không thuộc các giá trị cho phép",
+    "enum": "không thuộc các giá trị cho phép", "greater_than_equal": "nhỏ hơn giới hạn",
+    "less_than_equal": "lớn hơn giới hạn", "json_invalid": "không phải JSON hợp lệ",
+    "list_type": "phải là danh sách", "dict_type": "phải là một đối tượng",
+    "model_attributes_type": "phải là một đối tượng",
+}
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    """422 with django-ninja's `detail` list (clients rely on its `loc`), each `msg` in
+    Vietnamese naming the field, and the whole as one sentence in `message`."""
+    errors = []
+    for error in exc.errors:
+        field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "")
+        reason = VI_REASONS.get(error.get("type"))
+        msg = f"«{field}» {reason}." if reason and field else error.get("msg", "")
+        errors.append({**error, "msg": msg})
+    message = "Dữ liệu gửi lên chưa hợp lệ: " + " ".join(e["msg"] for e in errors)
+    return api.create_response(request, {"detail": errors, "message": message,
+                                         "code": "invalid"}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
