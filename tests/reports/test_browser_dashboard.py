@@ -17,6 +17,15 @@ def test_dashboard_charts_drill_down_and_export_job(page_as, live_app):
     tiles = page.locator("#kpis .kpi .rate").all_inner_texts()
     assert tiles and all(re.fullmatch(r"\d{1,3}(,\d)?%", t) for t in tiles), tiles
     assert "Chưa xác định" not in page.locator("#table-unit").inner_text()
+    # Every unit is named on its chart, and no table is clipped on a 1366 px screen.
+    ticks, units = page.evaluate("""() => [
+        Chart.getChart(document.getElementById('chart-unit')).scales.y.ticks.length,
+        document.querySelectorAll('#table-unit tbody tr').length]""")
+    assert ticks == units > 20, (ticks, units)
+    for table in ("#table-field", "#table-sector", "#table-unit", "#table-levels"):
+        clipped = page.evaluate(f"""() => {{ const t = document.querySelector('{table}');
+            return t.scrollWidth - t.parentElement.clientWidth; }}""")
+        assert clipped <= 1, (table, clipped)
     screenshot(page, "dashboard")
 
     # Drill down from the field table to the registrations list.

@@ -22,6 +22,12 @@
       { label: labels.recognized, data: block.recognized, backgroundColor: COLORS.recognized,
         borderColor: COLORS.recognized }
     ];
+    if (horizontal) {
+      // A row per label, so a province's hundred communes are all named (CSSOM, not an
+      // inline style attribute: the page's CSP allows it).
+      var box = canvas.parentNode;
+      box.style.height = Math.max(box.clientHeight, block.labels.length * 22 + 70) + "px";
+    }
     var chart = new window.Chart(canvas, {
       type: line ? "line" : "bar",
       data: { labels: block.labels, datasets: datasets },
@@ -38,8 +44,9 @@
           } } }
         },
         scales: {
-          x: { beginAtZero: true, ticks: { precision: 0 } },
-          y: { beginAtZero: true, ticks: { precision: 0 } }
+          // Every unit, field or sector keeps its label: no category tick is skipped.
+          x: { beginAtZero: true, ticks: { precision: 0, autoSkip: horizontal } },
+          y: { beginAtZero: true, ticks: { precision: 0, autoSkip: !horizontal } }
         },
         onHover: function (event, elements) {
           event.native.target.style.cursor = elements.length ? "pointer" : "default";
