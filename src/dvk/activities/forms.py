@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dvk.initiatives.models import Initiative
-from dvk.initiatives.services.attachments import sniff
+from dvk.initiatives.services.attachments import FileTooLarge, read_checked
 from dvk.orgs.models import Unit
 from dvk.orgs.scope import units_for
 from dvk.phases.forms import DateInput
@@ -78,11 +77,12 @@ def _file(form, name):
     f = form.cleaned_data.get(name)
     if not f or not hasattr(f, "read") or getattr(f, "_committed", False):
         return f
-    if f.size > settings.DVK_ATTACHMENT_MAX_BYTES:
+    try:
+        _data, ctype = read_checked(f)
+    except FileTooLarge:
         raise forms.ValidationError(_("The file is too large."))
-    data = f.read()
     f.seek(0)
-    if sniff(data[:16], read_all=lambda: data) is None:
+    if ctype is None:
         raise forms.ValidationError(_("Only PDF, Word (.docx), JPEG or PNG files are accepted."))
     f.name = os.path.basename(f.name)
     return f

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dvk.common.history import record
 from dvk.common.rules import Refused, check
-from dvk.initiatives.services.attachments import sniff
+from dvk.initiatives.services.attachments import FileTooLarge, mb, read_checked
 from dvk.phases.models import CommitteeMember, SteeringCommittee
 
 from .models import (NUMBER, NUMBER_MAX, TITLE_MAX, Acknowledgement, Directive,
@@ -46,25 +45,16 @@ def clean_number(value: str) -> str:
     return number
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
-
-
 def read_file(uploaded) -> tuple[str, str, bytes]:
     """(name, content type, bytes) of a PDF or Word (.docx) file within the size limit,
     judged by its content (never by its name)."""
     if uploaded is None:
         _bad("Tệp văn bản: vui lòng chọn tệp PDF hoặc Word (.docx).")
-    limit = settings.DVK_ATTACHMENT_MAX_BYTES
     name = os.path.basename(getattr(uploaded, "name", "") or "van-ban")[:255]
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > limit:
-        _bad(f"Tệp văn bản «{name}» quá lớn; tối đa {_mb(limit)}.")
-    uploaded.seek(0)
-    data = uploaded.read(limit + 1)
-    if len(data) > limit:
-        _bad(f"Tệp văn bản «{name}» quá lớn; tối đa {_mb(limit)}.")
-    ctype = sniff(data[:16], read_all=lambda: data)
+    try:
+        data, ctype = read_checked(uploaded)
+    except FileTooLarge as big:
+        _bad(f"Tệp văn bản «{name}» quá lớn; tối đa {mb(big.limit)}.")
     if ctype not in ACCEPTED:
         _bad(f"Tệp văn bản «{name}» không được chấp nhận: chỉ nhận tệp PDF hoặc Word (.docx).")
     return name, ctype, data

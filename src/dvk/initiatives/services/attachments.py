@@ -42,8 +42,32 @@ def sniff(head: bytes, read_all=None) -> str | None:
     return None
 
 
-def _mb(n: int) -> str:
+def mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+
+
+class FileTooLarge(Exception):
+    """An upload above DVK_ATTACHMENT_MAX_BYTES; `size` is the declared size when that
+    already said so (None when reading found it)."""
+
+    def __init__(self, size: int | None, limit: int):
+        super().__init__(size, limit)
+        self.size, self.limit = size, limit
+
+
+def read_checked(uploaded) -> tuple[bytes, str | None]:
+    """(bytes, content type judged by the content) of an upload within the size limit,
+    reading at most limit + 1 bytes whatever it declares; FileTooLarge otherwise. Every
+    upload of a document or picture goes through here (attachments, directives)."""
+    limit = settings.DVK_ATTACHMENT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > limit:
+        raise FileTooLarge(size, limit)
+    uploaded.seek(0)
+    data = uploaded.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(None, limit)
+    return data, sniff(data[:16], read_all=lambda: data)
 
 
 def add_attachment(*, initiative: Initiative | None = None,
@@ -54,16 +78,12 @@ def add_attachment(*, initiative: Initiative | None = None,
     if owner is None:
         raise TypeError("initiative or registration is required")
     check("attachment.add", scope, owner)
-    limit = settings.DVK_ATTACHMENT_MAX_BYTES
     name = os.path.basename(getattr(uploaded_file, "name", "") or "tep")
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > limit:
-        _refuse(f"Tệp «{name}» quá lớn ({_mb(size)}); tối đa {_mb(limit)}.")
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    if len(data) > limit:
-        _refuse(f"Tệp «{name}» quá lớn; tối đa {_mb(limit)}.")
-    ctype = sniff(data[:16], read_all=lambda: data)
+    try:
+        data, ctype = read_checked(uploaded_file)
+    except FileTooLarge as big:
+        shown = f" ({mb(big.size)})" if big.size is not None else ""
+        _refuse(f"Tệp «{name}» quá lớn{shown}; tối đa {mb(big.limit)}.")
     if ctype is None:
         _refuse(f"Tệp «{name}» không được chấp nhận: chỉ nhận ảnh JPEG, PNG, tệp PDF hoặc "
                 "Word (.docx).")
