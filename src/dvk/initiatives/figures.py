@@ -8,20 +8,14 @@ stays with the visibility functions.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from dvk.common.formatting import recognition_rate
 
 from .enums import REGISTERED, State
-
-LEVEL_AGGREGATES = dict(
-    registered=Count("id", filter=Q(state__in=REGISTERED)),
-    recognized=Count("id", filter=Q(state=State.RECOGNIZED)),
-    not_recognized=Count("id", filter=Q(state=State.NOT_RECOGNIZED)),
-    exceptional=Count("id", filter=Q(state__in=REGISTERED, is_exceptional=True)),
-)
 
 
 def level_row(level_name: str, registered: int = 0, recognized: int = 0,
@@ -32,33 +26,59 @@ def level_row(level_name: str, registered: int = 0, recognized: int = 0,
             "recognition_rate": recognition_rate(recognized, registered)}
 
 
-def level_row_of(level, aggregates: dict | None) -> dict:
-    """The LEVELROW (plus `level_id`, for links) of a level from LEVEL_AGGREGATES values."""
-    aggregates = aggregates or {}
-    return {**level_row(level.name, *(aggregates.get(k, 0) for k in LEVEL_AGGREGATES)),
-            "level_id": level.pk}
+class LevelCounts:
+    """Counts per level id, filled from rows grouped by (level, state, is_exceptional)."""
+
+    __slots__ = ("by_level",)
+
+    def __init__(self):
+        self.by_level: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(self, level_id: int, state: str, exceptional: bool, n: int) -> None:
+        c = self.by_level[level_id]
+        c[0] += n  # every row comes from a queryset restricted to REGISTERED states
+        if state == State.RECOGNIZED:
+            c[1] += n
+        elif state == State.NOT_RECOGNIZED:
+            c[2] += n
+        if exceptional:
+            c[3] += n
+
+    def add_counts(self, level_id: int, exceptional: bool, registered: int, recognized: int,
+                   not_recognized: int) -> None:
+        c = self.by_level[level_id]
+        c[0] += registered
+        c[1] += recognized
+        c[2] += not_recognized
+        if exceptional:
+            c[3] += registered
+
+    def merge(self, other: "LevelCounts") -> None:
+        for level_id, counts in other.by_level.items():
+            mine = self.by_level[level_id]
+            for i, n in enumerate(counts):
+                mine[i] += n
+
+    def rows(self, levels) -> list[dict]:
+        return [level_row(level.name, *self.by_level.get(level.pk, (0, 0, 0, 0)))
+                for level in levels]
 
 
 def level_and_state_counts(registrations: QuerySet, levels: Iterable) -> tuple[list[dict], list[dict]]:
-    """(state_counts(), level_rows_of()) of a scoped queryset from ONE GROUP BY (level,
-    state, exceptional): the home page's two cards cost one scan, not two."""
+    """(counts per workflow state, LEVELROWs with `level_id`) of a scoped queryset from ONE
+    GROUP BY (level, state, exceptional): the home page's two cards cost one scan, not two."""
     levels = list(levels)
     by_state: dict[str, int] = {}
-    by_level: dict[int, dict] = {}
+    counts = LevelCounts()
     for level_id, state, exceptional, n in (registrations.order_by()
                                             .values("level_id", "state", "is_exceptional")
                                             .annotate(n=Count("pk"))
                                             .values_list("level_id", "state", "is_exceptional",
                                                          "n")):
         by_state[state] = by_state.get(state, 0) + n
-        row = by_level.setdefault(level_id, dict.fromkeys(LEVEL_AGGREGATES, 0))
         if state in REGISTERED:
-            row["registered"] += n
-            row["exceptional"] += n if exceptional else 0
-        if state == State.RECOGNIZED:
-            row["recognized"] += n
-        elif state == State.NOT_RECOGNIZED:
-            row["not_recognized"] += n
+            counts.add(level_id, state, exceptional, n)
     states = [{"state": s.value, "label": s.label, "count": by_state.get(s.value, 0)}
               for s in State]
-    return states, [level_row_of(level, by_level.get(level.pk)) for level in levels]
+    return states, [{**row, "level_id": level.pk}
+                    for row, level in zip(counts.rows(levels), levels)]

@@ -29,7 +29,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 
 from dvk.activities.figures import activities_summary
-from dvk.initiatives.figures import level_row
+from dvk.initiatives.figures import LevelCounts
 from dvk.initiatives.enums import NOT_REGISTERED, REGISTERED, State
 from dvk.orgs.models import SEGMENT, Sector, Unit
 from dvk.orgs.scope import within
@@ -43,44 +43,6 @@ COUNT_KEYS = ("registered", "recognized", "not_recognized", "exceptional")
 
 
 # --- counting ------------------------------------------------------------------------------
-
-class LevelCounts:
-    """Counts per level id, filled from rows grouped by (level, state, is_exceptional)."""
-
-    __slots__ = ("by_level",)
-
-    def __init__(self):
-        self.by_level: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-
-    def add(self, level_id: int, state: str, exceptional: bool, n: int) -> None:
-        c = self.by_level[level_id]
-        c[0] += n  # every row comes from a queryset restricted to REGISTERED states
-        if state == State.RECOGNIZED:
-            c[1] += n
-        elif state == State.NOT_RECOGNIZED:
-            c[2] += n
-        if exceptional:
-            c[3] += n
-
-    def add_counts(self, level_id: int, exceptional: bool, registered: int, recognized: int,
-                   not_recognized: int) -> None:
-        c = self.by_level[level_id]
-        c[0] += registered
-        c[1] += recognized
-        c[2] += not_recognized
-        if exceptional:
-            c[3] += registered
-
-    def merge(self, other: "LevelCounts") -> None:
-        for level_id, counts in other.by_level.items():
-            mine = self.by_level[level_id]
-            for i, n in enumerate(counts):
-                mine[i] += n
-
-    def rows(self, levels) -> list[dict]:
-        return [level_row(level.name, *self.by_level.get(level.pk, (0, 0, 0, 0)))
-                for level in levels]
-
 
 GROUP = ("level_id", "state", "is_exceptional")
 
