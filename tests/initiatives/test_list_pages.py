@@ -68,7 +68,8 @@ def test_old_page_links_and_broken_cursors_show_the_first_page(client_as, seven)
     c = client_as("dinhhoa.vanthu")
     first = _titles(c.get(LIST, {"q": "thu phan trang"}))
     for bad in ({"page": "4"}, {"page": "abc"}, {"after": "2026"}, {"after": "x.y"},
-                {"before": "1.2.3"}, {"after": "-1.5"}, {"after": "9" * 40 + ".1"}):
+                {"before": "1.2.3"}, {"after": "-1.5"}, {"after": "9" * 40 + ".1"},
+                {"after": "²026.1"}, {"before": "2026.¹"}):  # digits int() refuses
         resp = c.get(LIST, {"q": "thu phan trang", **bad})
         assert resp.status_code == 200, bad
         assert _titles(resp) == first, bad

@@ -18,6 +18,8 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
+from dvk.common.text import small_int
+
 COUNT_CAP = 10_000
 AFTER, BEFORE = "after", "before"
 
@@ -33,9 +35,10 @@ def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
 def parse_cursor(value, width: int) -> tuple[int, ...] | None:
     """"2024.81234" → (2024, 81234); anything else (an old link, a typo) → None."""
     parts = str(value or "").strip().split(".")
-    if len(parts) != width or not all(p.isdigit() and len(p) <= 18 for p in parts):
+    numbers = [small_int(p, 0) for p in parts]  # ASCII digits only: '²'.isdigit() is true
+    if len(parts) != width or None in numbers:
         return None
-    return tuple(int(p) for p in parts)
+    return tuple(numbers)
 
 
 def cursor_of(obj, keys) -> str:
