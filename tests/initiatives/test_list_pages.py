@@ -184,7 +184,7 @@ def test_queue_overdue_parts_show_their_first_rows_and_how_many_more(client_as, 
     late = overdue(scope_of("gq.thuky"), phase, 2026)
     units = list(late["units"])
     assert len(units) >= 3  # the demo's communes that registered nothing in 2026
-    resp = client_as("gq.thuky").get(reverse("initiatives:queue"),
+    resp = client_as("gq.thuky").get(reverse("initiatives:queue_overdue"),
                                      {"phase": "2026-2030", "year": "2026"})
     shown = resp.context["overdue"]["units"]
     assert shown == units[:1]
@@ -192,6 +192,23 @@ def test_queue_overdue_parts_show_their_first_rows_and_how_many_more(client_as, 
     assert f"<li>{units[0].name}</li>" in html and f"<li>{units[1].name}</li>" not in html
     assert f"… {len(units) - 1}</p>" in html
     monkeypatch.setattr(queue_module, "QUEUE_CAP", 2)
-    html = client_as("gq.thuky").get(reverse("initiatives:queue"),
+    html = client_as("gq.thuky").get(reverse("initiatives:queue_overdue"),
                                      {"phase": "2026-2030", "year": "2026"}).content.decode()
     assert "… 1+</p>" in html
+
+
+def test_the_queue_fetches_its_late_cards_after_its_work_list(client_as):
+    """The queue answers with its tabs and rows; the late cards come from their own URL
+    (htmx on load, a plain link without JavaScript), for the same phase and year."""
+    c = client_as("gq.thuky")
+    html = c.get(reverse("initiatives:queue"), {"phase": "2026-2030", "year": "2026"}
+                 ).content.decode()
+    url = reverse("initiatives:queue_overdue") + "?phase=2026-2030&amp;year=2026"
+    assert f'hx-get="{url}"' in html and f'href="{url}"' in html
+    assert "Not registered by the deadline" not in html and "Chưa đăng ký đúng hạn" not in html
+    fragment = c.get(reverse("initiatives:queue_overdue"), {"phase": "2026-2030", "year": "2026"},
+                     HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="overdue"' in fragment and "<html" not in fragment
+    page = c.get(reverse("initiatives:queue_overdue"), {"phase": "2026-2030", "year": "2026"}
+                 ).content.decode()
+    assert 'id="overdue"' in page and "<html" in page

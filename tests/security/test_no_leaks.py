@@ -457,6 +457,7 @@ def _foreign_params(ids):
         "initiatives:similar": {"title": SEARCH, "unit": str(rg.pk), "year": "2026"},
         "initiatives:replicate_search": {"replicate_q": SEARCH},
         "initiatives:queue": {**filters, "tab": "appraised"},
+        "initiatives:queue_overdue": {"phase": ids["phase_code"], "year": "2026"},
         "imports:import": {},
         "structure:upload": {}, "phases:create": {}, "structure:confirm": {}, "structure:cancel": {},
         "structure:template": {},

@@ -393,6 +393,7 @@ ROUTES: dict[str, Route] = {
     "initiatives:attachment": Route("GET", "attachment", visible),
     "documents:form2": Route("GET", "unit", visible),
     "initiatives:queue": Route("GET", None, on_root("registration.queue")),
+    "initiatives:queue_overdue": Route("GET", None, on_root("registration.queue")),
     "imports:import": Route("GET", None, on_root("registrations.import")),
     "structure:upload": Route("GET", None, on_root("structure.change")),
     "audit:trail": Route("GET", None, on_root("audit.read")),

@@ -255,6 +255,10 @@ class Registration(TimeStamped):
                                   "is_exceptional"]),
             models.Index(fields=["phase", "year", "state"]),
             models.Index(fields=["state", "level"]),
+            # "Registered anything by its deadline?" (queries.overdue): one probe per unit
+            # of a grassroots unit's subtree, whatever the number of its registrations.
+            models.Index(fields=["unit", "phase", "year", "submitted_at"],
+                         name="registration_in_time"),
             # The statistics (reports/summary.py) read per-unit groups from this index alone,
             # in this column order (the GROUP BY order); year is there to filter one year.
             models.Index(fields=["phase", "unit", "field", "sector", "level", "is_exceptional",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Left, Length
 from django.utils import timezone
 
 from dvk.common.text import search_words, small_int
@@ -151,15 +152,20 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
     units = Unit.objects.none()
     if today > reg_deadline:
         end = timezone.make_aware(dt.datetime.combine(reg_deadline, dt.time.max))
-        paths = set(regs.filter(submitted_at__lte=end).exclude(state__in=(State.DRAFT,))
-                    .order_by().values_list("unit__path", flat=True).distinct())
-        covered = set()
-        for p in paths:  # every ancestor-or-self path of a registering unit
-            parts = p.strip("/").split("/")
-            covered.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
-        candidates = units_for(scope).current(reg_deadline).filter(kind=UnitKind.GRASSROOTS)
-        missing = [pk for pk, path in candidates.values_list("pk", "path") if path not in covered]
-        units = Unit.objects.filter(pk__in=missing).order_by("path")
+        # The first registration submitted in time by the unit or by one below it (its path
+        # in the unit's range): a scalar sub-select, so PostgreSQL probes the index
+        # registration_in_time per unit and stops at the first found (as NOT EXISTS it may
+        # turn into one join against every registration of the year).
+        path = OuterRef("path")
+        in_time = (Registration.objects.unscoped("inside units the scope sees (below)")
+                   .filter(phase=phase, year=year, submitted_at__lte=end)
+                   .exclude(state=State.DRAFT)
+                   .filter(unit__path__gte=path,
+                           unit__path__lt=Concat(Left(path, Length(path) - 1), Value("0")))
+                   .order_by().values("pk")[:1])
+        units = (units_for(scope).current(reg_deadline).filter(kind=UnitKind.GRASSROOTS)
+                 .annotate(first_in_time=Subquery(in_time))
+                 .filter(first_in_time__isnull=True).order_by("path"))
 
     not_reported = regs.none()
     past = [k for k, due in report_due.items() if today > due]

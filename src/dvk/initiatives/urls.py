@@ -27,6 +27,7 @@ urlpatterns = [
     path("mo-hinh/<int:initiative_id>/", views.initiative_detail, name="initiative"),
     path("tep/<int:attachment_id>/", views.attachment, name="attachment"),
     path("hang-doi/", views.queue, name="queue"),
+    path("hang-doi/tre-han/", views.queue_overdue, name="queue_overdue"),
     path("hang-doi/hang-loat/", views.bulk, name="bulk"),
     path("tham-dinh/", views.assigned, name="assigned"),
     path("tham-dinh/<int:appraisal_id>/", views.appraisal, name="appraisal"),

@@ -7,8 +7,8 @@ One module per audience; urls.py names them through this package.
 from .browse import (initiative_detail, registration_detail, registrations)
 from .registering import (attachment, edit, register, replicate_search, report, similar, submit,
                           upload_attachment, withdraw)
-from .queue import (accept, approve_exceptional, assign, bulk, promote, queue, return_to_unit,
-                    rule_conflict)
+from .queue import (accept, approve_exceptional, assign, bulk, promote, queue, queue_overdue,
+                    return_to_unit, rule_conflict)
 from .appraisals import (appraisal, assigned, declare_conflict)
 from .decisions import decide, decision_detail
 
@@ -16,6 +16,6 @@ __all__ = [
     "initiative_detail", "registration_detail", "registrations", "attachment", "edit",
     "register", "replicate_search", "report", "similar", "submit", "upload_attachment",
     "withdraw", "accept", "approve_exceptional", "assign", "bulk", "promote", "queue",
-    "return_to_unit", "rule_conflict", "appraisal", "assigned", "declare_conflict", "decide",
+    "queue_overdue", "return_to_unit", "rule_conflict", "appraisal", "assigned", "declare_conflict", "decide",
     "decision_detail",
 ]

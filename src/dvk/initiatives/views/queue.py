@@ -78,6 +78,23 @@ def queue(request):
            "decision_form": forms.DecisionForm(),
            "conflicts": list(appraisals_for(scope).filter(
                conflict_status=ConflictStatus.PENDING)[:50])}
+    return render(request, "initiatives/queue.html", ctx)
+
+
+@login_required
+def queue_overdue(request):
+    """The queue's "what is late" cards (units that registered nothing by their deadline,
+    achievement reports overdue) for the queue's phase and year: fetched by htmx once the
+    queue is on screen, or a page of its own. They scan the year's registrations of the
+    whole subtree, so they never hold the committee's work list back."""
+    scope = request.scope
+    check("registration.queue", scope)
+    phases = list(Phase.objects.order_by("-start_year"))
+    from dvk.phases.queries import current_phase
+    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
+        or current_phase(phases)
+    year = small_int(request.GET.get("year") or "", 1900, 2200) or default_year(phase)
+    ctx = {"phase": phase, "year": year}
     if phase is not None:
         # What the page shows of each part: its first rows, and how many more there are.
         late = queries.overdue(scope, phase, year)
@@ -87,7 +104,9 @@ def queue(request):
                 if len(shown[key]) == OVERDUE_SHOWN}
         ctx["overdue"] = {**late, **shown, "more": {
             key: (n - OVERDUE_SHOWN, capped) for key, (n, capped) in more.items()}}
-    return render(request, "initiatives/queue.html", ctx)
+    template = ("initiatives/_queue_overdue.html" if request.htmx
+                else "initiatives/queue_overdue.html")
+    return render(request, template, ctx)
 
 
 def _back_to_queue(request):
