@@ -17,7 +17,9 @@ busier machine moves both:
 - load: the province secretariat's list, search, queue and home under 20 concurrent
   clients against gunicorn on loopback (bench/load.py, locust), requests/s, p50 and p95,
   vs. the same page served in-process one request at a time;
-- growth (--growth 100000,1000000,3000000): summary and dashboard figures per phase size.
+- growth (--growth 100000,1000000,3000000): summary and dashboard figures per phase size;
+- lists (bench/lists.py): every filter of the list, page 2, searches and the queue, each
+  against the page bar, with its query count (--explain: the slowest queries' plans).
 Medians of --runs runs after one warm-up run.
 """
 from __future__ import annotations
@@ -171,6 +173,7 @@ PAGES = {
     "registrations list": "/mo-hinh/",
     "title search": "/mo-hinh/?q=mo+hinh+so+4711",
     "queue": "/mo-hinh/hang-doi/",
+    "queue's late cards (htmx)": "/mo-hinh/hang-doi/tre-han/",
 }
 # The issue's bars: ≤ 300 ms for a national user, ≤ 100 ms for a province user (seconds).
 PAGE_BARS = {"national": 0.300, "province": 0.100}
@@ -186,9 +189,6 @@ def client_for(username):
 
 
 def pages_section(summaries, runs):
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's templates-rendered signal, ALLOWED_HOSTS
     log("Pages (Django test client, one request at a time)")
     for label, username in (("national", "bench.quocgia"), ("province", "bench.tinh")):
         client = client_for(username)
@@ -207,7 +207,8 @@ def pages_section(summaries, runs):
 
 # --- load: concurrent clients against gunicorn ------------------------------------------------
 
-LOAD_PAGES = ("registrations list", "title search", "queue", "home")
+LOAD_PAGES = ("registrations list", "title search", "queue", "home",
+              "queue's late cards (htmx)")
 # The issue's bars for a province secretariat under 20 clients: ≥ 50 requests/s, p95 ≤ 500 ms.
 LOAD_RPS, LOAD_P95 = 50, 0.500
 
@@ -285,7 +286,8 @@ def main():
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sections", default="figures,pages,load",
-                        help="comma-separated: figures, pages, load, growth")
+                        help="comma-separated: figures, pages, load, growth, lists")
+    parser.add_argument("--explain", action="store_true", help="lists: print query plans")
     parser.add_argument("--clients", type=int, default=20, help="load: concurrent clients")
     parser.add_argument("--seconds", type=int, default=20, help="load: seconds per page")
     parser.add_argument("--growth", default="100000,1000000,3000000",
@@ -307,8 +309,16 @@ def main():
     summaries = {}
     if "figures" in sections or "pages" in sections:
         summaries = figures_section(phase, units, args.runs)
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's templates-rendered signal, ALLOWED_HOSTS
     if "pages" in sections:
         pages_section(summaries, args.runs)
+    if "lists" in sections:
+        import lists
+
+        lists.section(row=row, timed=timed, client_for=client_for, bars=PAGE_BARS,
+                      runs=args.runs, explain=args.explain)
     if "load" in sections:
         load_section(args.runs, args.clients, args.seconds)
     if "growth" in sections:
