@@ -34,6 +34,7 @@ from pathlib import Path
 IMPORT_PHASE = "2016-2020"
 EXPORT_QUERY = "phase=2021-2025&year=2023"
 BIN = Path(sys.executable).parent
+SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 def log(msg):
@@ -208,8 +209,12 @@ def run_import(path: str, phase_code: str) -> tuple[float, int, str]:
     `dvk import_registrations path --phase phase_code` in a child process."""
     with tempfile.TemporaryFile() as out:
         t = time.perf_counter()
+        # The code of this checkout (the venv's `dvk` may be installed from another one).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
         child = subprocess.Popen([str(BIN / "dvk"), "import_registrations", path,
-                                  "--phase", phase_code], stdout=out, stderr=subprocess.STDOUT)
+                                  "--phase", phase_code], stdout=out, stderr=subprocess.STDOUT,
+                                 env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - t
         child.returncode = os.waitstatus_to_exitcode(status)
