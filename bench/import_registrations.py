@@ -4,12 +4,12 @@ database (e.g. after `dvk seed_demo`) and time the import, then the idempotent r
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dvk_cycle_bench SECRET_KEY=x \
         .venv/bin/python bench/import_registrations.py [--rows 200000] [--phase 2011-2015]
 
-Prints rows/s. The phase is created by the import if it doesn't exist.
+Prints rows/s. The phase is created by the import if it doesn't exist. The file is that
+of `make bench`'s io section (bench/import_export.py), which also measures the import
+against a bare COPY and its peak memory.
 """
 import argparse
-import csv
 import os
-import random
 import sys
 import tempfile
 import time
@@ -30,45 +30,19 @@ def main():
 
     from dvk.common.bulk import _may_set_replication_role
     from dvk.imports.registrations import import_registrations
-    from dvk.orgs.models import Unit
     from dvk.orgs.scope import Scope
 
     CLI = Scope.system("the benchmark imports as the command line does")
 
-    units = list(Unit.objects.filter(sector__isnull=False, kind__in=("grassroots", "below"))
-                 .values_list("code", flat=True))
+    import import_export  # bench/: the CSV of make bench's io section
+
+    units = import_export.import_units()
     if not units:
         sys.exit("Không có đơn vị nào: chạy `dvk seed_demo` trước.")
-    start, end = (int(x) for x in args.phase.split("-"))
-    rng = random.Random(7)
-    fields = ["Kinh tế", "Văn hóa - Xã hội", "Quốc phòng - An ninh", "Xây dựng hệ thống chính trị"]
-    verbs = ["hiến máu", "làm đường", "thắp sáng đường quê", "mua bảo hiểm y tế", "hòa giải",
-             "xây nhà đại đoàn kết", "giữ gìn an ninh trật tự", "bảo vệ môi trường"]
     fd, path = tempfile.mkstemp(suffix=".csv")
-    n = 0
+    os.close(fd)
     t0 = time.perf_counter()
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["Mã mô hình", "Tên mô hình", "Loại", "Chủ thể", "Mã đơn vị", "Khối",
-                    "Lĩnh vực", "Cấp", "Năm", "Kết quả", "Đặc cách", "Khen thưởng"])
-        i = 0
-        while n < args.rows:
-            i += 1
-            unit = rng.choice(units)
-            year = rng.randint(start, end)
-            code = f"BM-{args.phase}-{i:07d}"
-            title = f"Khéo vận động {rng.choice(verbs)} số {i}"
-            field = rng.choice(fields)
-            # ~30% registered again at the district level (same code), ~8% at the province.
-            for level, y in (("Cơ sở", year), ("Huyện và tương đương", min(end, year + 1)),
-                             ("Tỉnh", end)):
-                result = rng.choices(["Công nhận", "Không công nhận", ""], [78, 20, 2])[0]
-                award = "Giấy khen" if result == "Công nhận" and rng.random() < 0.25 else ""
-                w.writerow([code, title, "Mô hình", "", unit, "", field, level, y, result,
-                            "x" if rng.random() < 0.002 else "", award])
-                n += 1
-                if n >= args.rows or result != "Công nhận" or rng.random() > 0.35:
-                    break
+    n = import_export.write_registrations_csv(path, units, args.rows, args.phase)
     print(f"Tạo tệp {n} dòng trong {time.perf_counter() - t0:.1f} s: {path}")
     if connection.vendor == "postgresql":
         print("Khóa ngoại: " + ("kiểm tra theo tập hợp (session_replication_role)"

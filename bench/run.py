@@ -19,7 +19,11 @@ busier machine moves both:
   vs. the same page served in-process one request at a time;
 - growth (--growth 100000,1000000,3000000): summary and dashboard figures per phase size;
 - lists (bench/lists.py): every filter of the list, page 2, searches and the queue, each
-  against the page bar, with its query count (--explain: the slowest queries' plans).
+  against the page bar, with its query count (--explain: the slowest queries' plans);
+- io (bench/import_export.py): `dvk import_registrations` of --import-rows rows into a
+  phase of its own (2016-2020, deleted afterwards) vs. a bare COPY of the same rows, and
+  its peak memory; the XLSX export of one year of the phase, whole country (~200,000
+  rows), through the background task's function vs. xlsxwriter alone. Run once each.
 Medians of --runs runs after one warm-up run.
 """
 from __future__ import annotations
@@ -64,20 +68,29 @@ def timed(fn, runs: int) -> tuple[object, float]:
     return result, statistics.median(times)
 
 
-def row(section, name, scope, seconds, *, limit_name="", limit=None, bar=None, note=""):
+def row(section, name, scope, seconds, *, limit_name="", limit=None, bar=None, note="",
+        unit="ms"):
     """One line of the table; `bar` is the highest ratio (or, without a limit, the highest
-    time in seconds) the issue allows."""
+    time in seconds) the issue allows. A row of another `unit` than time (e.g. "MB") gives
+    `seconds` and `limit` in that unit; its JSON has "value"/"limit_value" instead of ms."""
     ratio = seconds / limit if limit else None
     ok = None
     if bar is not None:
         ok = (ratio if ratio is not None else seconds) <= bar
-    ROWS.append({"section": section, "name": name, "scope": scope,
-                 "ms": round(seconds * 1000, 1),
-                 "limit": limit_name, "limit_ms": round(limit * 1000, 1) if limit else None,
+    if unit == "ms":
+        value = {"ms": round(seconds * 1000, 1),
+                 "limit_ms": round(limit * 1000, 1) if limit else None}
+        shown_value = seconds * 1000
+    else:
+        value = {"ms": None, "limit_ms": None, "unit": unit, "value": round(seconds, 1),
+                 "limit_value": round(limit, 1) if limit else None}
+        shown_value = seconds
+    ROWS.append({"section": section, "name": name, "scope": scope, **value,
+                 "limit": limit_name,
                  "ratio": round(ratio, 2) if ratio is not None else None,
                  "bar": bar, "ok": ok, "note": note})
     shown = f"{ratio:.2f}×" if ratio is not None else ""
-    log(f"  {name:<34} {scope:<10} {seconds * 1000:>9.0f} ms  {shown:>7} {limit_name}")
+    log(f"  {name:<34} {scope:<10} {shown_value:>9.0f} {unit:<3} {shown:>7} {limit_name}")
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -273,7 +286,8 @@ def machine() -> dict:
     import platform
 
     info = {"python": platform.python_version(), "cpus": os.cpu_count(),
-            "database": connection.vendor, "when": time.strftime("%Y-%m-%d %H:%M")}
+            "database": connection.vendor, "when": time.strftime("%Y-%m-%d %H:%M"),
+            "loadavg_at_end": os.getloadavg()}
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SHOW server_version")
@@ -286,12 +300,14 @@ def main():
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sections", default="figures,pages,load",
-                        help="comma-separated: figures, pages, load, growth, lists")
+                        help="comma-separated: figures, pages, load, growth, lists, io")
     parser.add_argument("--explain", action="store_true", help="lists: print query plans")
     parser.add_argument("--clients", type=int, default=20, help="load: concurrent clients")
     parser.add_argument("--seconds", type=int, default=20, help="load: seconds per page")
     parser.add_argument("--growth", default="100000,1000000,3000000",
                         help="phase sizes for the growth section")
+    parser.add_argument("--import-rows", type=int, default=200_000,
+                        help="io: rows of the imported file")
     parser.add_argument("--json", default=os.path.join(os.environ.get("DVK_VAR_DIR", "var"),
                                                        "bench.json"))
     args = parser.parse_args()
@@ -303,7 +319,8 @@ def main():
 
     # The benchmark reads its own data directly; requests still enforce scoping.
     allow_by_default("the benchmark sets up and checks its own data")
-    log(f"Data: {args.registrations:,} registrations ({connection.vendor})")
+    log(f"Data: {args.registrations:,} registrations ({connection.vendor}); "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     root, phase = data.ensure(args.registrations)
     units = {"national": root, "province": Unit.objects.get(code=data.PROVINCE)}
     summaries = {}
@@ -323,6 +340,11 @@ def main():
         load_section(args.runs, args.clients, args.seconds)
     if "growth" in sections:
         growth_section([int(n) for n in args.growth.split(",")], max(3, args.runs // 2))
+    if "io" in sections:
+        import import_export
+
+        import_export.import_rows(row, root, args.import_rows)
+        import_export.export_rows(row)
     result = {"machine": machine(), "registrations": args.registrations, "rows": ROWS}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))

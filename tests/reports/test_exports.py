@@ -214,3 +214,83 @@ def test_phase_report_is_prepared_as_a_job(client_as, user):
     d = c.get(reverse("reports:job_download", kwargs={"job_id": job.pk}))
     content = body(d)
     assert content[:2] == b"PK" and job.result_name.endswith(".docx")
+
+
+def test_registration_export_cells_xlsx_and_csv(client_as):
+    """Every column of the registrations export, cell by cell, in both formats: codes,
+    labels, dates in Vietnam's time zone, the decision's date before the recorded one,
+    blank sector, late/exceptional marks, formula-like text kept as text."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dvk.initiatives.enums import InitiativeKind
+    from dvk.initiatives.models import Decision
+    from dvk.orgs.models import Sector
+
+    aware = timezone.make_aware
+    utc = dt.timezone.utc
+    decided = plant_registration("KG-GQ-01", phase_code="2026-2030", year=2027, title=EVIL,
+                                 subject="-Nguyễn Văn A", state=State.RECOGNIZED)
+    ini = decided.initiative
+    ini.kind, ini.code = InitiativeKind.INDIVIDUAL, "@GQ-0001"
+    ini.save()
+    decided.decision = Decision.objects.create(unit=decided.unit, phase=decided.phase,
+                                               level=decided.level, number="12/QĐ-BCĐ",
+                                               date=dt.date(2027, 3, 4))
+    # 18:30 UTC is already the next day in Vietnam (UTC+7).
+    decided.submitted_at = dt.datetime(2027, 1, 5, 18, 30, tzinfo=utc)
+    decided.decided_at = aware(dt.datetime(2027, 3, 9, 8, 0))
+    decided.sector = Sector.objects.order_by("order").last()
+    decided.is_late, decided.is_exceptional = True, True
+    decided.certificate_number = "=CN-7"
+    decided.save()
+    imported = plant_registration("KG-GQ-01", phase_code="2026-2030", year=2027,
+                                  title="Soát xét không quyết định", subject="Chi hội",
+                                  state=State.NOT_RECOGNIZED)
+    imported.sector = None
+    imported.decided_at = dt.datetime(2027, 6, 30, 17, 0, tzinfo=utc)  # 1/7 in Vietnam
+    imported.save()
+    draft = plant_registration("KG-GQ-01", phase_code="2026-2030", year=2027,
+                               title="Soát xét bản nháp", subject="Tổ tự quản",
+                               state=State.DRAFT)
+    draft.sector = decided.sector
+    draft.save()
+    unit, field = decided.unit, decided.field
+    sector = decided.sector.name
+    code2, code3 = imported.initiative.code or "", draft.initiative.code or ""
+    expected = [
+        ["@GQ-0001", EVIL, "Điển hình", "-Nguyễn Văn A", "KG-GQ-01", unit.name, sector,
+         field.name, "2026-2030", decided.level.name, 2027, "Công nhận", "Công nhận", "x",
+         "x", dt.date(2027, 1, 6), dt.date(2027, 3, 4), "12/QĐ-BCĐ", "=CN-7"],
+        [code2, "Soát xét không quyết định", "Mô hình", "Chi hội", "KG-GQ-01", unit.name, "",
+         field.name, "2026-2030", imported.level.name, 2027, "Không công nhận",
+         "Không công nhận", "", "", None, dt.date(2027, 7, 1), "", ""],
+        [code3, "Soát xét bản nháp", "Mô hình", "Tổ tự quản", "KG-GQ-01", unit.name, sector,
+         field.name, "2026-2030", draft.level.name, 2027, "Nháp", "", "", "", None, None, "",
+         ""],
+    ]
+    titles = {row[1] for row in expected}
+    c = client_as("gq.thuky")
+    query = {"phase": "2026-2030", "year": "2027"}
+
+    r = c.get(reverse("reports:export_registrations"), {**query, "format": "xlsx"})
+    header, rows, ws = read_xlsx(body(r))
+    assert len(header) == 19 and header[-1] == "Số giấy chứng nhận"
+    got = [row for row in rows if row[1] in titles]
+    as_xlsx = [[None if v == "" else (dt.datetime.combine(v, dt.time())
+                                      if isinstance(v, dt.date) else v) for v in row]
+               for row in expected]
+    assert got == as_xlsx
+    evil = next(i for i, row in enumerate(rows, start=2) if row[1] == EVIL)
+    for col in (1, 2, 4, 19):  # code, title, subject, certificate: text, quote-prefixed
+        cell = ws.cell(row=evil, column=col)
+        assert cell.data_type == "s" and cell.quotePrefix, col
+
+    r = c.get(reverse("reports:export_registrations"), {**query, "format": "csv"})
+    header, rows = read_csv(body(r))
+    got = [row for row in rows if row[1].lstrip("'") in titles]
+    as_csv = [["'" + v if isinstance(v, str) and v[:1] in "=+-@" and v else
+               (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else
+                "" if v is None else str(v)) for v in row] for row in expected]
+    assert got == as_csv

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -160,20 +159,33 @@ def _read_csv(data: bytes) -> tuple[list[list], bool, int | None]:
     # over-long cell is reported with its row and column (_check_cells), not raised here.
     if len(text) >= csv.field_size_limit():
         csv.field_size_limit(len(text) + 1)
-    reader = csv.reader(io.StringIO(text), dialect)
+    # In UTF-8 these characters are single bytes that no other character contains; deleting
+    # them is a C-level copy, much faster than a search of the decoded text.
+    bad_chars = len(data.translate(None, BAD_BYTES)) != len(data)
+    line_count = data.count(b"\n") + 1
+    longest = max(map(len, data.split(b"\n")), default=0)
+    # The lines as slices of the text, one at a time (what iterating io.StringIO(text)
+    # gives): a StringIO holds its own copy at 4 bytes a character, and every row is being
+    # built meanwhile, which made reading a file the peak of an import's memory.
+    reader = csv.reader(_lines(text), dialect)
     try:
         rows = list(reader)
     except csv.Error as exc:
         raise ImportRefused([Problem(reader.line_num, None,
             f"tệp CSV sai định dạng ({exc}).")]) from exc
-    # In UTF-8 these characters are single bytes that no other character contains; deleting
-    # them is a C-level copy, much faster than a search of the decoded text.
-    bad_chars = len(data.translate(None, BAD_BYTES)) != len(data)
-    lines = data.split(b"\n")
     # As many rows as lines: no quoted line break, so no cell is longer than its line
     # (in bytes, at least its length in characters).
-    longest = max(map(len, lines), default=0) if len(rows) >= len(lines) - 1 else None
-    return rows, bad_chars, longest
+    return rows, bad_chars, longest if len(rows) >= line_count - 1 else None
+
+
+def _lines(text: str):
+    """The lines of `text`, each with its "\\n", the last one without if it has none."""
+    start, find = 0, text.find
+    while (end := find("\n", start)) != -1:
+        yield text[start:end + 1]
+        start = end + 1
+    if start < len(text):
+        yield text[start:]
 
 
 def _read_xlsx(path: Path) -> list[list]:

@@ -46,7 +46,7 @@ from dvk.initiatives.models import ImportBatch, Initiative, Registration
 from dvk.phases.models import Phase
 from dvk.phases.services import PhaseOverlap, get_or_create_phase
 
-from .registration_checks import COLUMNS, PIPELINE_CHUNK, _checker, _chunks
+from .registration_checks import COLUMNS, PIPELINE_CHUNK, _checker
 from .registration_writer import (Result, _existing_initiatives, _existing_registrations, _Identity,
                                   _Pipeline, _tune_session, _Writer)
 
@@ -98,10 +98,21 @@ def import_registrations(path, *, phase_code: str, scope, progress=None,
             gc.enable()
 
 
+def _let_go(rows: list, size: int):
+    """Chunks of `rows`; a chunk's place in the list is emptied when the next one is asked
+    for, so the rows already checked can be freed."""
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+        rows[i:i + size] = [None] * len(rows[i:i + size])
+
+
 def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
             progress=None) -> Result:
     problems = Problems()
     checker = _checker(table, phase, problems, scope)
+    # From here the rows are read through the checker, which lets go of each chunk once it
+    # is checked (_let_go): the file's raw rows are the largest part of an import's memory.
+    table.rows.clear()
     total, checked = len(checker.raw_rows), 0
     existing_ini, code_units = _existing_initiatives(checker.codes, checker.titled_units)
     existing_reg = _existing_registrations(set(existing_ini.values()), phase)
@@ -126,7 +137,7 @@ def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
             # nothing more is written, but the whole file is still checked so that every
             # problem is reported; the transaction then rolls back what was written.
             with _Pipeline(writer.write, threaded=bulk.pg) as pipeline:
-                for chunk in _chunks(checker.raw_rows, PIPELINE_CHUNK):
+                for chunk in _let_go(checker.raw_rows, PIPELINE_CHUNK):
                     rows = checker.check(chunk)
                     keys = identify(rows)
                     res.rows += len(rows)
