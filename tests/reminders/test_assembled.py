@@ -83,8 +83,9 @@ def test_frozen_figures_stay_as_sent_and_the_late_correction_is_listed(client_as
     assert ["Xã Định Hòa", "Cơ sở: đăng ký", frozen, frozen + 1] in fixes
 
 
+@pytest.mark.parametrize("deeper", [False, True], ids=["districts", "a district and communes"])
 @pytest.mark.parametrize("moved", [False, True], ids=["no move", "a commune moved in 2025"])
-def test_live_figures_of_the_units_equal_their_own_summaries(unit, tmp_path, moved):
+def test_live_figures_of_the_units_equal_their_own_summaries(unit, tmp_path, moved, deeper):
     """The batched live figures (a few grouped queries) count as each unit's summary, under
     the structure of the time when a commune has moved since (CONTRACTS §6)."""
     from dvk.initiatives.models import Registration
@@ -109,6 +110,9 @@ def test_live_figures_of_the_units_equal_their_own_summaries(unit, tmp_path, mov
     districts = list(Unit.objects.filter(parent=top, code__in=["KG-GQ", "KG-RG", "KG-HT"])
                      .order_by("path"))
     assert len(districts) == 3
+    if deeper:  # followed units at two depths: a district, and communes of another
+        districts = districts[:1] + list(
+            Unit.objects.filter(parent=districts[1]).order_by("path")[:3])
     live = live_headlines(phase, 2024, top, districts, list(phase.ordered_levels()))
     assert any(live[d.pk][("registered", "Cơ sở")] for d in districts)  # real data
     for d in districts:

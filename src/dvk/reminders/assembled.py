@@ -7,12 +7,12 @@ sending for the reports that arrived, as they are LIVE for the units that have n
 (or whose report was returned); the totals of what arrived; and, per arrived report, the
 late corrections: every headline figure whose live value now differs from the frozen one.
 
-The live figures of all the units come from a fixed number of grouped queries (one per
-kind of record, folded by unit), whatever the number of units, and count as each unit's
-own summary does (reports.summary.build_summary, structure "time", the structure the
-frozen figures were counted in): a row counts under the followed unit whose subtree holds
-it, by today's path, or, inside the subtree of a unit that moved, by the chain of
-ancestors it had in the year (orgs.history_time.TreeOfTime).
+The live figures of all the units come from the figures engine (reports.summary: one
+tally of the registrations for all the followed units, and one grouped query per other
+kind of record), whatever the number of units, and count as each unit's own summary does
+(build_summary, structure "time", the structure the frozen figures were counted in): a row
+counts under the followed unit whose subtree holds it, by today's path, or, inside the
+subtree of a unit that moved, by the chain of ancestors it had in the year.
 """
 from __future__ import annotations
 
@@ -21,11 +21,9 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from dvk.initiatives.enums import NOT_REGISTERED, State
-from dvk.orgs.scope import within
 
 from . import annual
 from .models import AnnualReport
@@ -57,73 +55,35 @@ def headline(summary: dict) -> dict[tuple, int]:
     return out
 
 
-class _Placer:
-    """Which of the followed units a row's unit counts under in `year`, as the summary's
-    "time" structure places it (reports.summary_time): by today's path, except inside the
-    subtree of a unit that moved, where its chain of ancestors in that year decides."""
-
-    def __init__(self, units: list, year: int, tree):
-        self.by_path = {u.path: u.pk for u in units}
-        self.ids = set(self.by_path.values())
-        self.year, self.tree = year, tree
-        self._cache: dict[tuple[int, str], int | None] = {}
-
-    def __call__(self, unit_id: int, path: str) -> int | None:
-        key = (unit_id, path)
-        if key not in self._cache:
-            if self.tree and self.tree.is_affected(path):
-                found = next((a for a in self.tree.chain(unit_id, self.year) if a in self.ids),
-                             None)
-            else:
-                parts = path.strip("/").split("/")
-                found = next((self.by_path[p] for p in ("/" + "/".join(parts[:i]) + "/"
-                                                        for i in range(len(parts), 0, -1))
-                              if p in self.by_path), None)
-            self._cache[key] = found
-        return self._cache[key]
-
-
 def live_headlines(phase, year: int, top, units: list, levels) -> dict[int, dict[tuple, int]]:
     """{unit id: headline figures now} for `units` (none inside another), all in `top`'s
-    subtree: seven grouped queries whatever their number (see the module docstring)."""
+    subtree, counted by the figures engine (reports.summary: the registrations through
+    tally(owners=…), the rest placed by its Owners) in a fixed number of grouped queries."""
     from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, TrainingClass
     from dvk.awards.models import Award
-    from dvk.initiatives.models import Registration
     from dvk.orgs.history_time import TreeOfTime
+    from dvk.reports.summary import Owners, tally
 
-    out: dict[int, dict[tuple, int]] = {u.pk: defaultdict(int) for u in units}
     if not units:
         return {}
-    tree = TreeOfTime()
-    owner = _Placer(units, year, tree)
+    out: dict[int, dict[tuple, int]] = {u.pk: defaultdict(int) for u in units}
     names = {lv.pk: lv.name for lv in levels}
-    for figures in out.values():  # every level and activity shows, zeros included
+    counted = tally(phase, top, year=year, owners=units)
+    for u in units:  # every level and activity shows, zeros included
+        counts = counted.of_owner(u).by_level
         for lv in levels:
-            figures[("registered", lv.name)] += 0
-            figures[("recognized", lv.name)] += 0
+            registered, recognized, *_ = counts.get(lv.pk, (0, 0, 0, 0))
+            out[u.pk][("registered", lv.name)] += registered
+            out[u.pk][("recognized", lv.name)] += recognized
         for key in ACTIVITIES:
-            figures[(key,)] += 0
+            out[u.pk][(key,)] += 0
+    owners, tree = Owners(units), TreeOfTime()
 
     def rows(qs, unit_field, *values, **aggregates):
-        inside = within(qs, top, unit_field)
-        if tree:  # rows of moved subtrees may have sat under `top` in their year
-            inside = inside | qs.filter(tree.affected_q(unit_field))
-        for row in (inside.order_by().values(f"{unit_field}_id", f"{unit_field}__path", *values)
-                    .annotate(**aggregates)
-                    .values_list(f"{unit_field}_id", f"{unit_field}__path", *values,
-                                 *aggregates)):
-            uid = owner(row[0], row[1])
-            if uid is not None:
-                yield (out[uid], *row[2:])
+        for owner, *rest in owners.rows(qs, top, year, unit_field, *values, tree=tree,
+                                        **aggregates):
+            yield (out[owner], *rest)
 
-    regs = Registration.objects.unscoped(WHY).filter(phase=phase, year=year)
-    for figures, level_id, registered, recognized in rows(
-            regs, "unit", "level_id",
-            registered=Count("pk", filter=~Q(state__in=NOT_REGISTERED)),
-            recognized=Count("pk", filter=Q(state=State.RECOGNIZED))):
-        if level_id in names:
-            figures[("registered", names[level_id])] += registered
-            figures[("recognized", names[level_id])] += recognized
     awards = Award.objects.unscoped(WHY).filter(phase=phase, year=year)
     for figures, level_id, kind, n in rows(awards, "unit", "level_id", "kind__name",
                                            n=Count("pk")):

@@ -145,10 +145,11 @@ class _Subtree:
             return stays
         return stays | qs.filter(**{f"{unit_field}_id__in": list(self.moved)})
 
-    def counted_rows(self, qs: QuerySet):
+    def counted_rows(self, qs: QuerySet, owners: "Owners | None" = None):
         """{(child key, field_id, sector_id, level_id, is_exceptional): [registered,
         recognized, not_recognized]} for the registrations of the subtree. The child key is
-        a child's path, or the unit's own shorter path."""
+        a child's path, or the unit's own shorter path; with `owners`, the id of the owner
+        whose subtree holds the row (rows under no owner are left out)."""
         # unit id → (path, has a successor), for every unit of the subtree, retired included.
         units = {pk: (path, succ is not None) for pk, path, succ in
                  within(Unit.objects.all(), self.unit, "").values_list("pk", "path",
@@ -158,7 +159,13 @@ class _Subtree:
 
         def fold(path, row):
             # Hot loop (one row per unit and combination: ~70,000 for a country).
-            key = (path[:key_len],) + row[1:5]
+            if owners is None:
+                key = (path[:key_len],) + row[1:5]
+            else:
+                owner = owners.of_path(path)
+                if owner is None:
+                    return
+                key = (owner,) + row[1:5]
             counts = folded.get(key)
             if counts is None:
                 folded[key] = list(row[5:])
@@ -202,6 +209,50 @@ def subtree_for(unit: Unit, structure: str, phase) -> _Subtree:
     return _Subtree(unit, structure)
 
 
+class Owners:
+    """Where a row counts among `units` (none inside another, all in one subtree) as each
+    one's own summary (structure "time") counts it: under the unit whose subtree holds the
+    row's unit by today's path or, for units that moved (orgs.history_time), under the
+    first of them in the row's unit's chain of ancestors in the row's year. Keys are ids."""
+
+    def __init__(self, units):
+        self.by_path = {u.path: u.pk for u in units}
+        self.ids = set(self.by_path.values())
+        self._of_path: dict[str, int | None] = {}
+
+    def of_path(self, path: str) -> int | None:
+        found = self._of_path.get(path, -1)
+        if found == -1:
+            parts = path.strip("/").split("/")
+            found = next((self.by_path[p] for p in ("/" + "/".join(parts[:i]) + "/"
+                                                    for i in range(len(parts), 0, -1))
+                          if p in self.by_path), None)
+            self._of_path[path] = found
+        return found
+
+    def of_chain(self, chain) -> int | None:
+        return next((a for a in chain if a in self.ids), None)
+
+    def rows(self, qs: QuerySet, top: Unit, year: int, unit_field: str, *values: str,
+             tree=None, **aggregates):
+        """(owner id, *values, *aggregates) of ONE grouped query over `qs` (rows of `year`)
+        in `top`'s subtree, each row placed as above; rows under no owner are left out."""
+        from dvk.orgs.history_time import TreeOfTime
+
+        tree = TreeOfTime() if tree is None else tree
+        inside = within(qs, top, unit_field)
+        if tree:  # rows of moved subtrees may have sat under `top` in their year
+            inside = inside | qs.filter(tree.affected_q(unit_field))
+        for unit_id, path, *rest in (
+                inside.order_by().values(f"{unit_field}_id", f"{unit_field}__path", *values)
+                .annotate(**aggregates)
+                .values_list(f"{unit_field}_id", f"{unit_field}__path", *values, *aggregates)):
+            owner = (self.of_chain(tree.chain(unit_id, year)) if tree and tree.is_affected(path)
+                     else self.of_path(path))
+            if owner is not None:
+                yield (owner, *rest)
+
+
 # --- the summary ---------------------------------------------------------------------------
 
 @dataclass
@@ -221,19 +272,31 @@ class Tally:
     def of_child(self, child: Unit) -> LevelCounts:
         return self.per_child.get(self.subtree.key_of(child), LevelCounts())
 
+    def of_owner(self, owner: Unit) -> LevelCounts:
+        """An owner's counts, when the tally was made for `owners`."""
+        return self.per_child.get(owner.pk, LevelCounts())
 
-def tally(phase, unit, *, structure: str = "time", year: int | None = None) -> Tally:
-    """Count `unit`'s subtree in `phase` (optionally one year); see the module docstring."""
+
+def tally(phase, unit, *, structure: str = "time", year: int | None = None,
+          owners: list[Unit] | None = None) -> Tally:
+    """Count `unit`'s subtree in `phase` (optionally one year); see the module docstring.
+    With `owners` (units of the subtree, none inside another; structure "time"), per_child
+    counts each of them instead of the direct children: an upper unit's report assembled
+    from the units it follows counts each as its own summary would."""
     levels = list(phase.ordered_levels())
     subtree = subtree_for(unit, structure, phase)
+    if owners is not None and structure != "time":
+        raise ValueError("owners are counted in the structure of the time")
+    placed = Owners(owners) if owners is not None else None
     base = in_phase(phase, year=year)  # drafts and withdrawn ones are not counted
     # Every figure comes from rows folded to (child, field, sector, level, exceptional) —
     # a few thousand rows whatever the number of registrations.
     total = LevelCounts()
     by_field: dict[int, LevelCounts] = defaultdict(LevelCounts)
     by_sector: dict[int | None, LevelCounts] = defaultdict(LevelCounts)
-    per_child: dict[str, LevelCounts] = defaultdict(LevelCounts)
-    for (key, field_id, sector_id, level_id, exc), counts in subtree.counted_rows(base).items():
+    per_child: dict = defaultdict(LevelCounts)
+    for (key, field_id, sector_id, level_id, exc), counts in subtree.counted_rows(
+            base, placed).items():
         for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
             target.add_counts(level_id, exc, *counts)
     return Tally(levels, subtree, subtree.children(), total, by_field, by_sector, per_child)

@@ -46,18 +46,24 @@ class TimeSubtree(_Subtree):
         return base.exclude(dated) | qs.filter(
             self.tree.inside_q(self.unit, self.years, unit_field))
 
-    def counted_rows(self, qs: QuerySet):
+    def counted_rows(self, qs: QuerySet, owners=None):
         if not self.tree:
-            return super().counted_rows(qs)
+            return super().counted_rows(qs, owners)
         affected = self.tree.affected_q()
-        folded = super().counted_rows(qs.exclude(affected))
+        folded = super().counted_rows(qs.exclude(affected), owners)
         own, pk = self.unit.path, self.unit.pk
         for row in _raw_rows(_counted_by_year(qs.filter(affected))):
             chain = self.tree.chain(row[0], row[5])
             if pk not in chain:
                 continue
-            i = chain.index(pk)
-            key = (own if i == 0 else own + path_segment(chain[i - 1]),) + row[1:5]
+            if owners is not None:
+                owner = owners.of_chain(chain[:chain.index(pk) + 1])
+                if owner is None:
+                    continue
+                key = (owner,) + row[1:5]
+            else:
+                i = chain.index(pk)
+                key = (own if i == 0 else own + path_segment(chain[i - 1]),) + row[1:5]
             counts = folded.get(key)
             if counts is None:
                 folded[key] = list(row[6:])
