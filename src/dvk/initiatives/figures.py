@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from dvk.common.formatting import recognition_rate
 
@@ -82,3 +82,17 @@ def level_and_state_counts(registrations: QuerySet, levels: Iterable) -> tuple[l
               for s in State]
     return states, [{**row, "level_id": level.pk}
                     for row, level in zip(counts.rows(levels), levels)]
+
+
+OPEN = (State.SUBMITTED, State.RETURNED, State.ACCEPTED, State.REPORTED, State.APPRAISED)
+
+
+def per_phase(registrations: QuerySet) -> list[dict]:
+    """Registered, recognised and still open per phase, newest phase first, of a scoped
+    queryset (a unit's page): one aggregate query."""
+    return list(registrations.order_by()
+                .values("phase__code", "phase__name", "phase__start_year")
+                .annotate(registered=Count("id", filter=Q(state__in=REGISTERED)),
+                          recognized=Count("id", filter=Q(state=State.RECOGNIZED)),
+                          open=Count("id", filter=Q(state__in=OPEN)))
+                .order_by("-phase__start_year"))

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
-from dvk.initiatives.enums import REGISTERED, State
+from dvk.initiatives.figures import per_phase
 from dvk.initiatives.queries import registrations_for
 from dvk.orgs.enums import Role
 from dvk.orgs.models import Unit, UnitEvent
@@ -54,19 +54,6 @@ def unit_children(request, unit_code):
                   {"children": children, "show_retired": show_retired})
 
 
-def registrations_by_phase(scope, unit: Unit) -> list[dict]:
-    """Registered / recognised in the unit's subtree, per phase (one aggregate query)."""
-    return list(
-        within(registrations_for(scope), unit).order_by()
-        .values("phase__code", "phase__name", "phase__start_year")
-        .annotate(registered=Count("id", filter=Q(state__in=REGISTERED)),
-                  recognized=Count("id", filter=Q(state=State.RECOGNIZED)),
-                  open=Count("id", filter=Q(state__in=(State.SUBMITTED, State.RETURNED,
-                                                       State.ACCEPTED, State.REPORTED,
-                                                       State.APPRAISED))))
-        .order_by("-phase__start_year"))
-
-
 def _predecessors(scope, unit: Unit) -> list[Unit]:
     """The units merged or split into this one (not their sub-units): its own past, named even when they lie
     outside the scope (a new commune's secretariat sees which communes it was made of);
@@ -97,7 +84,7 @@ def unit_detail(request, unit_code):
         "events": events,
         "committees": committees_for(scope).filter(unit=unit)
                       .annotate(n_members=Count("members")).order_by("-phase__start_year"),
-        "by_phase": registrations_by_phase(scope, unit),
+        "by_phase": per_phase(within(registrations_for(scope), unit)),
         "can_see_memberships": scope.has_role(Role.SECRETARIAT),
     }
     if ctx["can_see_memberships"]:
