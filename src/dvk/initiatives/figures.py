@@ -72,7 +72,9 @@ def level_and_state_counts(registrations: QuerySet, levels: Iterable) -> tuple[l
     counts = LevelCounts()
     for level_id, state, exceptional, n in (registrations.order_by()
                                             .values("level_id", "state", "is_exceptional")
-                                            .annotate(n=Count("pk"))
+                                            # COUNT(state): state is in the covering
+                                            # index, the id is not (no table read).
+                                            .annotate(n=Count("state"))
                                             .values_list("level_id", "state", "is_exceptional",
                                                          "n")):
         by_state[state] = by_state.get(state, 0) + n
