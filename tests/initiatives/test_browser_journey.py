@@ -39,6 +39,9 @@ def test_model_goes_through_the_annual_cycle(page_as, live_app):
     sec.goto(live_app + "/mo-hinh/hang-doi/?phase=2026-2030&year=2026&tab=submitted&q=heo+dat")
     expect_text(sec, TITLE)
     sec.check(f"input[name=ids][aria-label='{TITLE}']")
+    # The late cards come after the work list (htmx): the 2026 deadlines have passed.
+    sec.wait_for_selector("#overdue section.card")
+    expect_text(sec, "Chưa đăng ký đúng hạn")
     screenshot(sec, "journey-03-queue")
     follow(sec, "button[value=accept]")
     expect_text(sec, "1 hồ sơ đã được tiếp nhận")
