@@ -253,9 +253,13 @@ class Registration(TimeStamped):
                          name="registration_list_late"),
             models.Index(fields=["year", "id"], condition=models.Q(is_exceptional=True),
                          name="registration_list_exceptional"),
-            models.Index(fields=["unit", "phase", "level"], name="registration_unit",
-                         include=["state", "year", "field", "sector", "is_late",
-                                  "is_exceptional"]),
+            # Key columns, not INCLUDE: SQLite ignores INCLUDE and read the table for them.
+            models.Index(fields=["unit", "phase", "level", "state", "year", "field", "sector",
+                                 "is_late", "is_exceptional"], name="registration_unit"),
+            # The trend by year (reports.summary.trend_by_year) in its GROUP BY order: a
+            # country's trend from the index alone, without reading the table.
+            models.Index(fields=["phase", "year", "level", "state", "is_exceptional"],
+                         name="registration_trend"),
             models.Index(fields=["phase", "year", "state"]),
             models.Index(fields=["state", "level"]),
             # "Registered anything by its deadline?" (queries.overdue): one probe per unit
