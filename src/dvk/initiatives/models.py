@@ -267,10 +267,10 @@ class Registration(TimeStamped):
             models.Index(fields=["unit", "phase", "year", "submitted_at"],
                          name="registration_in_time"),
             # The statistics (reports/summary.py) read per-unit groups from this index alone,
-            # in this column order (the GROUP BY order); year is there to filter one year.
+            # in this column order (the GROUP BY order); year is there to filter one year
+            # (a key column: SQLite has no INCLUDE).
             models.Index(fields=["phase", "unit", "field", "sector", "level", "is_exceptional",
-                                 "state"], include=["year"],
-                         name="registration_summary"),
+                                 "state", "year"], name="registration_summary"),
             models.Index(fields=["decision"], condition=models.Q(decision__isnull=False),
                          name="registration_decision"),
             models.Index(fields=["promoted_from"], condition=models.Q(promoted_from__isnull=False),
