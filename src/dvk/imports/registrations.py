@@ -147,6 +147,7 @@ def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
                     if problems.dropped:
                         break
                     if not problems:
+                        writer.plan(rows, keys)
                         pipeline.put(rows, keys)
             problems.raise_if_any()
             writer.finish()
