@@ -238,9 +238,6 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
     def p_subject(v):
         return as_text(v)[:255]
 
-    def p_code(v):
-        return as_text(v)[:64]
-
     not_recognized = State.NOT_RECOGNIZED
 
     def p_outcome(cells):
@@ -265,7 +262,13 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
                                         "thưởng."))
         return tuple(out), msgs
 
-    unit_of, subject_of, code_of = _memo(p_unit), _memo(p_subject), _memo(p_code)
+    unit_of, subject_of = _memo(p_unit), _memo(p_subject)
+
+    def codes_of(cells) -> list[str]:
+        """`as_text(cell)[:64]` of each cell. Codes are mostly distinct: no memo, the column
+        at once."""
+        texts = as_texts(cells)
+        return texts if max(map(len, texts), default=0) <= 64 else [t[:64] for t in texts]
     outcomes = _Cache(p_outcome)                                     # by cells
     typed_outcomes = _Cache(lambda key: p_outcome(key[0]))           # by (cells, types)
     i_code, i_title, i_subject, i_unit = (col["Mã mô hình"], col["Tên mô hình"], col["Chủ thể"],
@@ -309,7 +312,7 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
         for n, title, (out, msgs), (unit, unit_msg), subject, code in zip(
                 map(itemgetter(0), chunk), as_texts(cols[i_title]), outs,
                 unit_of.column(cols[i_unit]), subject_of.column(cols[i_subject]),
-                code_of.column(cols[i_code])):
+                codes_of(cols[i_code])):
             kind, sector_id, field_id, level_id, year, state, exceptional, award_kind_id = out
             if (msgs or unit_msg or not title or len(title) > 500
                     or (kind == individual and not subject)):
@@ -323,7 +326,7 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
                     level_id, year, state, exceptional, award_kind_id))
         return rows
 
-    row_codes = code_of.column(list(map(itemgetter(i_code), raws)))
+    row_codes = codes_of(list(map(itemgetter(i_code), raws)))
     codes = set(row_codes)
     codes.discard("")
     untitled = [cell for code, cell in zip(row_codes, unit_cells) if not code]

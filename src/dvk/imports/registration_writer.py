@@ -14,7 +14,7 @@ from dvk.awards.models import Award
 from dvk.common.bulk import BulkWriter
 from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Problems
-from dvk.common.text import fold, sort_key
+from dvk.common.text import fold, folds_and_sort_keys
 from dvk.initiatives import workflow
 from dvk.initiatives.enums import ExceptionalStatus, InitiativeKind, State
 from dvk.initiatives.models import Initiative, Registration
@@ -162,10 +162,10 @@ class _Writer:
         individual, user_id, now = InitiativeKind.INDIVIDUAL, self.user_id, self.now
         out = []
         append_row = out.append
-        for row in first_rows.values():
+        keys_of_titles = folds_and_sort_keys([row[TITLE] for row in first_rows.values()])
+        for row, (search, title_key) in zip(first_rows.values(), keys_of_titles):
             title, subject = row[TITLE], row[SUBJECT]
             person = subject if row[KIND] == individual else ""
-            search = fold(title)
             if subject:
                 fs = fold(subject)
                 if fs:
@@ -174,7 +174,7 @@ class _Writer:
                         search = f"{search} {fs}"
             append_row((row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
                         row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
-                        search[:800], sort_key(title)[:1500]))
+                        search[:800], title_key[:1500]))
         self.plans.append((list(first_rows), out))
 
     def write(self, rows: list[tuple], keys: list) -> None:
