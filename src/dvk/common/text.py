@@ -108,17 +108,21 @@ class _SlowWord(Exception):
     """A word holds a character the tables set aside."""
 
 
-class _ByWord(dict):
-    """Per call of folds_and_sort_keys: a word's translation through one table."""
+class _Words(dict):
+    """Per call of folds_and_sort_keys: word -> its folded text; a new word's sort-key
+    weights at the three levels (`primary`…: word -> weights) are filled in with it."""
 
-    def __init__(self, table: dict[int, str]):
+    def __init__(self):
         super().__init__()
-        self.table = table
+        self.primary, self.secondary, self.tertiary = {}, {}, {}
 
     def __missing__(self, word: str) -> str:
         if not _KNOWN.issuperset(word) and not _learn(word):
             raise _SlowWord
-        res = self[word] = word.translate(self.table)
+        self.primary[word] = word.translate(_PRIMARY)
+        self.secondary[word] = word.translate(_SECONDARY)
+        self.tertiary[word] = word.translate(_TERTIARY)
+        res = self[word] = word.translate(_FOLD)
         return res
 
 
@@ -130,7 +134,8 @@ def folds_and_sort_keys(texts) -> list[tuple[str, str]]:
     whitespace, or with a character the tables set aside, is translated alone."""
     if not (_KNOWN.issuperset(" ") or _learn(" ")):
         return [(fold(t), sort_key(t)) for t in texts]
-    f, p, s, t = (_ByWord(table) for table in (_FOLD, _PRIMARY, _SECONDARY, _TERTIARY))
+    f = _Words()
+    p, s, t = f.primary, f.secondary, f.tertiary
     f_sp, p_sp, s_sp, t_sp = (table[32] for table in (_FOLD, _PRIMARY, _SECONDARY, _TERTIARY))
     out = []
     append = out.append
@@ -139,14 +144,14 @@ def folds_and_sort_keys(texts) -> list[tuple[str, str]]:
             append((fold(text), sort_key(text)))
             continue
         words = text.split(" ")
-        try:
+        try:  # the folded words first: that fills in the weights of new words
             folded = f_sp.join(map(f.__getitem__, words))
-            key = (p_sp.join(map(p.__getitem__, words)) + "00"
-                   + s_sp.join(map(s.__getitem__, words)) + "00"
-                   + t_sp.join(map(t.__getitem__, words)) + "00")
         except _SlowWord:
             append((fold(text), sort_key(text)))
             continue
+        key = (p_sp.join(map(p.__getitem__, words)) + "00"
+               + s_sp.join(map(s.__getitem__, words)) + "00"
+               + t_sp.join(map(t.__getitem__, words)) + "00")
         if "  " in folded or folded[:1] == " " or folded[-1:] == " ":
             folded = _SPACES.sub(" ", folded).strip()
         append((folded, key))
