@@ -3,7 +3,8 @@ reference algorithms give, including on the characters the tables set aside."""
 import random
 import unicodedata
 
-from dvk.common.text import clean, fold, fold_reference, sort_key, sort_key_reference
+from dvk.common.text import (clean, fold, fold_reference, folds_and_sort_keys, sort_key,
+                             sort_key_reference)
 
 SAMPLES = [
     "Khéo vận động làm đường giao thông nông thôn", "Nguyễn Văn Tư – gương vận động hiến đất",
@@ -35,6 +36,14 @@ def test_fold_matches_the_reference():
 def test_sort_key_matches_the_reference():
     for text in _variants():
         assert sort_key(text) == sort_key_reference(text), repr(text)
+
+
+def test_folds_and_sort_keys_of_many_texts_match_one_by_one():
+    texts = list(_variants())
+    assert folds_and_sort_keys(texts) == [(fold(t), sort_key(t)) for t in texts]
+    # Words shared between texts, the first time in a text that the tables set aside.
+    shared = ["e\u0301 hoa", "hoa e\u0301", "ΑΣ hoa", "hoa ΑΣ", "hoa  hoa", "Hoa\u00a0hoa"]
+    assert folds_and_sort_keys(shared) == [(fold(t), sort_key(t)) for t in shared]
 
 
 def test_fold_and_order():

@@ -104,6 +104,60 @@ def sort_key(text: str | None) -> str:
             + text.translate(_TERTIARY) + "00")
 
 
+class _SlowWord(Exception):
+    """A word holds a character the tables set aside."""
+
+
+class _Words(dict):
+    """Per call of folds_and_sort_keys: word -> its folded text; a new word's sort-key
+    weights at the three levels (`primary`…: word -> weights) are filled in with it."""
+
+    def __init__(self):
+        super().__init__()
+        self.primary, self.secondary, self.tertiary = {}, {}, {}
+
+    def __missing__(self, word: str) -> str:
+        if not _KNOWN.issuperset(word) and not _learn(word):
+            raise _SlowWord
+        self.primary[word] = word.translate(_PRIMARY)
+        self.secondary[word] = word.translate(_SECONDARY)
+        self.tertiary[word] = word.translate(_TERTIARY)
+        res = self[word] = word.translate(_FOLD)
+        return res
+
+
+def folds_and_sort_keys(texts) -> list[tuple[str, str]]:
+    """`[(fold(t), sort_key(t)) for t in texts]`, for the titles of an import. Both are
+    character-local translations, so a text's is the space-joined translations of its
+    words (split on " "): a word is translated once per call, however many texts share it
+    (titles do: the cost of a translation is per character). A text with surrounding
+    whitespace, or with a character the tables set aside, is translated alone."""
+    if not (_KNOWN.issuperset(" ") or _learn(" ")):
+        return [(fold(t), sort_key(t)) for t in texts]
+    f = _Words()
+    p, s, t = f.primary, f.secondary, f.tertiary
+    f_sp, p_sp, s_sp, t_sp = (table[32] for table in (_FOLD, _PRIMARY, _SECONDARY, _TERTIARY))
+    out = []
+    append = out.append
+    for text in texts:
+        if not text or text[0].isspace() or text[-1].isspace():
+            append((fold(text), sort_key(text)))
+            continue
+        words = text.split(" ")
+        try:  # the folded words first: that fills in the weights of new words
+            folded = f_sp.join(map(f.__getitem__, words))
+        except _SlowWord:
+            append((fold(text), sort_key(text)))
+            continue
+        key = (p_sp.join(map(p.__getitem__, words)) + "00"
+               + s_sp.join(map(s.__getitem__, words)) + "00"
+               + t_sp.join(map(t.__getitem__, words)) + "00")
+        if "  " in folded or folded[:1] == " " or folded[-1:] == " ":
+            folded = _SPACES.sub(" ", folded).strip()
+        append((folded, key))
+    return out
+
+
 def clean(text) -> str:
     """Trim and collapse internal whitespace of a user-supplied value (NFC normalised)."""
     if text is None:

@@ -3,12 +3,13 @@ problem named by row, column and reason, in Vietnamese; nothing written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import connection
 from django.utils import timezone
 
 from dvk.awards.models import AwardKind
-from dvk.common.tabular import Column, Problems, as_int, as_text
+from dvk.common.tabular import Column, Problems, as_int, as_text, as_texts
 from dvk.common.text import fold
 from dvk.initiatives.enums import (INITIATIVE_KIND_FILE_LABELS, RESULT_FILE_LABELS, InitiativeKind,
                                    State)
@@ -53,17 +54,43 @@ def _lookup(names) -> dict[str, object]:
     return {fold(n): v for n, v in names}
 
 
+class _Cache(dict):
+    """parse(key), memoised; many keys are looked up at once by map(cache.__getitem__, …),
+    a C-level loop that calls Python only for a key not seen before."""
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, key):
+        res = self[key] = self.parse(key)
+        return res
+
+
+# Cells of these types may share one cache: none equals a cell of another type (unlike 1,
+# 1.0 and True, whose cache is keyed by their type too).
+_PLAIN = {str, type(None)}
+
+
+def _plain(values) -> bool:
+    return set(map(type, values)) <= _PLAIN
+
+
 def _memo(parse):
-    """Memoise a cell parser by the raw cell (its type too: 1, 1.0 and True differ)."""
-    cache: dict = {}
+    """Memoise a cell parser by the raw cell (its type too: 1, 1.0 and True differ).
+    `get.column(values)` parses a column's cells at once."""
+    plain = _Cache(parse)
+    typed = _Cache(lambda key: parse(key[1]))
 
     def get(value):
-        key = value if type(value) is str else (type(value), value)
-        try:
-            return cache[key]
-        except KeyError:
-            res = cache[key] = parse(value)
-            return res
+        return plain[value] if type(value) in _PLAIN else typed[(type(value), value)]
+
+    def column(values) -> list:
+        if _plain(values):
+            return list(map(plain.__getitem__, values))
+        return list(map(get, values))
+
+    get.column = column
     return get
 
 
@@ -132,10 +159,9 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
             raw = list(raw) + [None] * (width - len(raw))
         raw_rows.append((n, raw))
 
-    codes = set()
-    text = _memo(as_text)
-    for _, raw in raw_rows:
-        codes.add(text(raw[col["Mã đơn vị"]]))
+    raws = list(map(itemgetter(1), raw_rows))
+    unit_cells = list(map(itemgetter(col["Mã đơn vị"]), raws))
+    codes = set(_memo(as_text).column(unit_cells))
     codes.discard("")
     # An import started from the app sees only its scope's units: the others are answered
     # like unknown codes, so nobody learns they exist.
@@ -212,16 +238,13 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
     def p_subject(v):
         return as_text(v)[:255]
 
-    def p_code(v):
-        return as_text(v)[:64]
-
     not_recognized = State.NOT_RECOGNIZED
 
-    def p_outcome(key):
+    def p_outcome(cells):
         """The repeating columns of a row at once: ((kind, sector, field, level, year,
         state, exceptional, award), [(column, problem)…]). A file has few distinct
-        combinations, so each is checked once; `key` is (cells, their types)."""
-        kind_v, sector_v, field_v, level_v, year_v, result_v, exc_v, award_v = key[0]
+        combinations, so each is checked once."""
+        kind_v, sector_v, field_v, level_v, year_v, result_v, exc_v, award_v = cells
         out, msgs = [], []
         for column, parse, value in (
                 ("Loại", p_kind, kind_v), ("Khối", p_sector, sector_v),
@@ -239,63 +262,74 @@ def _checker(table, phase: Phase, problems: Problems, scope) -> _Checker:
                                         "thưởng."))
         return tuple(out), msgs
 
-    outcome_of, unit_of = _memo(p_outcome), _memo(p_unit)
-    subject_of, code_of = _memo(p_subject), _memo(p_code)
+    unit_of, subject_of = _memo(p_unit), _memo(p_subject)
+
+    def codes_of(cells) -> list[str]:
+        """`as_text(cell)[:64]` of each cell. Codes are mostly distinct: no memo, the column
+        at once."""
+        texts = as_texts(cells)
+        return texts if max(map(len, texts), default=0) <= 64 else [t[:64] for t in texts]
+    outcomes = _Cache(p_outcome)                                     # by cells
+    typed_outcomes = _Cache(lambda key: p_outcome(key[0]))           # by (cells, types)
     i_code, i_title, i_subject, i_unit = (col["Mã mô hình"], col["Tên mô hình"], col["Chủ thể"],
                                           col["Mã đơn vị"])
-    i_kind, i_sector, i_field, i_level = col["Loại"], col["Khối"], col["Lĩnh vực"], col["Cấp"]
-    i_year, i_result, i_exc, i_award = (col["Năm"], col["Kết quả"], col["Đặc cách"],
-                                        col["Khen thưởng"])
+    i_outcome = (col["Loại"], col["Khối"], col["Lĩnh vực"], col["Cấp"], col["Năm"],
+                 col["Kết quả"], col["Đặc cách"], col["Khen thưởng"])
     individual = InitiativeKind.INDIVIDUAL
     add = problems.add
 
+    def report(n, title, msgs, unit_msg, kind, subject) -> None:
+        """The problems of a bad row, in column order."""
+        if not title:
+            add(n, "Tên mô hình", "thiếu tên mô hình.")
+        elif len(title) > 500:
+            add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
+        if msgs and msgs[0][0] == "Loại":
+            add(n, *msgs[0])
+        if unit_msg:
+            add(n, "Mã đơn vị", unit_msg)
+        for column, msg in msgs:
+            if column != "Loại":
+                add(n, column, msg)
+        if kind == individual and not subject:
+            add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
+
     def check(chunk) -> list[tuple]:
+        """Column by column: each column's cells are parsed at once (as_texts, the memos'
+        C-level lookups), then one loop over the rows puts the tuples together."""
+        if not chunk:
+            return []
+        cols = list(zip(*map(itemgetter(1), chunk)))  # rows are padded: none is cut
+        outcome_cols = [cols[i] for i in i_outcome]
+        if all(map(_plain, outcome_cols)):
+            outs = list(map(outcomes.__getitem__, zip(*outcome_cols)))
+        else:
+            cells = list(zip(*outcome_cols))
+            outs = list(map(typed_outcomes.__getitem__,
+                            zip(cells, (tuple(map(type, c)) for c in cells))))
         rows: list[tuple] = []
         append = rows.append
-        for n, r in chunk:
-            bad = False
-            title = as_text(r[i_title])
-            if not title:
-                add(n, "Tên mô hình", "thiếu tên mô hình.")
-                bad = True
-            elif len(title) > 500:
-                add(n, "Tên mô hình", "tên mô hình dài quá 500 ký tự.")
-                bad = True
-            cells = (r[i_kind], r[i_sector], r[i_field], r[i_level], r[i_year], r[i_result],
-                     r[i_exc], r[i_award])
-            (kind, sector_id, field_id, level_id, year, state, exceptional, award_kind_id), msgs = \
-                outcome_of((cells, tuple(map(type, cells))))
-            unit, unit_msg = unit_of(r[i_unit])
-            if msgs or unit_msg:
-                bad = True
-                if msgs and msgs[0][0] == "Loại":  # messages in column order
-                    add(n, *msgs[0])
-                if unit_msg:
-                    add(n, "Mã đơn vị", unit_msg)
-                for column, msg in msgs:
-                    if column != "Loại":
-                        add(n, column, msg)
-            if sector_id is False:
-                sector_id = unit[1] if unit else None
-            subject = subject_of(r[i_subject])
-            if kind == individual and not subject:
-                add(n, "Chủ thể", "điển hình cá nhân phải ghi họ tên người thực hiện.")
-                bad = True
-            if problems.dropped:
-                break
-            if bad:
+        for n, title, (out, msgs), (unit, unit_msg), subject, code in zip(
+                map(itemgetter(0), chunk), as_texts(cols[i_title]), outs,
+                unit_of.column(cols[i_unit]), subject_of.column(cols[i_subject]),
+                codes_of(cols[i_code])):
+            kind, sector_id, field_id, level_id, year, state, exceptional, award_kind_id = out
+            if (msgs or unit_msg or not title or len(title) > 500
+                    or (kind == individual and not subject)):
+                report(n, title, msgs, unit_msg, kind, subject)
+                if problems.dropped:
+                    break
                 continue
-            append((n, code_of(r[i_code]), title, kind, subject, unit[0], sector_id, field_id,
+            if sector_id is False:  # the file left Khối empty: the unit's
+                sector_id = unit[1]
+            append((n, code, title, kind, subject, unit[0], sector_id, field_id,
                     level_id, year, state, exceptional, award_kind_id))
         return rows
 
-    codes, titled_units = set(), set()
-    for _, r in raw_rows:
-        code = code_of(r[i_code])
-        if code:
-            codes.add(code)
-        else:
-            unit = unit_of(r[i_unit])[0]
-            if unit:
-                titled_units.add(unit[0])
+    row_codes = codes_of(list(map(itemgetter(i_code), raws)))
+    codes = set(row_codes)
+    codes.discard("")
+    untitled = [cell for code, cell in zip(row_codes, unit_cells) if not code]
+    titled_units = {u[0] for u, _ in unit_of.column(untitled) if u}
+    del raws, unit_cells, row_codes, untitled
     return _Checker(raw_rows, check, codes, titled_units)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -13,7 +14,7 @@ from dvk.awards.models import Award
 from dvk.common.bulk import BulkWriter
 from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Problems
-from dvk.common.text import fold, sort_key
+from dvk.common.text import fold, folds_and_sort_keys
 from dvk.initiatives import workflow
 from dvk.initiatives.enums import ExceptionalStatus, InitiativeKind, State
 from dvk.initiatives.models import Initiative, Registration
@@ -25,6 +26,7 @@ from .registration_checks import (AWARD, BATCH, CODE, EXC, FIELD, KIND, LEVEL, P
 # The rows were checked against the importer's ceiling and subtree before any is written
 # (registration_checks.py); what follows looks up what those rows are about to touch.
 CHECKED = "the import looks up what its checked rows will write"
+CODE_CHUNK = 500_000  # codes per lookup query (PostgreSQL; ~10 MB of text)
 
 
 @dataclass
@@ -124,15 +126,18 @@ class _Pipeline:
 
 
 class _Writer:
-    """Writes validated rows: new initiatives, new registrations; collects outcome
-    changes of existing registrations and the awards, written by finish(). Rows reach the
+    """Writes validated rows, chunk by chunk: new initiatives (planned by plan() in the
+    validating thread), new registrations with their Transition and award; collects outcome
+    changes of existing registrations and their awards, written by finish(). Rows reach the
     database through generators, so the Python that derives a row runs while the server
     indexes the previous ones."""
 
     def __init__(self, bulk: BulkWriter, res: Result, phase: Phase, existing_ini: dict,
                  existing_reg: dict, batch_id: int, user_id, now, comment: str, cts):
         self.bulk, self.res, self.phase = bulk, res, phase
-        self.ini_ids = dict(existing_ini)
+        self.ini_ids = dict(existing_ini)                # written by write()
+        self.planned = set(existing_ini)                 # read and written by plan()
+        self.plans: deque = deque()                      # plan() → write()
         self.existing_reg = existing_reg
         self.batch_id, self.user_id, self.now, self.comment = batch_id, user_id, now, comment
         self.reg_ct, self.award_ct = cts
@@ -140,41 +145,51 @@ class _Writer:
         self.updates: list[tuple] = []               # (id, state, is_exceptional, exc_status)
         self.moves: list[tuple] = []                  # (id, from state, to state) → Transition
         self.awarded_old: list[tuple] = []            # (row, id) of existing registrations
-        self.awarded_new: list[tuple] = []            # (row, id) of new registrations
 
-    def write(self, rows: list[tuple], keys: list) -> None:
-        self._initiatives(rows, keys)
-        self._registrations(rows, keys)
-
-    def _initiatives(self, rows, keys) -> None:
-        ini_ids = self.ini_ids
+    def plan(self, rows: list[tuple], keys: list) -> None:
+        """In the validating thread, before `write(rows, keys)` is queued: the chunk's new
+        initiatives (first row of each key neither in the database nor in an earlier
+        chunk), as COPY rows with their search text and sort key. Folding and sort keys are
+        most of the Python an initiative costs; done here, they run while the writer thread
+        waits for the server to index the previous chunk. Plans are taken in order by
+        write()."""
+        planned = self.planned
         first_rows: dict = {}
         for row, key in zip(rows, keys):
-            if key not in ini_ids and key not in first_rows:
+            if key not in planned and key not in first_rows:
                 first_rows[key] = row
+        planned.update(first_rows)
         individual, user_id, now = InitiativeKind.INDIVIDUAL, self.user_id, self.now
+        out = []
+        append_row = out.append
+        keys_of_titles = folds_and_sort_keys([row[TITLE] for row in first_rows.values()])
+        for row, (search, title_key) in zip(first_rows.values(), keys_of_titles):
+            title, subject = row[TITLE], row[SUBJECT]
+            person = subject if row[KIND] == individual else ""
+            if subject:
+                fs = fold(subject)
+                if fs:
+                    search = f"{search} {fs}" if search else fs
+                    if person:
+                        search = f"{search} {fs}"
+            append_row((row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
+                        row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
+                        search[:800], title_key[:1500]))
+        self.plans.append((list(first_rows), out))
 
-        def initiative_rows():
-            for row in first_rows.values():
-                title, subject = row[TITLE], row[SUBJECT]
-                person = subject if row[KIND] == individual else ""
-                search = fold(title)
-                if subject:
-                    fs = fold(subject)
-                    if fs:
-                        search = f"{search} {fs}" if search else fs
-                        if person:
-                            search = f"{search} {fs}"
-                yield (row[CODE] or None, row[KIND], title, subject, person, row[UNIT],
-                       row[SECTOR], row[FIELD], row[YEAR], user_id, now, now,
-                       search[:800], sort_key(title)[:1500])
+    def write(self, rows: list[tuple], keys: list) -> None:
+        if not self.plans:  # written without a plan (the validating thread made none)
+            self.plan(rows, keys)
+        self._initiatives(*self.plans.popleft())
+        self._registrations(rows, keys)
 
+    def _initiatives(self, new_keys: list, ini_rows: list) -> None:
         ids = self.bulk.insert(Initiative, [
             "code", "kind", "title", "subject", "person_name", "unit_id", "sector_id",
             "field_id", "start_year", "created_by_id", "created_at", "updated_at",
-            "search_text", "sort_key"], initiative_rows(), len(first_rows))
-        ini_ids.update(zip(first_rows, ids))
-        self.res.initiatives_created += len(first_rows)
+            "search_text", "sort_key"], ini_rows, len(ini_rows))
+        self.ini_ids.update(zip(new_keys, ids))
+        self.res.initiatives_created += len(ini_rows)
 
     def _registrations(self, rows, keys) -> None:
         """Registrations the database has (only known initiatives can have any) take the
@@ -218,8 +233,15 @@ class _Writer:
             "field_id", "state", "is_exceptional", "exceptional_status", "imported",
             "import_batch_id", "created_by_id", "created_at", "updated_at"],
             registration_rows(), len(new_rows))
-        self.moves.extend((pk, "", row[STATE] or accepted) for row, pk in zip(new_rows, ids))
-        self.awarded_new.extend((row, pk) for row, pk in zip(new_rows, ids) if row[AWARD])
+        # A new registration's Transition and award are written with it, while the server
+        # still has the chunk's pages at hand and the validating thread checks the next one.
+        workflow.import_transitions(
+            self.bulk, ((pk, "", row[STATE] or accepted) for row, pk in zip(new_rows, ids)),
+            actor_id=user_id, at=now, comment=self.comment)
+        awards = self._awards(((row, pk) for row, pk in zip(new_rows, ids) if row[AWARD]),
+                              batch_id, set())
+        self.bulk.insert(Award, AWARD_COLUMNS, awards, len(awards))
+        self.res.awards_created += len(awards)
         self.res.registrations_created += len(new_rows)
 
     def finish(self) -> None:
@@ -236,21 +258,23 @@ class _Writer:
             _history(bulk, ids, self.reg_ct, user_id, now, comment,
                      {k: list(v) for k, v in diff})
         have = _existing_awards({pk for _, pk in self.awarded_old})
-        cols = ["kind_id", "phase_id", "level_id", "year", "registration_id", "unit_id",
-                "recipient_name", "created_by_id", "created_at", "updated_at",
-                "import_batch_id"]
-        phase_id = self.phase.pk
+        later = self._awards(self.awarded_old, None, have)
+        _history(bulk, bulk.insert(Award, AWARD_COLUMNS, later, len(later)), self.award_ct,
+                 user_id, now, comment)
+        self.res.awards_created += len(later)
 
-        def awards(pairs, batch_id):
-            return [(row[AWARD], phase_id, row[LEVEL], row[YEAR], pk, row[UNIT],
-                     (row[SUBJECT] or row[TITLE])[:255], user_id, now, now, batch_id)
-                    for row, pk in pairs if (pk, row[AWARD]) not in have]
+    def _awards(self, pairs, batch_id, have: set) -> list[tuple]:
+        """Award rows (AWARD_COLUMNS) of (row, registration id) pairs whose registration
+        has no award of that kind yet (`have`: (registration, kind) pairs)."""
+        phase_id, user_id, now = self.phase.pk, self.user_id, self.now
+        return [(row[AWARD], phase_id, row[LEVEL], row[YEAR], pk, row[UNIT],
+                 (row[SUBJECT] or row[TITLE])[:255], user_id, now, now, batch_id)
+                for row, pk in pairs if (pk, row[AWARD]) not in have]
 
-        fresh, later = awards(self.awarded_new, self.batch_id), awards(self.awarded_old, None)
-        bulk.insert(Award, cols, fresh, len(fresh))
-        _history(bulk, bulk.insert(Award, cols, later, len(later)), self.award_ct, user_id,
-                 now, comment)
-        self.res.awards_created = len(fresh) + len(later)
+
+AWARD_COLUMNS = ["kind_id", "phase_id", "level_id", "year", "registration_id", "unit_id",
+                 "recipient_name", "created_by_id", "created_at", "updated_at",
+                 "import_batch_id"]
 
 
 def _existing_initiatives(codes: set, titled_units: set) -> tuple[dict, dict[str, int]]:
@@ -260,9 +284,11 @@ def _existing_initiatives(codes: set, titled_units: set) -> tuple[dict, dict[str
     code_units: dict[str, int] = {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            for chunk in _chunks(codes, PG_CHUNK):
+            for chunk in _chunks(codes, CODE_CHUNK):
                 # One newline-joined string rather than an array parameter: adapting a list
                 # of 50 000 strings costs more than the query (codes are clean(): no newline).
+                # Few, large chunks: the server answers each with one hash join over all
+                # initiatives (a scan of the table), whatever the chunk's size.
                 cur.execute("SELECT t.id, t.code, t.unit_id FROM unnest(string_to_array(%s, "
                             "E'\\n')) AS u(code) JOIN initiatives_initiative t ON t.code = u.code",
                             ["\n".join(chunk)])

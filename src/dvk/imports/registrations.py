@@ -9,11 +9,13 @@ same file twice creates nothing new.
 Fast (≥ 20 000 rows/s on PostgreSQL, see docs/benchmarks.md):
 - no per-row queries: units, sectors, fields, levels, award kinds and the existing
   initiatives/registrations/awards touched by the file are loaded up front;
-- validation memoises the repeating columns (kind, sector, field, level, year, outcome,
-  exceptional, award: one combination at a time; unit codes apart), so each distinct value
-  is cleaned, folded and checked once; rows are plain tuples;
-- folding and Vietnamese sort keys of titles are table-driven (common/text.py);
-- validation of one chunk runs while a worker thread writes the previous one (PostgreSQL);
+- validation goes column by column and memoises the repeating columns (kind, sector, field,
+  level, year, outcome, exceptional, award: one combination at a time; unit codes apart),
+  so each distinct value is cleaned, folded and checked once; rows are plain tuples;
+- folding and Vietnamese sort keys of titles are table-driven, word by word
+  (common/text.py), computed in the validating thread (_Writer.plan);
+- validation of one chunk runs while a worker thread writes the previous one (PostgreSQL):
+  its new models, registrations, and those registrations' transitions and awards;
 - rows are written through common/bulk.py: COPY streamed from generators on PostgreSQL,
   with foreign keys checked set-wise when the role may do so; bulk_create elsewhere;
   outcome changes are one UPDATE … FROM unnest();
@@ -147,6 +149,7 @@ def _import(table, phase: Phase, phase_created: bool, source: Source, scope,
                     if problems.dropped:
                         break
                     if not problems:
+                        writer.plan(rows, keys)
                         pipeline.put(rows, keys)
             problems.raise_if_any()
             writer.finish()
