@@ -182,7 +182,7 @@ def test_planted_problems_are_listed_with_counts(client_as, unit):
 def test_dashboard_query_count_does_not_grow_with_data(client_as, django_assert_num_queries):
     c = client_as("tinh.lanhdao")
     c.get(URL, {"phase": "2016-2020"})  # warm caches (sessions, content types)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         r = c.get(URL, {"phase": "2016-2020"})
     assert r.status_code == 200
     plant_registration("KG-GQ-01", level_order=2, title="Thêm một mô hình")

@@ -107,13 +107,16 @@ def scope_for(user, membership_id: int | None = None) -> Scope:
     """The acting scope: the chosen membership, else the user's first active one."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
-    memberships = memberships_of(user)
-    chosen = None
-    if membership_id:
-        chosen = memberships.filter(pk=membership_id).first()
-    if chosen is None:
-        chosen = memberships.first()
-    return Scope(user=user, membership=chosen)
+    # All of them in one query (a person holds a few): the header's role switcher reads
+    # the same list from the scope's memo instead of asking again.
+    memberships = list(memberships_of(user))
+    chosen = next((m for m in memberships if membership_id and str(m.pk) == str(membership_id)),
+                  None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    scope = Scope(user=user, membership=chosen)
+    scope.cache["memberships"] = memberships
+    return scope
 
 
 def get_or_404(qs: QuerySet, **lookup):

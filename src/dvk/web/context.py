@@ -55,7 +55,8 @@ def navigation(request):
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     # Lazy: only pages that render the switcher pay for the query.
     return {"nav_items": items, "scope": scope, "Role": Role,
-            "switchable_memberships": SimpleLazyObject(lambda: list(memberships_of(request.user))),
+            "switchable_memberships": SimpleLazyObject(
+                lambda: scope.cache.get("memberships") or list(memberships_of(request.user))),
             # The bell in the header: one COUNT, only on pages that render it.
             "unread_notifications": SimpleLazyObject(lambda: unread_count(scope))}
 
