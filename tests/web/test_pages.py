@@ -22,7 +22,7 @@ def test_home_secretariat_shows_queue_counts_for_current_phase(client_as, scope_
     submitted = registrations_for(scope_of("tinh.thuky")).filter(
         phase__code="2026-2030", state="submitted").count()
     assert submitted > 0
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         r = c.get("/")
     body = text(r)
     assert "Thư ký Ban Chỉ đạo · Tỉnh Kiên Giang" in body
@@ -133,7 +133,7 @@ def test_tree_starts_at_the_users_unit(client_as):
 def test_children_partial_for_htmx(client_as, unit, django_assert_num_queries):
     c = client_as("tinh.thuky")
     url = reverse("units:children", args=["KG-GQ"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         r = c.get(url, headers={"HX-Request": "true"})
     body = text(r)
     assert "<html" not in body  # a fragment, not a page
@@ -170,7 +170,7 @@ def test_search_ignores_accents_and_case(client_as):
 
 def test_search_results_are_paginated(client_as, django_assert_num_queries):
     c = client_as("tinh.thuky")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         r = c.get(reverse("units:tree"), {"q": "hoi"})
     body = text(r)
     assert 'class="pagination"' in body
@@ -265,7 +265,7 @@ def test_phase_edit_rejects_bad_day_month(client_as):
 def test_committee_list_scoped_filtered_and_query_bounded(client_as,
                                                           django_assert_num_queries):
     c = client_as("tinh.thuky")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         body = text(c.get(reverse("phases:committees"), {"phase": "2021-2025"}))
     assert "Huyện Gò Quao" in body and "2016-2020</td>" not in body
     body = text(client_as("gq.thuky").get(reverse("phases:committees")))

@@ -118,6 +118,7 @@ def notifications(monkeypatch, n):
 
 # (case, persona, url, fixed params, how to show n rows, exact queries)
 # Every page counts the unread notifications once for the bell in its header.
+# A user of a root unit (tinh.*) also asks once whether it is the only root (orgs.scope).
 CASES = [
     ("notifications", "dinhhoa.vanthu", "/thong-bao/", {}, notifications, 6),
     # The list's rows and their catalogues: phase, level, field, sector by prefetch.
@@ -137,18 +138,18 @@ CASES = [
                                                        "tab": "recognized", "after": "3000.1"},
      INITIATIVES, 14),
     ("unit search", "tinh.thuky", "/don-vi/", {"q": "hoi"},
-     paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 7),
+     paged("dvk.web.units", "SEARCH_PAGE_SIZE"), 8),
     ("committees", "tinh.thuky", "/giai-doan/ban-chi-dao/", {},
-     paged("dvk.phases.views", "COMMITTEES_PAGE_SIZE"), 7),
+     paged("dvk.phases.views", "COMMITTEES_PAGE_SIZE"), 8),
     ("api registrations", "gq.thuky", "/api/v1/registrations", {"phase": "2016-2020"},
      limit, 6),
     ("api registrations after", "gq.thuky", "/api/v1/registrations",
      {"q": "kheo", "after": "3000.1"}, limit, 5),
     ("api registrations offset", "gq.thuky", "/api/v1/registrations",
      {"phase": "2016-2020", "offset": "2"}, limit, 6),
-    ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 4),
+    ("api units", "tinh.thuky", "/api/v1/units", {}, limit, 5),
     ("assigned appraisals", "tinh.thamdinh", "/mo-hinh/tham-dinh/", {},
-     assigned_to_province_appraiser, 6),
+     assigned_to_province_appraiser, 7),
     *[(f"activities {path}", "gq.thuky", f"/hoat-dong/{path}/", {}, activity_list, count)
       for path, count in (("tap-huan", 8), ("kiem-tra", 8), ("bao-chi", 8),
                           ("so-ket", 11), ("kinh-phi", 8))],
@@ -316,19 +317,19 @@ def _rows_in_context(key):
 GROWN = [
     ("dashboard", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
-     lambda resp: len(resp.context["figs"].by_unit), 18),
+     lambda resp: len(resp.context["figs"].by_unit), 19),
     # The district and its n communes have no committee: n + 1 units listed.
     ("dashboard checks", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/kiem-tra/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(next(p for p in resp.context["problems"]
-                           if p.code == "no_committee").items) - 1, 17),
+                           if p.code == "no_committee").items) - 1, 18),
     ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
-     lambda resp: len(resp.json()["by_unit"]), 14 + ACTIVITY_QUERIES),
+     lambda resp: len(resp.json()["by_unit"]), 15 + ACTIVITY_QUERIES),
     ("tree node", "tinh.thuky", lambda code: f"/don-vi/{code}/con/", lambda code: {}, _branch,
-     _rows_in_context("children"), 5),
+     _rows_in_context("children"), 6),
     ("phases", "tinh.thuky", lambda made: "/giai-doan/", lambda made: {}, _phases,
-     lambda resp: len(resp.context["phases"]) - 3, 5),
+     lambda resp: len(resp.context["phases"]) - 3, 6),
     ("document profiles", "quantri", lambda made: "/mau-van-ban/", lambda made: {}, _profiles,
      lambda resp: sum(len(k["rows"]) for k in resp.context["kinds"]), 10),
     # Live figures of every unit below in a fixed number of grouped queries.
@@ -344,7 +345,7 @@ GROWN = [
      lambda resp: len(resp.context["received"]) if len(resp.context["received"]) ==
      len(resp.context["issued"]) else -1, 13),
     ("directive's committees below", "tinh.thuky", lambda pk: f"/van-ban-chi-dao/{pk}/",
-     lambda pk: {}, _directive_below, _rows_in_context("follows"), 10),
+     lambda pk: {}, _directive_below, _rows_in_context("follows"), 11),
     ("areas followed", "quantri", lambda pk: f"/van-ban-chi-dao/ban-chi-dao/{pk}/dia-ban/",
      lambda pk: {}, _areas, _rows_in_context("rows"), 10),
 ]

@@ -72,6 +72,11 @@ class Scope:
             return Q()
         if self.unit is None:
             return Q(pk__in=[])
+        if is_only_root(self.unit):
+            # Every unit is in the subtree: no join to the unit table, which lets the
+            # planners walk a list's own index (SQLite sorted a national list of a million
+            # rows through the join: 4.2 s). Rows without a unit stay outside, as before.
+            return Q(**{f"{unit_field}__isnull": False}) if unit_field else Q()
         low, high = subtree_bounds(self.unit.path)
         prefix = f"{unit_field}__" if unit_field else ""
         return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
@@ -143,6 +148,16 @@ def memberships_for(scope: Scope) -> QuerySet[Membership]:
 
 # --- a unit's subtree, for statistics and reports ------------------------------------------
 
+def is_only_root(unit: Unit) -> bool:
+    """The unit is the tree's only root, so its subtree is every unit. Asked once per unit
+    object (i.e. per request), and only of a root."""
+    if unit.parent_id is not None:
+        return False
+    if not hasattr(unit, "_only_root"):
+        unit._only_root = not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
+    return unit._only_root
+
+
 def within(qs: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
     """Restrict `qs` to rows whose `unit_field` lies in `unit`'s subtree (unit included).
 
@@ -154,11 +169,7 @@ def within(qs: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
     low, high = subtree_bounds(unit.path)
     if not unit_field:
         return qs.filter(path__gte=low, path__lt=high)
-    if unit.parent_id is None:
-        if not hasattr(unit, "_only_root"):  # asked once per unit object (i.e. per request)
-            unit._only_root = not Unit.objects.filter(
-                parent__isnull=True).exclude(pk=unit.pk).exists()
-        if unit._only_root:
-            return qs
+    if is_only_root(unit):
+        return qs
     subtree = Unit.objects.filter(path__gte=low, path__lt=high).values("pk")
     return qs.filter(**{f"{unit_field}__in": subtree})
