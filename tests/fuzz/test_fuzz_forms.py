@@ -692,6 +692,21 @@ def test_a_level_name_longer_than_its_column(cases, client_as):
     _post(client, case, "levels", "Cơ sở\n" + "T" * 65 + "\nTỉnh", inside=refused)
 
 
+def test_a_username_longer_than_any_account(cases, client_as):
+    """A sign-in with a 256-character username was a server error on PostgreSQL (the
+    lockout's record of the attempt holds 255; Django's form only sets the widget's
+    maxlength): refused next to the username, without trying the password."""
+    case = cases["login"]()
+    client = _client(client_as, case)
+
+    def refused(r, written):
+        assert r.status_code == 200 and not written
+        errors = " ".join(_forms(r)[0].errors.get("username", []))
+        assert "150" in errors and VIETNAMESE.search(errors), dict(_forms(r)[0].errors)
+
+    _post(client, case, "username", "u" * 256, inside=refused)
+
+
 @pytest.mark.parametrize("letter", ["d", "ộ"])
 @pytest.mark.parametrize("form", ["import_registrations", "import_activities", "upload",
                                   "training", "review"])
