@@ -403,3 +403,26 @@ def test_each_reason_of_a_422_is_vietnamese_and_names_the_field(name, key, value
         assert error["msg"].startswith(f"«{key}»") or error["msg"].startswith("«"), error
         assert VIETNAMESE.search(error["msg"]), error
     assert f"«{key}»" in answer["message"] and answer["message"].startswith("Dữ liệu gửi lên")
+
+
+@pytest.mark.parametrize("name, key, value", [
+    ("initiative", "tags", ["nông\x00thôn"]), ("initiative", "tags", ["nông \ud800 thôn"]),
+    ("report", "results", "NUL"), ("report", "results", "surrogate"),
+    ("proposal_items", "unit", "KG-GQ\x00-02"), ("proposal_items", "unit", "KG-GQ\ud800"),
+])
+def test_text_inside_lists_and_mappings_is_checked_too(name, key, value, endpoints, client_as):
+    """Strings inside a list or a mapping of a payload (a model's topics, a report's results)
+    were not checked for NUL or lone surrogates (PostgreSQL: a server error)."""
+    ep = endpoints[name]()
+    client = client_as(ep.user)
+    body = dict(ep.body) if isinstance(ep.body, dict) else ep.body
+    if key == "results":
+        target = next(iter(body["results"]))
+        body["results"] = {target: {"NUL": "13\x000", "surrogate": "13\ud8000"}[value]}
+    elif name == "proposal_items":  # a list of recipients: the first one's unit
+        body = [{**ep.body[0], key: value}]
+    else:
+        body[key] = value
+    r, wrote = _send(client, ep, body)
+    assert r.status_code == 422 and not wrote, r.content[:300]
+    assert f"«{key}»" in r.json()["message"], r.json()["message"]

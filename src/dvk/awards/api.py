@@ -91,7 +91,7 @@ class ItemIn(Schema):
     kind: Text[64]  # the award kind's code: giay-khen, bang-khen, co-thi-dua…
     recipient_type: RecipientType = RecipientType.MODEL
     registration_id: int | None = None
-    unit: str | None = None  # unit code, for a unit or a person
+    unit: Text[64] | None = None  # unit code, for a unit or a person
     person_name: Text[255] = ""
     person_position: Text[255] = ""
     achievements: Text[None] = ""

@@ -102,7 +102,7 @@ class InitiativeIn(Schema):
     description: Text[None] = ""
     start_year: int | None = None
     replicates_id: int | None = None
-    tags: list[str] = []
+    tags: list[Text[None]] = []  # each cut to a topic's 64 characters by the service
 
 
 class InitiativeOut(Schema):
@@ -144,7 +144,7 @@ class ActionIn(Schema):
 
 
 class ReportIn(Schema):
-    results: dict[int, str]
+    results: dict[int, Text[None]]  # target id → result, cut to 100 characters by the service
     narrative: Text[None]
     certifier_name: Text[255]
     certifier_position: Text[255]
