@@ -473,3 +473,27 @@ def test_a_null_for_a_correction_that_cannot_be_empty(key, endpoints, client_as)
     r, wrote = _send(client, ep, {"expected_version": ep.body["expected_version"], key: None})
     assert r.status_code == 422 and not wrote, r.content[:300]
     assert f"«{key}»" in r.json()["message"] and VIETNAMESE.search(r.json()["message"])
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_null_or_nul_in_every_field(name, endpoints, client_as):
+    """Every top-level and nested field of every write route set to null, then to a NUL
+    byte: the two values that broke payloads, tried on each field rather than by chance."""
+    ep = endpoints[name]()
+    client = client_as(ep.user)
+    client.raise_request_exception = False
+    if ep.multipart:
+        return  # its form field is fuzzed with NUL above; multipart has no null
+    tried = []
+    for value in (None, "a\x00b"):
+        for key in ep.keys:
+            tried.append(({**ep.body, key: value}, key))
+        for where, (index, keys) in ep.nested.items():
+            for inner in keys:
+                body = json.loads(json.dumps(ep.body))
+                (body[where] if index is None else body[where][index])[inner] = value
+                tried.append((body, None))
+    for body, key in tried:
+        r, wrote = _send(client, ep, body)
+        _check(r, wrote, (name, key, repr(body)[:100]), key=key if r.status_code == 422
+               else None)
