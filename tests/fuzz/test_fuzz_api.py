@@ -497,3 +497,17 @@ def test_null_or_nul_in_every_field(name, endpoints, client_as):
         r, wrote = _send(client, ep, body)
         _check(r, wrote, (name, key, repr(body)[:100]), key=key if r.status_code == 422
                else None)
+
+
+@pytest.mark.parametrize("changes", [{"decision_number": "0" * 60, "certificate_prefix": ""},
+                                     {"certificate_prefix": "GCN-" * 20}])
+def test_certificate_numbers_longer_than_their_column(changes, endpoints, client_as):
+    """The certificate number is the prefix (by default "<decision number>/") and 4 digits:
+    over 64 characters it was a server error on PostgreSQL. Refused (400) naming the fields;
+    nothing written."""
+    ep = endpoints["decide"]()
+    client = client_as(ep.user)
+    client.raise_request_exception = False
+    r, wrote = _send(client, ep, {**ep.body, **changes})
+    assert r.status_code == 400 and not wrote, r.content[:300]
+    assert "số giấy chứng nhận" in r.json()["detail"] and "64" in r.json()["detail"]

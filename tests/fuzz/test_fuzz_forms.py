@@ -707,6 +707,21 @@ def test_a_username_longer_than_any_account(cases, client_as):
     _post(client, case, "username", "u" * 256, inside=refused)
 
 
+def test_a_decision_number_too_long_to_number_the_certificates(cases, client_as):
+    """A decision number of 60 characters (the form takes 64) numbers the certificates
+    "<number>/0001", 65 characters in a 64-character column: a server error on PostgreSQL.
+    Refused now, with a message naming the decision number; nothing written."""
+    case = cases["decide"]()
+    client = _client(client_as, case)
+
+    def refused(r, written):
+        assert r.status_code == 302 and not written, r.status_code
+        said = " ".join(_messages(r))
+        assert "Số quyết định" in said and "64" in said, said
+
+    _post(client, case, "decision_number", "0" * 60, inside=refused)
+
+
 @pytest.mark.parametrize("letter", ["d", "ộ"])
 @pytest.mark.parametrize("form", ["import_registrations", "import_activities", "upload",
                                   "training", "review"])
