@@ -9,7 +9,6 @@ permission matrix); a 422 carries django-ninja's `detail` list with a Vietnamese
 naming the field (api.base.invalid).
 
 Bounded in `make test` (EXAMPLES per endpoint), 600 per endpoint under `make soak`."""
-import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
@@ -210,10 +209,7 @@ def endpoints(at_state, new_initiative, levels, phase26, recognised, proposal, k
         return p, sec
 
     def proposal_send():
-        sec = acting("dinhhoa.thuky")
-        p = proposal()
-        awards.add_recipients(p, [model(recognised("Khéo vận động A"), kinds["giay-khen"])],
-                              scope=sec)
+        p, _sec = _sent()
         return Endpoint("dinhhoa.thuky", "POST", "/proposals/{id}/send", p.pk, {})
 
     def proposal_decision():
