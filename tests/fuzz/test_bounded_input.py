@@ -160,6 +160,24 @@ def test_the_middleware_drops_unstorable_characters_from_every_parameter():
     assert seen["GET"] is untouched  # nothing copied when there is nothing to drop
 
 
+def test_one_definition_of_unstorable_characters_for_forms_and_payloads():
+    """What the middleware drops from a form is what a payload is refused for: every control
+    character (Unicode Cc) but tab, line feed and carriage return, and every lone surrogate
+    (Cs); nothing else, in the whole of Unicode."""
+    import sys
+    import unicodedata
+
+    from dvk.common.payload import text_problem
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        unstorable = ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs")
+        if unstorable != bool(text_problem("a" + ch, None, "title")):
+            raise AssertionError(f"U+{code:04X}")
+    assert text_problem("ab\x07c", None, "title") == (
+        "«title»: có ký tự không hợp lệ U+0007 ở vị trí 3; hãy xóa ký tự này.")
+
+
 def test_a_nul_byte_in_a_form_field_is_dropped_not_a_server_error(client_as, unit):
     """The registration form with NUL in its title: saved without it (PostgreSQL refuses NUL
     in text with a server error)."""

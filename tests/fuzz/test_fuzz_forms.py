@@ -6,6 +6,7 @@ nothing was written, the page says why in Vietnamese next to the field (or in a 
 names its label).
 
 Bounded in `make test` (EXAMPLES per form), 600 per form under `make soak`."""
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -68,6 +69,9 @@ class Case:
     form: type | None = None  # the form of a view that answers with a redirect and messages
     names: tuple = ()         # other words a message may name the field with
     hidden: tuple = ()        # fields not shown (a version, checkboxes): a reason is enough
+    prepare: object = None    # client → None: a step before posting (a one-time link opened)
+    twins: dict = field(default_factory=dict)  # field → a field always sent with its value
+    related: dict = field(default_factory=dict)  # field → fields whose error may say why
 
 
 def _counts():
@@ -102,9 +106,10 @@ def _forms(response):
 def _says_why(response, key: str, case: Case) -> str | None:
     """The message of the page about field `key` (posted name), if it names the field:
     an error next to the field on the re-rendered form, or a message with its label."""
+    keys = {key, case.twins.get(key), *case.related.get(key, ())}
     for form in _forms(response):
         for name, f in form.fields.items():
-            if form.add_prefix(name) == key and form.errors.get(name):
+            if form.add_prefix(name) in keys and form.errors.get(name):
                 return " ".join(form.errors[name])
     labels = [str(f.label) for form in _forms(response) for name, f in form.fields.items()
               if form.add_prefix(name) == key and f.label]
@@ -127,7 +132,7 @@ def _messages(response) -> list[str]:
 
 def _refused(response) -> bool:
     """The page shows an error: a form's, or an error message (a preview shows none)."""
-    return response.status_code < 400 and (
+    return response.status_code <= 400 and (
         any(f.errors for f in _forms(response))
         or any(m.level_tag == "error" for m in get_messages(response.wsgi_request)))
 
@@ -142,6 +147,8 @@ def _post(client, case: Case, key: str, value, name=None, inside=None):
                                               content)
     if key not in case.files:
         data[key] = value
+        if key in case.twins:  # a confirmation field: the same value, as the user types it
+            data[case.twins[key]] = value
     client.cookies.pop("messages", None)  # only this answer's messages
     with transaction.atomic():
         before = _counts()
@@ -191,7 +198,8 @@ CSV_HEAD = "Mã,Tên mô hình\n".encode()
 
 
 @pytest.fixture
-def cases(unit, phase26, levels, at_state, recognised, proposal, kinds, settings, tmp_path):
+def cases(unit, user, phase26, levels, at_state, recognised, proposal, kinds, settings,
+          tmp_path):
     """name → a function making its Case (the objects made only for the forms fuzzed)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     from dvk.initiatives.enums import State
@@ -256,7 +264,7 @@ def cases(unit, phase26, levels, at_state, recognised, proposal, kinds, settings
                      "person_name": "Lê Văn Tâm", "person_position": "Trưởng ấp",
                      "achievements": "Vận động", "amount": "150000"},
                     ["person_name", "person_position", "unit", "achievements", "what"],
-                    ["amount", "kind"], form=PersonForm)
+                    ["amount", "kind"], form=PersonForm, hidden=("what",))
 
     def proposal_decide():
         from dvk.awards import services
@@ -348,7 +356,257 @@ def cases(unit, phase26, levels, at_state, recognised, proposal, kinds, settings
         return Case("quantri", reverse("user_imports:upload"), {},
                     files={"file": ("tai-khoan.csv", CSV_HEAD)})
 
-    return {"register": register, "edit": edit, "report": report, "decide": decide,
+    # --- the forms added second: appraisal, accounts, phases, profiles, follow-up… ------
+
+    def _appraisal():
+        from dvk.initiatives import services as isvc
+        from dvk.phases.models import AppraisalTeam
+        from tests.acting import acting
+
+        reg = at_state(State.REPORTED)
+        team = AppraisalTeam.objects.get(committee__unit__code="KG-GQ-02",
+                                         committee__phase=reg.phase)
+        return isvc.assign_appraisal(reg, scope=acting("dinhhoa.thuky"), team=team,
+                                     appraiser=user("dinhhoa.thamdinh"))
+
+    def appraisal():
+        appr = _appraisal()
+        return Case("dinhhoa.thamdinh", reverse("initiatives:appraisal", args=[appr.pk]),
+                    {"version": str(appr.version), "comments": "Hiệu quả rõ.",
+                     "site_visit_date": "2026-10-05", "conclusion": "recommend",
+                     "effectiveness": "8", "replicability": "7", "participation": "9",
+                     "creativity": "6", "difficulty": "7"},
+                    ["comments", "site_visit_date", "conclusion"],
+                    ["version", "effectiveness", "creativity"], hidden=("version",))
+
+    def conflict():
+        appr = _appraisal()
+        return Case("dinhhoa.thamdinh", reverse("initiatives:conflict", args=[appr.pk]),
+                    {"reason": "Người nhà làm chủ nhiệm."}, ["reason"], form=ConflictForm,
+                    names=("xung đột lợi ích",))
+
+    def assign():
+        from tests.security.test_permission_matrix import assign_body
+
+        reg = at_state(State.REPORTED)
+        return Case("dinhhoa.thuky", reverse("initiatives:assign", args=[reg.pk]),
+                    {k: str(v) for k, v in assign_body(reg).items()}, [],
+                    ["team", "appraiser"], form=AssignFormI)
+
+    def withdraw():
+        reg = at_state(State.DRAFT)
+        return Case("dinhhoa.vanthu", reverse("initiatives:withdraw", args=[reg.pk]),
+                    {"comment": "Đơn vị rút hồ sơ."}, ["comment"], form=CommentForm)
+
+    def approve_exceptional():
+        reg = at_state(State.SUBMITTED, exceptional=True,
+                       exceptional_reason="Mô hình mới phát sinh.")
+        return Case("dinhhoa.thuky", reverse("initiatives:approve_exceptional", args=[reg.pk]),
+                    {"approve": "1", "comment": "Đồng ý đặc cách."}, ["comment", "approve"],
+                    names=("đặc cách",))
+
+    def bulk_decide():
+        reg = at_state(State.APPRAISED)
+        return Case("dinhhoa.thuky", reverse("initiatives:bulk"),
+                    {"action": "decide", "ids": [str(reg.pk)], "recognized": "1",
+                     "decision_number": "9-QĐ/BCĐ", "decision_date": "2026-10-12",
+                     "signer": "Bí thư"},
+                    ["decision_number", "signer", "decision_date", "action"], ["ids"],
+                    form=DecisionForm, hidden=("ids", "action"))
+
+    def rule_conflict():
+        from dvk.initiatives import services as isvc
+        from tests.acting import acting
+
+        appr = _appraisal()
+        isvc.declare_conflict(appr, scope=acting("dinhhoa.thamdinh"), reason="Người nhà.")
+        return Case("dinhhoa.thuky", reverse("initiatives:rule_conflict", args=[appr.pk]),
+                    {"accept": "1"}, ["accept"], hidden=("accept",))
+
+    def password_change():
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        u = user("gq.thuky")
+        u.set_password("Mật khẩu cũ 2026!")
+        u.save()
+        return Case("gq.thuky", reverse("password_change"),
+                    {"old_password": "Mật khẩu cũ 2026!", "new_password1": "Khéo vận động 2027!",
+                     "new_password2": "Khéo vận động 2027!"},
+                    ["old_password", "new_password1"], twins={"new_password1": "new_password2"})
+
+    def login():
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        u = user("gq.thuky")
+        u.set_password("Mật khẩu cũ 2026!")
+        u.save()
+        return Case(None, reverse("login"),
+                    {"username": "gq.thuky", "password": "Mật khẩu cũ 2026!"},
+                    ["username", "password"], names=("tên đăng nhập", "mật khẩu"))
+
+    def password_reset():
+        u = user("gq.thuky")
+        u.email = "gq.thuky@example.vn"
+        u.save()
+        return Case(None, reverse("password_reset"), {"email": "gq.thuky@example.vn"},
+                    ["email"])
+
+    def password_set():
+        from django.contrib.auth.tokens import default_token_generator
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        u = user("gq.thuky")
+        uid = urlsafe_base64_encode(force_bytes(u.pk))
+        link = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(u)])
+
+        def open_link(client):
+            assert client.get(link).status_code == 302  # the token moves to the session
+        return Case(None, reverse("password_reset_confirm", args=[uid, "set-password"]),
+                    {"new_password1": "Khéo vận động 2027!",
+                     "new_password2": "Khéo vận động 2027!"},
+                    ["new_password1"], twins={"new_password1": "new_password2"},
+                    prepare=open_link)
+
+    def token():
+        from dvk.orgs.models import Membership
+
+        m = Membership.objects.filter(user__username="gq.thuky").order_by("pk").first()
+        return Case("gq.thuky", reverse("api_tokens:list"),
+                    {"name": "Thống kê hằng tháng", "membership": str(m.pk), "expires": "30"},
+                    ["name", "membership", "expires"])
+
+    def phase_edit():
+        return Case("tinh.thuky", reverse("phases:edit", args=["2026-2030"]),
+                    {"registration_deadline": "30/06", "report_deadline": "30/09",
+                     "commemoration_day": "11/06", "up_report_deadline": "15/10",
+                     "interim_review_date": "15/06/2028", "final_review_date": "15/06/2030",
+                     "promotion_rule": phase26.promotion_rule},
+                    ["registration_deadline", "report_deadline", "commemoration_day",
+                     "up_report_deadline", "interim_review_date", "final_review_date",
+                     "promotion_rule"])
+
+    def phase_create():
+        return Case("quantri", reverse("phases:create"),
+                    {"code": "2031-2035", "name": "Giai đoạn 2031-2035",
+                     "levels": "Cơ sở\nHuyện\nTỉnh", "registration_deadline": "30/06",
+                     "report_deadline": "30/09", "commemoration_day": "11/06",
+                     "up_report_deadline": "15/10", "interim_review_date": "",
+                     "final_review_date": "", "promotion_rule": phase26.promotion_rule},
+                    ["code", "name", "levels", "registration_deadline", "commemoration_day",
+                     "interim_review_date", "promotion_rule"])
+
+    def profile():
+        return Case("quantri", reverse("profiles:new", args=["party-decision"]),
+                    {"save": "1", "valid_from": "01/01/2027", "unit": "", "note": "Hướng dẫn",
+                     "national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": "",
+                     "parent_body": "", "issuing_body": "", "place": "",
+                     "number_pattern": "{number}-QĐ/BCĐ", "number_template": "Số {number}",
+                     "doc_type": "QUYẾT ĐỊNH", "signature_on_behalf": "T/M BAN CHỈ ĐẠO",
+                     "signature_title": "TRƯỞNG BAN", "signer_name": "Nguyễn Văn A",
+                     "recipients": "Như trên\nLưu", "body_names": "01/01/2027 | Ban Chỉ đạo"},
+                    ["valid_from", "unit", "note", "national_title", "motto", "parent_body",
+                     "issuing_body", "place", "number_pattern", "number_template", "doc_type",
+                     "signature_on_behalf", "signature_title", "signer_name", "recipients",
+                     "body_names"])
+
+    def _followed():
+        reg = at_state(State.ACCEPTED)
+        from dvk.activities.services import follow_up_members
+
+        return reg, follow_up_members(reg).first()
+
+    def followup_assign():
+        reg, member = _followed()
+        return Case("dinhhoa.thuky", reverse("activities:followup_assign", args=[reg.pk]),
+                    {"member": str(member.pk), "note": "Theo dõi hằng quý."}, ["note"],
+                    ["member"], form=FollowUpAssignForm)
+
+    def followup_visit():
+        reg, member = _followed()
+        return Case("dinhhoa.thuky", reverse("activities:followup_visit_new", args=[reg.pk]),
+                    {"date": "05/11/2026", "member": str(member.pk), "visitor": "",
+                     "on_site": "on", "findings": "Duy trì tốt.", "guidance": "Nhân rộng.",
+                     "next_step": "Quý sau."},
+                    ["date", "visitor", "findings", "guidance", "next_step"], ["member"],
+                    hidden=("on_site",), related={"member": ("visitor",)})
+
+    def inspection_visit():
+        from dvk.activities.models import InspectionRound
+
+        rnd = InspectionRound.objects.create(
+            phase=phase26, unit=unit("KG-GQ"), code="KT-GQ-FZ", form="inspection",
+            title="Kiểm tra", start_date=dt.date(2026, 6, 1), end_date=dt.date(2026, 6, 30))
+        return Case("gq.thuky", reverse("activities:visit_new", args=[rnd.pk]),
+                    {"unit": str(unit("KG-GQ-02").pk), "date": "05/06/2026",
+                     "findings": "Tốt.", "recommendations": "Duy trì.", "status": "open",
+                     "closed_on": ""},
+                    ["date", "findings", "recommendations", "status", "closed_on"], ["unit"])
+
+    def directive():
+        return Case("gq.thuky", reverse("directives:new") + "?phase=2026-2030",
+                    {"phase": "2026-2030", "kind": "plan", "number": "02-KH/BCĐ",
+                     "issued_on": "05/03/2026", "signer": "Bí thư", "title": "Kế hoạch"},
+                    ["kind", "number", "issued_on", "signer", "title"],
+                    files={"file": ("ke-hoach.pdf", b"%PDF-1.4 test")})
+
+    def areas():
+        com = SteeringCommittee.objects.get(unit__code="KG-GQ", phase__code="2026-2030")
+        return Case("gq.thuky", reverse("directives:areas", args=[com.pk]),
+                    {"member": str(com.members.order_by("pk").first().pk),
+                     "units": ["KG-GQ-02"]}, ["units"], ["member"])
+
+    def annual_return():
+        from django.utils import timezone
+
+        from dvk.reminders.models import AnnualReport
+
+        rep = AnnualReport.objects.create(unit=unit("KG-GQ-02"), phase=phase26, year=2026,
+                                          figures={}, sent_at=timezone.now())
+        return Case("gq.thuky", reverse("annual:return", args=[rep.pk]),
+                    {"reason": "Bổ sung số liệu."}, ["reason"], names=("lý do",))
+
+    def proposal_add_unit():
+        p = proposal()
+        return Case("dinhhoa.thuky", reverse("awards:proposal_add", args=[p.pk]),
+                    {"what": "unit", "kind": str(kinds["giay-khen"].pk), "unit": "KG-GQ-02",
+                     "achievements": "Vận động", "amount": "150000"},
+                    ["unit", "achievements", "what"], ["amount", "kind"], form=UnitForm,
+                    hidden=("what",))
+
+    def proposal_add_models():
+        p = proposal()
+        reg = recognised("Khéo vận động A")
+        return Case("dinhhoa.thuky", reverse("awards:proposal_add", args=[p.pk]),
+                    {"what": "models", "kind": str(kinds["giay-khen"].pk), "amount": "100000",
+                     "exceptional_reason": "", "ids": [str(reg.pk)]},
+                    ["what", "exceptional_reason"], ["kind", "amount", "ids"], form=ModelsForm,
+                    hidden=("ids", "what"))
+
+    def gallery_publish():
+        from dvk.initiatives import services as isvc
+        from tests.acting import acting
+
+        reg = recognised("Khéo vận động B")
+        att = isvc.add_attachment(scope=acting("dinhhoa.vanthu"), registration=reg,
+                                  uploaded_file=SimpleUploadedFile("anh.png", PNG))
+        return Case("dinhhoa.thuky", reverse("gallery:publish", args=[att.pk]),
+                    {"publish": "1"}, ["publish"], hidden=("publish",))
+
+    from dvk.activities.forms import AssignForm as FollowUpAssignForm
+    from dvk.awards.forms import ModelsForm, UnitForm
+    from dvk.initiatives.forms import AssignForm as AssignFormI, CommentForm, ConflictForm
+
+    return {"appraisal": appraisal, "conflict": conflict, "assign": assign,
+            "withdraw": withdraw, "approve_exceptional": approve_exceptional,
+            "bulk_decide": bulk_decide, "rule_conflict": rule_conflict,
+            "login": login, "password_change": password_change, "password_reset": password_reset,
+            "password_set": password_set, "token": token, "phase_edit": phase_edit,
+            "phase_create": phase_create, "profile": profile,
+            "followup_assign": followup_assign, "followup_visit": followup_visit,
+            "inspection_visit": inspection_visit, "directive": directive, "areas": areas,
+            "annual_return": annual_return, "proposal_add_unit": proposal_add_unit,
+            "proposal_add_models": proposal_add_models, "gallery_publish": gallery_publish,
+            "register": register, "edit": edit, "report": report, "decide": decide,
             "return": return_, "upload": upload, "proposal_create": proposal_create,
             "proposal_add": proposal_add, "proposal_decide": proposal_decide,
             "training": training, "round": round_, "entry": entry, "review": review,
@@ -362,18 +620,32 @@ def cases(unit, phase26, levels, at_state, recognised, proposal, kinds, settings
 FORM_NAMES = ["register", "edit", "report", "decide", "return", "upload", "proposal_create",
               "proposal_add", "proposal_decide", "training", "round", "entry", "review",
               "budget", "committee_edit", "committee_member", "annual_send",
-              "import_registrations", "import_activities", "import_structure", "import_users"]
+              "import_registrations", "import_activities", "import_structure", "import_users",
+              "appraisal", "conflict", "assign", "withdraw", "approve_exceptional",
+              "bulk_decide", "rule_conflict", "login", "password_change", "password_reset",
+              "password_set", "token", "phase_edit", "phase_create", "profile",
+              "followup_assign", "followup_visit", "inspection_visit", "directive", "areas",
+              "annual_return", "proposal_add_unit", "proposal_add_models", "gallery_publish"]
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+def _client(client_as, case: Case):
+    from django.test import Client
+
+    client = client_as(case.user) if case.user else Client()
+    client.raise_request_exception = False
+    if case.prepare:
+        case.prepare(client)
+    return client
+
+
 @pytest.mark.parametrize("form", FORM_NAMES)
 def test_fuzz_form(form, cases, client_as):
     case = cases[form]()
-    client = client_as(case.user)
-    client.raise_request_exception = False
+    client = _client(client_as, case)
     # The valid body itself is accepted (so the fuzzed field is what a refusal is about).
     client.cookies.pop("messages", None)
     with transaction.atomic():
@@ -404,6 +676,50 @@ def test_the_values_that_broke_forms(form, key, value, cases, client_as):
     client = client_as(case.user)
     client.raise_request_exception = False
     _post(client, case, key, value)
+
+
+def test_a_level_name_longer_than_its_column(cases, client_as):
+    """A new phase with a level of 65 characters (the column holds 64) was a server error on
+    PostgreSQL: refused now, next to the levels field, on both databases."""
+    case = cases["phase_create"]()
+    client = _client(client_as, case)
+
+    def refused(r, written):
+        assert r.status_code == 200 and not written
+        errors = " ".join(_forms(r)[0].errors.get("levels", []))
+        assert "64 ký tự" in errors and "TTTT" in errors, errors
+
+    _post(client, case, "levels", "Cơ sở\n" + "T" * 65 + "\nTỉnh", inside=refused)
+
+
+def test_a_username_longer_than_any_account(cases, client_as):
+    """A sign-in with a 256-character username was a server error on PostgreSQL (the
+    lockout's record of the attempt holds 255; Django's form only sets the widget's
+    maxlength): refused next to the username, without trying the password."""
+    case = cases["login"]()
+    client = _client(client_as, case)
+
+    def refused(r, written):
+        assert r.status_code == 200 and not written
+        errors = " ".join(_forms(r)[0].errors.get("username", []))
+        assert "150" in errors and VIETNAMESE.search(errors), dict(_forms(r)[0].errors)
+
+    _post(client, case, "username", "u" * 256, inside=refused)
+
+
+def test_a_decision_number_too_long_to_number_the_certificates(cases, client_as):
+    """A decision number of 60 characters (the form takes 64) numbers the certificates
+    "<number>/0001", 65 characters in a 64-character column: a server error on PostgreSQL.
+    Refused now, with a message naming the decision number; nothing written."""
+    case = cases["decide"]()
+    client = _client(client_as, case)
+
+    def refused(r, written):
+        assert r.status_code == 302 and not written, r.status_code
+        said = " ".join(_messages(r))
+        assert "Số quyết định" in said and "64" in said, said
+
+    _post(client, case, "decision_number", "0" * 60, inside=refused)
 
 
 @pytest.mark.parametrize("letter", ["d", "ộ"])

@@ -4,6 +4,7 @@ importer exits 0 (imported) or 1 (refused, Vietnamese messages naming what is wr
 a traceback — and a refused file writes nothing (the counts of every table it writes are
 unchanged)."""
 import datetime as dt
+import math
 import re
 from io import StringIO
 
@@ -92,8 +93,11 @@ def _write(tmp_path, n, fmt, header, rows):
 
     path = tmp_path / f"f{n}.{fmt}"
     if fmt == "xlsx":
-        return reg_xlsx(path, header, [[str(c)[:32_000] if isinstance(c, str) else c
-                                        for c in r] for r in rows])
+        # A spreadsheet cell holds no NaN or infinity (xlsxwriter refuses to write one): as
+        # text, as a person would type "nan" or "inf".
+        return reg_xlsx(path, header, [[str(c)[:32_000] if isinstance(c, str)
+                                        or (isinstance(c, float) and not math.isfinite(c))
+                                        else c for c in r] for r in rows])
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(header)

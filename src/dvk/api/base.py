@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from dvk.common import ratelimit
@@ -77,30 +77,61 @@ def refused(request, exc: Refused):
 VI_REASONS = {
     "missing": "bắt buộc phải có", "int_parsing": "phải là số nguyên",
     "int_type": "phải là số nguyên", "int_from_float": "phải là số nguyên",
-    "float_parsing": "phải là số", "bool_parsing": "phải là đúng hoặc sai",
+    "int_parsing_size": "quá lớn", "float_parsing": "phải là số", "float_type": "phải là số",
+    "finite_number": "phải là số hữu hạn",
+    "bool_parsing": "phải là đúng hoặc sai", "bool_type": "phải là đúng hoặc sai",
     "string_type": "phải là chữ", "string_too_long": "quá dài",
-    "date_parsing": "phải là ngày dạng yyyy-mm-dd", "date_from_datetime_parsing":
-    "phải là ngày dạng yyyy-mm-dd", "literal_error": "không thuộc các giá trị cho phép",
+    "string_too_short": "quá ngắn", "too_long": "có quá nhiều phần tử",
+    "date_parsing": "phải là ngày dạng yyyy-mm-dd", "date_type": "phải là ngày dạng yyyy-mm-dd",
+    "date_from_datetime_parsing": "phải là ngày dạng yyyy-mm-dd",
+    "date_from_datetime_inexact": "phải là ngày dạng yyyy-mm-dd",
+    "literal_error": "không thuộc các giá trị cho phép",
     "enum": "không thuộc các giá trị cho phép", "greater_than_equal": "nhỏ hơn giới hạn",
     "less_than_equal": "lớn hơn giới hạn", "json_invalid": "không phải JSON hợp lệ",
     "list_type": "phải là danh sách", "dict_type": "phải là một đối tượng",
-    "model_attributes_type": "phải là một đối tượng",
+    "model_attributes_type": "phải là một đối tượng", "model_type": "phải là một đối tượng",
 }
+#: Any other reason pydantic may give: still Vietnamese, still naming the field.
+VI_OTHER = "không hợp lệ"
+#: django-ninja's own 400 for a body it cannot parse (English, "Cannot parse request body").
+NOT_JSON = "Nội dung gửi lên không phải JSON hợp lệ."
+#: The name of the schema argument of our routes (`payload: InitiativeIn`): in `loc`, after
+#: where the value came from ("body", "query", "form", "file"…), it is not a field.
+PAYLOAD = "payload"
+
+
+def _reason(error: dict) -> str:
+    """One error as a Vietnamese sentence naming its field: «title» quá dài."""
+    if error.get("type") == "value_error":  # our validators' own message, naming the field
+        return str((error.get("ctx") or {}).get("error") or error.get("msg", ""))
+    field = next((str(p) for p in reversed(tuple(error.get("loc", ()))[1:])
+                  if isinstance(p, str) and p != PAYLOAD), "")
+    reason = VI_REASONS.get(error.get("type"), VI_OTHER)
+    return f"«{field}» {reason}." if field else f"Nội dung gửi lên {reason}."
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc: ValidationError):
     """422 with django-ninja's `detail` list (clients rely on its `loc`), each `msg` in
     Vietnamese naming the field, and the whole as one sentence in `message`."""
-    errors = []
-    for error in exc.errors:
-        field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "")
-        reason = VI_REASONS.get(error.get("type"))
-        msg = f"«{field}» {reason}." if reason and field else error.get("msg", "")
-        errors.append({**error, "msg": msg})
+    errors = [{**error, "msg": _reason(error)} for error in exc.errors]
+    for error in errors:  # `ctx` may hold the exception itself, which JSON cannot carry
+        if "ctx" in error:
+            error["ctx"] = {k: str(v) for k, v in error["ctx"].items()}
     message = "Dữ liệu gửi lên chưa hợp lệ: " + " ".join(e["msg"] for e in errors)
     return api.create_response(request, {"detail": errors, "message": message,
                                          "code": "invalid"}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Our own HttpErrors are Vietnamese already; django-ninja's "Cannot parse request body"
+    (a body that is not JSON) becomes so."""
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):
+        return api.create_response(request, {"detail": NOT_JSON, "code": "not_json"},
+                                   status=exc.status_code)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -4,10 +4,12 @@ refused state or a duplicate → 409; invalid input → 400; always {"detail", "
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db import transaction
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from dvk.common.payload import Text
 from dvk.common.text import window
@@ -17,6 +19,7 @@ from dvk.phases.models import Phase
 
 from . import services
 from .enums import Authority, Occasion, RecipientType
+from .forms import MONEY_MAX
 from .models import AwardKind, Proposal
 from .queries import (award_decisions_for, awards_for, filter_awards, money_total,
                       proposal_items_for, proposals_for)
@@ -91,12 +94,13 @@ class ItemIn(Schema):
     kind: Text[64]  # the award kind's code: giay-khen, bang-khen, co-thi-dua…
     recipient_type: RecipientType = RecipientType.MODEL
     registration_id: int | None = None
-    unit: str | None = None  # unit code, for a unit or a person
+    unit: Text[64] | None = None  # unit code, for a unit or a person
     person_name: Text[255] = ""
     person_position: Text[255] = ""
     achievements: Text[None] = ""
     exceptional_reason: Text[None] = ""
-    amount: int | None = None
+    # In đồng, what the money column holds (a PostgreSQL integer; as the forms' MONEY).
+    amount: Annotated[int, Field(ge=0, le=MONEY_MAX)] | None = None
 
 
 class ProposalIn(Schema):

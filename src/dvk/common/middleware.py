@@ -7,8 +7,6 @@ learns the object exists), a role or level that may not act → the 403 page wit
 a state or input problem → the reason as a message, back on the page the user came from.
 The API has its own handler (dvk.api.base), with the same statuses.
 """
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
@@ -17,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import get_resolver
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .payload import UNSTORABLE
 from .rules import Refused
 from .scoping import enforcing
 
@@ -33,11 +32,6 @@ class ScopedRequestMiddleware:
             return self.get_response(request)
 
 
-#: What no field of a query string or form may hold: NUL and the other control characters
-#: (tab, line feed and carriage return excepted) and lone surrogates. PostgreSQL refuses NUL
-#: in text with a server error, spreadsheets refuse control characters, and a surrogate
-#: cannot be encoded at all (common/payload.py refuses the same characters in JSON payloads).
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _cleaned(params: QueryDict) -> QueryDict:

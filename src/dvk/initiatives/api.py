@@ -9,6 +9,7 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ValidationInfo, field_validator
 
 from dvk.common.pagination import bounded_count, cursor_of, keyset_page
 from dvk.common.payload import Text
@@ -102,7 +103,7 @@ class InitiativeIn(Schema):
     description: Text[None] = ""
     start_year: int | None = None
     replicates_id: int | None = None
-    tags: list[str] = []
+    tags: list[Text[None]] = []  # each cut to a topic's 64 characters by the service
 
 
 class InitiativeOut(Schema):
@@ -126,7 +127,17 @@ class RegistrationEditIn(Schema):
     person_position: Text[255] | None = None
     description: Text[None] | None = None
     start_year: int | None = None
-    targets: list[TargetIn] | None = None
+    targets: list[TargetIn] | None = None  # null or left out: the registered ones kept
+
+    @field_validator("kind", "title", "field_id", "subject", "person_name", "person_position",
+                     "description")
+    @classmethod
+    def _not_null(cls, value, info: ValidationInfo):
+        """Left out, a field is kept; given, it cannot be null (the columns hold text)."""
+        if value is None:
+            raise ValueError(f"«{info.field_name}»: không được để null; bỏ trường này đi "
+                             "nếu không sửa.")
+        return value
 
 
 class RegisterIn(Schema):
@@ -144,7 +155,7 @@ class ActionIn(Schema):
 
 
 class ReportIn(Schema):
-    results: dict[int, str]
+    results: dict[int, Text[None]]  # target id → result, cut to 100 characters by the service
     narrative: Text[None]
     certifier_name: Text[255]
     certifier_position: Text[255]

@@ -55,8 +55,13 @@ def level_names(text: str) -> list[str]:
     names = [clean(line) for line in (text or "").splitlines() if clean(line)]
     if not names:
         raise ValueError("Giai đoạn phải có ít nhất một cấp công nhận.")
+    limit = Level._meta.get_field("name").max_length
     seen = set()
     for name in names:
+        if len(name) > limit:  # PostgreSQL would refuse it with a server error
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise ValueError(f"Cấp «{shown}» dài {len(name)} ký tự, vượt giới hạn {limit} "
+                             "ký tự.")
         if fold(name) in seen:
             raise ValueError(f"Cấp «{name}» được nhập hai lần.")
         seen.add(fold(name))

@@ -1,5 +1,7 @@
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -75,11 +77,24 @@ def help_page(request, role=None):
         "roles": [(r.value, r.label) for r in HELP_ROLES], "role": role, "my_role": my_role})
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, whose username's max_length only sets the widget's maxlength:
+    a longer username is refused here, next to the field, before any password is tried (the
+    lockout's record of a failed attempt holds 255 characters; PostgreSQL refused more with
+    a server error)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class LoginView(auth_views.LoginView):
     """Sign-in; attempts (POSTs) are rate-limited per client address (DVK_LOGIN_RATE)
     before any password is checked. Failures also count toward the lockout (django-axes,
     common/lockout.py)."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):

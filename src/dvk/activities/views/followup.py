@@ -45,8 +45,10 @@ def assign(request, registration_id):
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a member of the committee."))
+    else:  # each error with its field's label (a note too long is not a missing member)
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
     return redirect(_back(reg))
 
 

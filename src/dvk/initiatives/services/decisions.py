@@ -55,6 +55,13 @@ def decide(registrations, *, recognized: bool, decision_number: str,
     unit = scope.unit or regs[0].unit
     now = timezone.now()
     prefix = certificate_prefix or f"{clean(decision_number)}/"
+    longest = f"{prefix}{len(regs):04d}"
+    limit = Registration._meta.get_field("certificate_number").max_length
+    if len(longest) > limit:  # PostgreSQL would refuse it with a server error
+        shown = longest if len(longest) <= 80 else longest[:76] + "…"
+        _refuse(f"Số quyết định (hoặc tiền tố số giấy chứng nhận) quá dài: số giấy chứng "
+                f"nhận «{shown}» dài {len(longest)} ký tự, vượt giới hạn {limit} ký tự. "
+                "Hãy rút ngắn số quyết định.")
     with transaction.atomic():
         decision = Decision.objects.create(
             kind=Decision.Kind.RECOGNITION, unit=unit, phase=regs[0].phase, level=regs[0].level,

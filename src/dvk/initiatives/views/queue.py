@@ -229,7 +229,7 @@ def assign(request, registration_id):
                                      appraiser=form.cleaned_data["appraiser"])
         messages.success(request, _("The appraisal was assigned."))
     else:
-        messages.error(request, _("Choose an appraisal team and an appraiser."))
+        form_errors(request, form)  # each error with its field's label
     return _detail(reg)
 
 
