@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvk.common.forms import form_errors
 from dvk.common.rules import check
 from dvk.initiatives.queries import registrations_for
 from dvk.orgs.scope import get_or_404
@@ -46,9 +47,7 @@ def assign(request, registration_id):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:  # each error with its field's label (a note too long is not a missing member)
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[name].label}: {error}")
+        form_errors(request, form)
     return redirect(_back(reg))
 
 

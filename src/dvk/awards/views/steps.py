@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvk.common.forms import form_errors
 from dvk.common.rules import Refused, allowed, check
 from dvk.common.text import small_int, small_ints
 from dvk.initiatives.enums import Conclusion
@@ -30,13 +31,6 @@ def _proposal(request, proposal_id, rule=None):
 
 def _detail(proposal):
     return redirect("awards:proposal", proposal_id=proposal.pk)
-
-
-def _form_errors(request, form):
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}: {e}" if label else e)
 
 
 @login_required
@@ -131,7 +125,7 @@ def proposal_add(request, proposal_id):
     what = request.POST.get("what", "models")
     form, recipients = _recipients(request, proposal, what)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
     elif not recipients:
         messages.error(request, _("Select at least one recognised model."))
     else:

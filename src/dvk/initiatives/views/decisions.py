@@ -9,20 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dvk.common.forms import form_errors
 from dvk.orgs.scope import get_or_404
 
 from .. import forms, queries, services
 from ..enums import State
 from ..queries import decisions_for, registrations_for
 from ._common import _detail, _registration
-
-
-def form_errors(request, form) -> None:
-    """Each error of a form as a message, with its field's label."""
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}: {e}" if label else e)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvk.common.forms import form_errors
 from dvk.common.pagination import bounded_count, bounded_counts
 from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404
@@ -22,7 +23,7 @@ from ..enums import ConflictStatus, ExceptionalStatus, State
 from ..queries import appraisals_for, listed, registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _registration, _registrations_page
-from .decisions import after_bulk_decision, form_errors
+from .decisions import after_bulk_decision
 
 # --- secretariat: queue, accept/return, exceptional, assign, conflicts, decide, promote ----
 

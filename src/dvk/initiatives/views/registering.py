@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dvk.common.forms import form_errors
 from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404, units_for
 from dvk.phases.queries import current_phase, default_year
@@ -24,7 +25,6 @@ from ..models import Attachment, RegistrationTarget
 from ..queries import registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _registration
-from .decisions import form_errors
 
 # --- unit clerk: register, submit, withdraw, report, attachments --------------------------
 
