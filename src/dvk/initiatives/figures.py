@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dvk.common.formatting import recognition_rate
 
-from .enums import REGISTERED, State
+from .enums import OPEN, REGISTERED, State
 
 
 def level_row(level_name: str, registered: int = 0, recognized: int = 0,
@@ -85,8 +85,6 @@ def level_and_state_counts(registrations: QuerySet, levels: Iterable) -> tuple[l
     return states, [{**row, "level_id": level.pk}
                     for row, level in zip(counts.rows(levels), levels)]
 
-
-OPEN = (State.SUBMITTED, State.RETURNED, State.ACCEPTED, State.REPORTED, State.APPRAISED)
 
 
 def per_phase(registrations: QuerySet) -> list[dict]:

@@ -178,7 +178,7 @@ def overdue(scope: Scope, phase, year: int, *, today: dt.date | None = None) -> 
     not_reported = regs.none()
     past = [k for k, due in report_due.items() if today > due]
     if past:
-        not_reported = regs.filter(state=State.ACCEPTED, unit__kind__in=past)
+        not_reported = listed(regs.filter(state=State.ACCEPTED, unit__kind__in=past))
 
     appraisals = Appraisal.objects.none()
     if today > commemoration:

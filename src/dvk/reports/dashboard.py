@@ -23,7 +23,7 @@ from dvk.orgs.scope import Scope, units_for, within
 from dvk.awards.queries import awards_for
 from dvk.phases.queries import committees_for
 from dvk.common.formatting import recognition_rate
-from dvk.initiatives.queries import listed, registrations_for
+from dvk.initiatives.queries import registrations_for
 from dvk.phases.models import Phase
 
 from .summary import AS_LISTED, LevelCounts, award_figures, award_groups, tally, trend_by_year
@@ -340,8 +340,6 @@ def lagging(scope: Scope, phase: Phase, unit: Unit, year: int | None) -> list[di
         if qs is None:
             continue
         qs = within(qs, unit, unit_field=unit_field)
-        if key == "not_reported":
-            qs = listed(qs)
         items = list(qs[:50])
         count = len(items) if len(items) < 50 else qs.count()
         sections.append({"key": key, "title": title, "deadline": result.get(deadline),

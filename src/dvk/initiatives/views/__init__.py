@@ -16,6 +16,6 @@ __all__ = [
     "initiative_detail", "registration_detail", "registrations", "attachment", "edit",
     "register", "replicate_search", "report", "similar", "submit", "upload_attachment",
     "withdraw", "accept", "approve_exceptional", "assign", "bulk", "promote", "queue",
-    "queue_overdue", "return_to_unit", "rule_conflict", "appraisal", "assigned", "declare_conflict", "decide",
-    "decision_detail",
+    "queue_overdue", "return_to_unit", "rule_conflict", "appraisal", "assigned",
+    "declare_conflict", "decide", "decision_detail",
 ]

@@ -16,11 +16,11 @@ from dvk.common.pagination import bounded_count, bounded_counts
 from dvk.common.rules import check
 from dvk.orgs.scope import get_or_404
 from dvk.phases.models import Phase
-from dvk.phases.queries import default_year
+from dvk.phases.queries import current_phase, default_year
 
 from .. import forms, queries, services
 from ..enums import ConflictStatus, ExceptionalStatus, State
-from ..queries import appraisals_for, listed, registrations_for
+from ..queries import appraisals_for, registrations_for
 from ..workflow import TransitionRefused
 from ._common import _detail, _registration, _registrations_page
 from .decisions import after_bulk_decision
@@ -33,16 +33,21 @@ QUEUE_TABS = [State.SUBMITTED, State.ACCEPTED, State.REPORTED, State.APPRAISED,
               State.RETURNED, State.RECOGNIZED, State.NOT_RECOGNIZED]
 
 
+def _phase_and_year(request):
+    """(every phase newest first, the one asked for or the current one, the year asked for
+    or the phase's default): the queue and its late cards read the same."""
+    phases = list(Phase.objects.order_by("-start_year"))
+    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
+        or current_phase(phases)
+    year = small_int(request.GET.get("year") or "", 1900, 2200) or default_year(phase)
+    return phases, phase, year
+
+
 @login_required
 def queue(request):
     scope = request.scope
     check("registration.queue", scope)
-    phases = list(Phase.objects.order_by("-start_year"))
-    from dvk.phases.queries import current_phase
-    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
-        or current_phase(phases)
-    year_param = request.GET.get("year") or ""
-    year = small_int(year_param, 1900, 2200) or default_year(phase)
+    phases, phase, year = _phase_and_year(request)
     tab = request.GET.get("tab") or State.SUBMITTED
     base = queries.committee_queue(scope, phase) if phase else registrations_for(scope).none()
     # Each tab's badge counts no further than 1,000 ("1.000+"), all in one query: nine
@@ -92,16 +97,12 @@ def queue_overdue(request):
     whole subtree, so they never hold the committee's work list back."""
     scope = request.scope
     check("registration.queue", scope)
-    phases = list(Phase.objects.order_by("-start_year"))
-    from dvk.phases.queries import current_phase
-    phase = next((p for p in phases if p.code == request.GET.get("phase")), None) \
-        or current_phase(phases)
-    year = small_int(request.GET.get("year") or "", 1900, 2200) or default_year(phase)
+    _phases, phase, year = _phase_and_year(request)
     ctx = {"phase": phase, "year": year}
     if phase is not None:
         # What the page shows of each part: its first rows, and how many more there are.
         late = queries.overdue(scope, phase, year)
-        late["not_reported"] = listed(late["not_reported"]).order_by("-year", "-id")  # index
+        late["not_reported"] = late["not_reported"].order_by("-year", "-id")  # an index order
         shown = {key: list(late[key][:OVERDUE_SHOWN]) for key in ("units", "not_reported")}
         more = {key: bounded_count(late[key], QUEUE_CAP) for key in shown
                 if len(shown[key]) == OVERDUE_SHOWN}
