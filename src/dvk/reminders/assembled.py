@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-
 from . import annual
 from .models import AnnualReport
 
@@ -61,8 +60,7 @@ def live_headlines(phase, year: int, top, units: list, levels) -> dict[int, dict
     tally(owners=…), the rest placed by its Owners) in a fixed number of grouped queries."""
     from dvk.activities.models import InspectionRound, InspectionVisit, PressEntry, TrainingClass
     from dvk.awards.models import Award
-    from dvk.orgs.history_time import TreeOfTime
-    from dvk.reports.summary import Owners, tally
+    from dvk.reports.summary import tally
 
     if not units:
         return {}
@@ -77,7 +75,7 @@ def live_headlines(phase, year: int, top, units: list, levels) -> dict[int, dict
             out[u.pk][("recognized", lv.name)] += recognized
         for key in ACTIVITIES:
             out[u.pk][(key,)] += 0
-    owners, tree = Owners(units), TreeOfTime()
+    owners, tree = counted.owners, counted.subtree.tree  # placed as the tally placed them
 
     def rows(qs, unit_field, *values, **aggregates):
         for owner, *rest in owners.rows(qs, top, year, unit_field, *values, tree=tree,

@@ -222,11 +222,9 @@ class Owners:
 
     def of_path(self, path: str) -> int | None:
         found = self._of_path.get(path, -1)
-        if found == -1:
-            parts = path.strip("/").split("/")
-            found = next((self.by_path[p] for p in ("/" + "/".join(parts[:i]) + "/"
-                                                    for i in range(len(parts), 0, -1))
-                          if p in self.by_path), None)
+        if found == -1:  # the path itself, then its ancestors' (fixed-width segments)
+            found = next((self.by_path[path[:n]] for n in range(len(path), 1, -SEGMENT - 1)
+                          if path[:n] in self.by_path), None)
             self._of_path[path] = found
         return found
 
@@ -268,6 +266,7 @@ class Tally:
     by_field: dict[int, LevelCounts]
     by_sector: dict[int | None, LevelCounts]
     per_child: dict[str, LevelCounts]
+    owners: "Owners | None" = None  # when counted for owners (per_child keyed by their ids)
 
     def of_child(self, child: Unit) -> LevelCounts:
         return self.per_child.get(self.subtree.key_of(child), LevelCounts())
@@ -299,7 +298,8 @@ def tally(phase, unit, *, structure: str = "time", year: int | None = None,
             base, placed).items():
         for target in (total, by_field[field_id], by_sector[sector_id], per_child[key]):
             target.add_counts(level_id, exc, *counts)
-    return Tally(levels, subtree, subtree.children(), total, by_field, by_sector, per_child)
+    return Tally(levels, subtree, subtree.children(), total, by_field, by_sector, per_child,
+                 placed)
 
 
 def build_summary(phase, unit, *, structure: str = "time", year: int | None = None) -> dict:
