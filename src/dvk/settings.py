@@ -92,14 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DVK_TEST_SQLITE") or None}
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # No JIT: the planner's cost of a correlated probe per unit (e.g. the queue's "nothing
-    # registered in time") switched it on and compiling took 320 of a query's 410 ms; the
-    # app's queries are index walks that JIT never speeds up (docs/performance.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the planner's cost of a correlated probe per unit (e.g. the queue's
+        # "nothing registered in time") switched it on and compiling took 320 of a query's
+        # 410 ms; the app's queries are index walks JIT never speeds up (docs/performance.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # Off unless asked for: the database says nothing about whether this is a development machine.
 DEBUG = _flag("DEBUG")

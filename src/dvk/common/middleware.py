@@ -32,8 +32,6 @@ class ScopedRequestMiddleware:
             return self.get_response(request)
 
 
-
-
 def _cleaned(params: QueryDict) -> QueryDict:
     """The same parameters without UNSTORABLE characters (the object itself if none)."""
     if not any(UNSTORABLE.search(k) or any(UNSTORABLE.search(v) for v in values)

@@ -104,8 +104,9 @@ def _let_go(rows: list, size: int):
     """Chunks of `rows`; a chunk's place in the list is emptied when the next one is asked
     for, so the rows already checked can be freed."""
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
-        rows[i:i + size] = [None] * len(rows[i:i + size])
+        chunk = rows[i:i + size]
+        yield chunk
+        rows[i:i + size] = [None] * len(chunk)
 
 
 def _import(table, phase: Phase, phase_created: bool, source: Source, scope,

@@ -206,8 +206,7 @@ def _windowed(qs) -> tuple[int, list]:
     ids = list(qs.values_list("pk", flat=True)[:PROBLEM_ITEMS])
     # (Ids found through the scoped `qs`; the base manager only reads those rows.) Their
     # relations by prefetch: a seven-table join cost ~10 ms to plan, the lookups < 1 ms.
-    rows = qs.model._base_manager.filter(pk__in=ids).prefetch_related(*_related(qs))
-    by_pk = {row.pk: row for row in rows} if ids else {}
+    by_pk = qs.model._base_manager.prefetch_related(*_related(qs)).in_bulk(ids)
     items = [by_pk[pk] for pk in ids]
     if len(ids) < PROBLEM_ITEMS:
         return len(ids), items
