@@ -159,6 +159,8 @@ def build_registrations(root, n, code=PHASE):
         }, "initiatives_registration r",
             joins=f"WHERE r.phase_id = {phase.pk} AND r.state = 'recognized' AND r.id % 4 = 0 "
                   f"AND r.initiative_id > {first_ini}")
+        cur.execute("UPDATE initiatives_registration SET has_award = true WHERE id IN "
+                    "(SELECT registration_id FROM awards_award WHERE phase_id = %s)", [phase.pk])
         cur.execute("DROP TABLE bench_carrier")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -322,7 +322,7 @@ GROWN = [
     ("dashboard checks", "tinh.lanhdao", lambda code: "/bao-cao/tong-quan/kiem-tra/",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(next(p for p in resp.context["problems"]
-                           if p.code == "no_committee").items) - 1, 18),
+                           if p.code == "no_committee").items) - 1, 19),
     ("api summary", "tinh.lanhdao", lambda code: "/api/v1/summary",
      lambda code: {"phase": "2021-2025", "unit": code}, _branch,
      lambda resp: len(resp.json()["by_unit"]), 15 + ACTIVITY_QUERIES),

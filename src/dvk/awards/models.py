@@ -223,3 +223,18 @@ class Award(TimeStamped):
 
     def __str__(self):
         return f"{self.kind} · {self.recipient_name or self.unit}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.registration_id:
+            mark_awarded([self.registration_id])
+
+
+def mark_awarded(registration_ids) -> None:
+    """Flag the registrations that an award names (Registration.has_award). Every way an
+    award is written calls it: Award.save, and after their bulk inserts the award decision,
+    the registrations import and the demo builder."""
+    ids = sorted({pk for pk in registration_ids if pk})
+    for start in range(0, len(ids), 5000):  # bounded IN lists (SQLite's variable limit)
+        (Registration.objects.unscoped("a flag kept for every award, whoever writes it")
+         .filter(pk__in=ids[start:start + 5000], has_award=False).update(has_award=True))

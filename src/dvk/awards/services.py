@@ -23,7 +23,7 @@ from dvk.phases.rules import committee_of
 
 from . import rules
 from .enums import OCCASION_NAMES, Authority, Occasion, ProposalState, RecipientType
-from .models import Award, AwardDecision, Proposal, ProposalItem
+from .models import Award, AwardDecision, Proposal, ProposalItem, mark_awarded
 
 
 def _refuse(code: str, message: str, status: int = 400):
@@ -235,6 +235,7 @@ def _write_decision(proposal, scope, items, amounts, *, number, date, signer, is
             occasion=proposal.occasion, decision=decision, amount=amount,
             created_by=_user(scope), note=item.achievements))
     Award.objects.bulk_create(awards)
+    mark_awarded(a.registration_id for a in awards)
     for award in awards:
         history.record(award, "create", actor=scope.user,
                        comment=f"Quyết định khen thưởng số {number}")

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from dvk.awards.models import Award, AwardKind
+from dvk.awards.models import Award, AwardKind, mark_awarded
 from dvk.initiatives.enums import ExceptionalStatus, InitiativeKind, State
 from dvk.initiatives import workflow
 from dvk.initiatives.models import Field, Initiative, Registration, RegistrationTarget
@@ -540,6 +540,7 @@ class DemoBuilder:
                 awards.append(Award(kind=kind, phase=phase, level=level, year=r.year, registration=r,
                                     unit=r.unit, recipient_name=r.initiative.subject))
         Award.objects.bulk_create(awards, batch_size=2000)
+        mark_awarded(a.registration_id for a in awards)
         self.log(f"  {tree.province.name} {code}: {len(regs)} lượt đăng ký, "
                  f"{len(awards)} khen thưởng")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from dvk.awards.models import Award
+from dvk.awards.models import Award, mark_awarded
 from dvk.common.bulk import BulkWriter
 from dvk.common.models import HistoryEntry
 from dvk.common.tabular import Problems
@@ -226,12 +226,12 @@ class _Writer:
                 exc = row[EXC]
                 yield (ini_id, phase_id, row[LEVEL], row[YEAR], row[UNIT], row[SECTOR],
                        row[FIELD], row[STATE] or accepted, exc, approved if exc else none,
-                       True, batch_id, user_id, now, now)
+                       True, batch_id, user_id, now, now, bool(row[AWARD]))
 
         ids = self.bulk.insert(Registration, [
             "initiative_id", "phase_id", "level_id", "year", "unit_id", "sector_id",
             "field_id", "state", "is_exceptional", "exceptional_status", "imported",
-            "import_batch_id", "created_by_id", "created_at", "updated_at"],
+            "import_batch_id", "created_by_id", "created_at", "updated_at", "has_award"],
             registration_rows(), len(new_rows))
         # A new registration's Transition and award are written with it, while the server
         # still has the chunk's pages at hand and the validating thread checks the next one.
@@ -261,6 +261,7 @@ class _Writer:
         later = self._awards(self.awarded_old, None, have)
         _history(bulk, bulk.insert(Award, AWARD_COLUMNS, later, len(later)), self.award_ct,
                  user_id, now, comment)
+        mark_awarded(award[AWARD_COLUMNS.index("registration_id")] for award in later)
         self.res.awards_created += len(later)
 
     def _awards(self, pairs, batch_id, have: set) -> list[tuple]:
