@@ -172,6 +172,16 @@ def test_postgresql_search_can_use_the_trigram_index():
     assert "initiatives_search_trgm" in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_postgresql_samples_the_titles_finely_enough_to_find_a_rare_word():
+    """Migration 0013: with the default sample a rare word's LIKE was estimated at 1 % of the
+    models, and a title search over a million walked every registration (0.9 s, not 10 ms)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = "
+                    "'initiatives_initiative'::regclass AND attname = 'search_text'")
+        assert cur.fetchone()[0] == 1000
+
+
 def test_queue_overdue_parts_show_their_first_rows_and_how_many_more(client_as, scope_of,
                                                                      monkeypatch):
     """The lists of late units and overdue reports read a few rows, then count the rest."""
