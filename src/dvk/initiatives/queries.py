@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Left, Length
 from django.utils import timezone
@@ -20,6 +21,7 @@ from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, units_for, within
 from dvk.phases.models import Phase
 
+from . import fulltext
 from .enums import (AppraisalStatus, Conclusion, InitiativeKind,
                     State)
 from .models import Appraisal, Decision, Initiative, Registration, RegistrationTarget
@@ -102,7 +104,7 @@ def filter_registrations(qs: QuerySet, params, *, phases=None) -> QuerySet:
         unit = Unit.objects.filter(code=code).only("pk", "path").first()
         # An unknown code narrows to nothing rather than silently showing everything.
         qs = within(qs, unit) if unit else qs.none()
-    qs = search_initiatives(qs, get("q"), "initiative__search_text")
+    qs = search_initiatives(qs, get("q"), "initiative")
     if (get("late") or "") in ("1", "true", "on"):
         qs = qs.filter(is_late=True)
     if (get("exceptional") or "") in ("1", "true", "on"):
@@ -110,13 +112,25 @@ def filter_registrations(qs: QuerySet, params, *, phases=None) -> QuerySet:
     return qs
 
 
-def search_initiatives(qs: QuerySet, query, column: str = "search_text") -> QuerySet:
+def search_initiatives(qs: QuerySet, query, initiative: str = "") -> QuerySet:
     """Rows whose model's folded search text holds every folded word of `query`: "dan van"
-    finds "Dân vận". `column LIKE '%word%'` (case-sensitive `contains`: both sides are
-    folded to lower case) is what PostgreSQL's GIN trigram index on search_text (migration
-    0002) serves; SQLite reads the same folded column."""
-    for word in search_words(query):
-        qs = qs.filter(**{f"{column}__contains": word})
+    finds "Dân vận". `initiative`: the path from `qs`'s rows to their model ("" when `qs`
+    holds the models). On PostgreSQL `search_text LIKE '%word%'` (case-sensitive `contains`:
+    both sides are folded to lower case) is served by the GIN trigram index (migration 0002);
+    on SQLite the words of three letters or more go to the trigram FTS5 index
+    (initiatives.fulltext) and only shorter ones are matched by LIKE."""
+    words = search_words(query)
+    if not words:
+        return qs
+    prefix = f"{initiative}__" if initiative else ""
+    if fulltext.ready(connections[qs.db]):
+        indexed = [w for w in words if len(w) >= fulltext.MIN_WORD]
+        if indexed:
+            ids = f"{initiative}_id__in" if initiative else "pk__in"
+            qs = qs.filter(**{ids: fulltext.holding(indexed)})
+        words = [w for w in words if len(w) < fulltext.MIN_WORD]
+    for word in words:
+        qs = qs.filter(**{f"{prefix}search_text__contains": word})
     return qs
 
 

@@ -1,0 +1,110 @@
+"""SQLite's index for the title search: an FTS5 table with the trigram tokenizer over the
+models' folded `search_text`, the counterpart of PostgreSQL's GIN trigram index.
+
+`search_text LIKE '%word%'` has no index to use on SQLite and reads every model (a million
+at national scale: 0.35 s per search). A trigram FTS5 table answers the same question, "which
+folded texts hold this substring", from its index. It is an external-content table (it keeps
+the index, not a second copy of the text) kept in step by triggers, so every writer — the
+ORM, bulk_update, the importer's raw inserts, a restore — maintains it without knowing.
+
+`ensure(connection)` creates what is missing and runs after every `migrate`: Django remakes a
+SQLite table to alter it (new table, copy, drop the old), and dropping the old table drops
+its triggers with it. A word shorter than three characters has no trigram: the caller falls
+back to LIKE for it.
+"""
+from __future__ import annotations
+
+from django.db.models.expressions import RawSQL
+
+TABLE = "initiatives_initiative"
+INDEX = "initiatives_search"
+MIN_WORD = 3  # trigram: a shorter substring matches nothing in a full-text query
+
+_TRIGGERS = {
+    f"{INDEX}_ai": f"""CREATE TRIGGER {INDEX}_ai AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {INDEX}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+    f"{INDEX}_ad": f"""CREATE TRIGGER {INDEX}_ad AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {INDEX}({INDEX}, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text); END""",
+    f"{INDEX}_au": f"""CREATE TRIGGER {INDEX}_au AFTER UPDATE OF search_text, id ON {TABLE}
+        BEGIN
+        INSERT INTO {INDEX}({INDEX}, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO {INDEX}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+}
+
+
+def _names(cursor, kind: str) -> set[str]:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def ensure(connection) -> bool:
+    """Create the index and its triggers where missing (SQLite only); True if it rebuilt the
+    index from the table. A no-op on other databases and on an SQLite without FTS5."""
+    if connection.vendor != "sqlite" or not supported(connection):
+        return False
+    with connection.cursor() as cursor:
+        tables = _names(cursor, "table")
+        if TABLE not in tables:
+            return False
+        missing = [sql for name, sql in _TRIGGERS.items() if name not in _names(cursor, "trigger")]
+        if INDEX in tables and not missing:
+            return False
+        if INDEX not in tables:
+            cursor.execute(f"CREATE VIRTUAL TABLE {INDEX} USING fts5(search_text, "
+                           f"content='{TABLE}', content_rowid='id', tokenize='trigram')")
+        for sql in missing:
+            cursor.execute(sql)
+        # Rows written while a trigger was missing (a table remake) are caught up here.
+        cursor.execute(f"INSERT INTO {INDEX}({INDEX}) VALUES ('rebuild')")
+    _READY.discard(_key(connection))
+    return True
+
+
+_SUPPORTED: dict[str, bool] = {}
+_READY: set[str] = set()
+
+
+def _key(connection) -> str:
+    return str(connection.settings_dict.get("NAME"))
+
+
+def supported(connection) -> bool:
+    """Whether this SQLite was built with FTS5 and the trigram tokenizer (3.34+)."""
+    key = _key(connection)
+    if key not in _SUPPORTED:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sqlite_version()")
+            version = tuple(int(p) for p in cursor.fetchone()[0].split(".")[:2])
+            cursor.execute("PRAGMA compile_options")
+            options = {row[0] for row in cursor.fetchall()}
+        _SUPPORTED[key] = version >= (3, 34) and "ENABLE_FTS5" in options
+    return _SUPPORTED[key]
+
+
+def ready(connection) -> bool:
+    """Whether this database has the index to search (remembered once seen)."""
+    if connection.vendor != "sqlite":
+        return False
+    key = _key(connection)
+    if key in _READY:
+        return True
+    if not supported(connection):
+        return False
+    with connection.cursor() as cursor:
+        if INDEX in _names(cursor, "table"):
+            _READY.add(key)
+            return True
+    return False
+
+
+def phrase(words) -> str:
+    """An FTS5 query for texts holding every word as a substring: each word a quoted string
+    (a quote inside doubled), side by side meaning AND."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def holding(words) -> RawSQL:
+    """The ids of the models whose folded text holds every word (each ≥ MIN_WORD long)."""
+    return RawSQL(f"SELECT rowid FROM {INDEX} WHERE {INDEX} MATCH %s", [phrase(words)])
