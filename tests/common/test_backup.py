@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from dvk.initiatives import fulltext
+from dvk.initiatives import sqlite_indexes
 
 DVK = os.path.join(os.path.dirname(sys.executable), "dvk")
 BASE_URL = os.environ.get("DATABASE_URL", "")
@@ -122,7 +122,7 @@ def dump(url) -> dict:
         # The title search's FTS5 index is derived from the models' table: its shadow tables'
         # bytes depend on the order rows were written. Compare what it finds instead, after
         # FTS5's own check that it agrees with the table (raises if it does not).
-        index = fulltext.INDEX
+        index = sqlite_indexes.INDEX
         conn.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
         data = {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"')))
                 for t in tables if t not in NOT_COMPARED and not t.startswith(index + "_")}

@@ -5,9 +5,9 @@ from django.db.models.signals import post_migrate
 def _ensure_search_index(using, **kwargs):
     from django.db import connections
 
-    from dvk.initiatives import fulltext
+    from dvk.initiatives import sqlite_indexes
 
-    fulltext.ensure(connections[using])
+    sqlite_indexes.ensure(connections[using])
 
 
 class InitiativesConfig(AppConfig):
@@ -17,6 +17,6 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         # After every migrate, not in a migration: a later migration that remakes the models'
-        # table on SQLite drops the search index's triggers (initiatives.fulltext).
+        # table on SQLite drops the search index's triggers (initiatives.sqlite_indexes).
         post_migrate.connect(_ensure_search_index, sender=self,
-                             dispatch_uid="initiatives.fulltext")
+                             dispatch_uid="initiatives.sqlite_indexes")

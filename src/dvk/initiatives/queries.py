@@ -21,7 +21,7 @@ from dvk.orgs.models import Unit
 from dvk.orgs.scope import Scope, units_for, within
 from dvk.phases.models import Phase
 
-from . import fulltext
+from . import sqlite_indexes
 from .enums import (AppraisalStatus, Conclusion, InitiativeKind,
                     State)
 from .models import Appraisal, Decision, Initiative, Registration, RegistrationTarget
@@ -118,17 +118,17 @@ def search_initiatives(qs: QuerySet, query, initiative: str = "") -> QuerySet:
     holds the models). On PostgreSQL `search_text LIKE '%word%'` (case-sensitive `contains`:
     both sides are folded to lower case) is served by the GIN trigram index (migration 0002);
     on SQLite the words of three letters or more go to the trigram FTS5 index
-    (initiatives.fulltext) and only shorter ones are matched by LIKE."""
+    (initiatives.sqlite_indexes) and only shorter ones are matched by LIKE."""
     words = search_words(query)
     if not words:
         return qs
     prefix = f"{initiative}__" if initiative else ""
-    if fulltext.ready(connections[qs.db]):
-        indexed = [w for w in words if len(w) >= fulltext.MIN_WORD]
+    if sqlite_indexes.ready(connections[qs.db]):
+        indexed = [w for w in words if len(w) >= sqlite_indexes.MIN_WORD]
         if indexed:
             ids = f"{initiative}_id__in" if initiative else "pk__in"
-            qs = qs.filter(**{ids: fulltext.holding(indexed)})
-        words = [w for w in words if len(w) < fulltext.MIN_WORD]
+            qs = qs.filter(**{ids: sqlite_indexes.holding(indexed)})
+        words = [w for w in words if len(w) < sqlite_indexes.MIN_WORD]
     for word in words:
         qs = qs.filter(**{f"{prefix}search_text__contains": word})
     return qs

@@ -1,5 +1,6 @@
-"""SQLite's index for the title search: an FTS5 table with the trigram tokenizer over the
-models' folded `search_text`, the counterpart of PostgreSQL's GIN trigram index.
+"""SQLite's indexes beyond Django's schema: the title search's FTS5 table with the trigram
+tokenizer over the models' folded `search_text`, the counterpart of PostgreSQL's GIN trigram
+index, and SQLITE_INDEXES.
 
 `search_text LIKE '%word%'` has no index to use on SQLite and reads every model (a million
 at national scale: 0.35 s per search). A trigram FTS5 table answers the same question, "which
@@ -9,8 +10,8 @@ ORM, bulk_update, the importer's raw inserts, a restore — maintains it without
 
 `ensure(connection)` creates what is missing and runs after every `migrate`: Django remakes a
 SQLite table to alter it (new table, copy, drop the old), and dropping the old table drops
-its triggers with it. A word shorter than three characters has no trigram: the caller falls
-back to LIKE for it.
+its triggers and the indexes Django does not know of with it. A word shorter than three
+characters has no trigram: the caller falls back to LIKE for it.
 """
 from __future__ import annotations
 
@@ -34,6 +35,16 @@ _TRIGGERS = {
 }
 
 
+# Indexes only SQLite needs. It groups by sorting (PostgreSQL hashes): the home page's counts
+# per level and state of a phase sorted a million index entries (1.6 s) unless an index
+# holds them in that order, which lets SQLite count them as they come (0.15 s).
+SQLITE_INDEXES = {
+    "registration_level_state_sqlite":
+        "CREATE INDEX registration_level_state_sqlite ON initiatives_registration "
+        "(phase_id, level_id, state, is_exceptional)",
+}
+
+
 def _names(cursor, kind: str) -> set[str]:
     cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
     return {row[0] for row in cursor.fetchall()}
@@ -48,6 +59,10 @@ def ensure(connection) -> bool:
         tables = _names(cursor, "table")
         if TABLE not in tables:
             return False
+        indexes = _names(cursor, "index")
+        for name, sql in SQLITE_INDEXES.items():
+            if name not in indexes:
+                cursor.execute(sql)
         missing = [sql for name, sql in _TRIGGERS.items() if name not in _names(cursor, "trigger")]
         if INDEX in tables and not missing:
             return False

@@ -1,5 +1,6 @@
 """The title search finds the same models on every database, and on SQLite from its trigram
-index (initiatives.fulltext) instead of reading every model's text."""
+index (initiatives.sqlite_indexes) instead of reading every model's text; SQLite's own
+grouping index serves the home page's counts."""
 import pytest
 from django.db import connection
 
@@ -99,15 +100,38 @@ def test_sqlite_index_is_rebuilt_when_its_triggers_were_lost(titled, new_initiat
     next `migrate` puts them back and catches up with what was written meanwhile."""
     from django.core.management import call_command
 
-    from dvk.initiatives import fulltext
+    from dvk.initiatives import sqlite_indexes
 
     with connection.cursor() as cur:
-        for name in fulltext._TRIGGERS:
+        for name in sqlite_indexes._TRIGGERS:
             cur.execute(f"DROP TRIGGER {name}")
     written_blind = new_initiative(title="Viết khi mất trigger lkjhgf")
     assert not _search("lkjhgf").exists()
     call_command("migrate", verbosity=0)
     assert list(_search("lkjhgf").values_list("pk", flat=True)) == [written_blind.pk]
-    assert fulltext.ensure(connection) is False  # nothing more to do
+    assert sqlite_indexes.ensure(connection) is False  # nothing more to do
     later = new_initiative(title="Viết sau khi có lại trigger poiuyt")
     assert list(_search("poiuyt").values_list("pk", flat=True)) == [later.pk]
+
+
+@sqlite_only
+def test_sqlite_counts_the_home_cards_in_index_order(db):
+    """The home page's counts per level and state of a phase: SQLite groups by sorting, so
+    without an index in that order it sorted every registration of the phase (1.6 s at a
+    million); with it, it counts them as they come: no temporary B-tree."""
+    from django.test.utils import CaptureQueriesContext
+
+    from dvk.initiatives import figures
+    from dvk.initiatives.models import Registration
+    from dvk.phases.models import Phase
+
+    phase = Phase.objects.get(code="2026-2030")
+    qs = Registration.objects.filter(phase=phase, unit__isnull=False)
+    with CaptureQueriesContext(connection) as seen:
+        states, _levels = figures.level_and_state_counts(qs, phase.ordered_levels())
+    grouped = next(q["sql"] for q in seen.captured_queries if "GROUP BY" in q["sql"])
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + grouped)
+        plan = " ".join(str(r[-1]) for r in cur.fetchall())
+    assert "registration_level_state_sqlite" in plan and "TEMP B-TREE" not in plan, plan
+    assert sum(s["count"] for s in states) == qs.count()
