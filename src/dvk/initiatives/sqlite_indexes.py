@@ -51,8 +51,8 @@ def _names(cursor, kind: str) -> set[str]:
 
 
 def ensure(connection) -> bool:
-    """Create the index and its triggers where missing (SQLite only); True if it rebuilt the
-    index from the table. A no-op on other databases and on an SQLite without FTS5."""
+    """Create the indexes and triggers where missing (SQLite only); True if it rebuilt the
+    search index from the table. A no-op on other databases and on an SQLite without FTS5."""
     if connection.vendor != "sqlite" or not supported(connection):
         return False
     with connection.cursor() as cursor:
@@ -63,7 +63,8 @@ def ensure(connection) -> bool:
         for name, sql in SQLITE_INDEXES.items():
             if name not in indexes:
                 cursor.execute(sql)
-        missing = [sql for name, sql in _TRIGGERS.items() if name not in _names(cursor, "trigger")]
+        triggers = _names(cursor, "trigger")
+        missing = [sql for name, sql in _TRIGGERS.items() if name not in triggers]
         if INDEX in tables and not missing:
             return False
         if INDEX not in tables:
@@ -73,45 +74,35 @@ def ensure(connection) -> bool:
             cursor.execute(sql)
         # Rows written while a trigger was missing (a table remake) are caught up here.
         cursor.execute(f"INSERT INTO {INDEX}({INDEX}) VALUES ('rebuild')")
-    _READY.discard(_key(connection))
     return True
-
-
-_SUPPORTED: dict[str, bool] = {}
-_READY: set[str] = set()
-
-
-def _key(connection) -> str:
-    return str(connection.settings_dict.get("NAME"))
 
 
 def supported(connection) -> bool:
     """Whether this SQLite was built with FTS5 and the trigram tokenizer (3.34+)."""
-    key = _key(connection)
-    if key not in _SUPPORTED:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT sqlite_version()")
-            version = tuple(int(p) for p in cursor.fetchone()[0].split(".")[:2])
-            cursor.execute("PRAGMA compile_options")
-            options = {row[0] for row in cursor.fetchall()}
-        _SUPPORTED[key] = version >= (3, 34) and "ENABLE_FTS5" in options
-    return _SUPPORTED[key]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()")
+        version = tuple(int(p) for p in cursor.fetchone()[0].split(".")[:2])
+        cursor.execute("PRAGMA compile_options")
+        options = {row[0] for row in cursor.fetchall()}
+    return version >= (3, 34) and "ENABLE_FTS5" in options
+
+
+# Databases (by name) seen to hold the search index: `ensure` only creates it where FTS5 is
+# supported, so its presence is all a search needs to know; once seen, it stays.
+_READY: set[str] = set()
 
 
 def ready(connection) -> bool:
-    """Whether this database has the index to search (remembered once seen)."""
+    """Whether this database has the search index (checked once per process)."""
     if connection.vendor != "sqlite":
         return False
-    key = _key(connection)
-    if key in _READY:
-        return True
-    if not supported(connection):
-        return False
-    with connection.cursor() as cursor:
-        if INDEX in _names(cursor, "table"):
-            _READY.add(key)
-            return True
-    return False
+    key = str(connection.settings_dict.get("NAME"))
+    if key not in _READY:
+        with connection.cursor() as cursor:
+            if INDEX not in _names(cursor, "table"):
+                return False
+        _READY.add(key)
+    return True
 
 
 def phrase(words) -> str:
